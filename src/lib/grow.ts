@@ -1,0 +1,35 @@
+// Append-only typed arrays that double their capacity: the parser's temporary columns.
+
+type TypedArray = Float64Array | Float32Array | Uint32Array | Int32Array | Uint16Array | Uint8Array;
+type Ctor<T extends TypedArray> = new (n: number) => T;
+
+export class Grow<T extends TypedArray> {
+  data: T;
+  length = 0;
+  private readonly ctor: Ctor<T>;
+
+  constructor(ctor: Ctor<T>, capacity = 1024) {
+    this.ctor = ctor;
+    this.data = new ctor(capacity);
+  }
+
+  push(v: number): void {
+    if (this.length === this.data.length) this.grow();
+    this.data[this.length++] = v;
+  }
+
+  private grow(): void {
+    const next = new this.ctor(this.data.length * 2);
+    next.set(this.data);
+    this.data = next;
+  }
+
+  /** A right-sized copy of the content. */
+  toArray(): T {
+    return this.data.slice(0, this.length) as T;
+  }
+}
+
+export const growF64 = (n?: number): Grow<Float64Array> => new Grow(Float64Array, n);
+export const growU32 = (n?: number): Grow<Uint32Array> => new Grow(Uint32Array, n);
+export const growU8 = (n?: number): Grow<Uint8Array> => new Grow(Uint8Array, n);

@@ -1,0 +1,470 @@
+// The parser's sink: validates each event and appends what it carries to temporary
+// columns (slices, B/E edges, async edges, flow endpoints, counters, kernel fields).
+// Nothing here is per-event objects; `finishTrace` turns the columns into the model.
+
+import { Grow, growF64, growU32, growU8 } from '../lib/grow.ts';
+import { BAD_TYPE, MISSING, OK, type EventFields, type Scanner } from '../parse/scanner.ts';
+import type { EventSink } from '../parse/stream-parser.ts';
+import type { StringTable } from '../parse/string-table.ts';
+import { FLAG_GPU, FLAG_INSTANT, FLAG_LAUNCH } from './types.ts';
+import { Warnings } from './warnings.ts';
+
+export const CAT_NONE = 0, CAT_KERNEL = 1, CAT_MEMCPY = 2, CAT_MEMSET = 3, CAT_RUNTIME = 4, CAT_OTHER = 5;
+
+function classifyCat(cat: string): number {
+  switch (cat.toLowerCase()) {
+    case 'kernel':
+      return CAT_KERNEL;
+    case 'gpu_memcpy':
+    case 'memcpy':
+      return CAT_MEMCPY;
+    case 'gpu_memset':
+    case 'memset':
+      return CAT_MEMSET;
+    case 'cuda_runtime':
+    case 'cuda_driver':
+    case 'runtime':
+      return CAT_RUNTIME;
+    default:
+      return CAT_OTHER;
+  }
+}
+
+export interface ProcessDraft {
+  pid: number; // string id
+  name: string;
+  labels: string;
+  sortIndex: number;
+  hasSortIndex: boolean;
+  gpuEvents: number;
+}
+
+export interface TrackDraft {
+  kind: 'thread' | 'async' | 'counter';
+  pid: number; // string id
+  tid: number; // string id (thread), category id (async), -1 (counter)
+  label: string; // counter series name
+  counter: number;
+}
+
+export interface CounterDraft {
+  track: number;
+  name: string;
+  times: Grow<Float64Array>;
+  values: Grow<Float64Array>;
+}
+
+const PH_M = 77, PH_X = 88, PH_B = 66, PH_E = 69, PH_i = 105, PH_I = 73, PH_R = 82, PH_n = 110;
+const PH_C = 67, PH_b = 98, PH_e = 101, PH_S = 83, PH_T = 84, PH_F = 70, PH_s = 115, PH_t = 116, PH_f = 102;
+
+/** Phases whose events make their process appear (not flows, metadata, samples or objects). */
+const PROCESS_PHASES = new Set([PH_X, PH_B, PH_E, PH_i, PH_I, PH_R, PH_C, PH_b, PH_e, PH_n, PH_S, PH_T, PH_F]);
+
+const decoder = new TextDecoder();
+const TRACK_KEY = 67108864; // 2^26: pid id * TRACK_KEY + tid id stays an exact integer
+
+export class Collector implements EventSink {
+  readonly warnings = new Warnings();
+  readonly meta: Record<string, unknown> = {};
+  readonly byPhase = new Map<string, number>();
+  /** Literal span over non-M events with a numeric ts (the summary's spanUs). */
+  spanMin = Infinity;
+  spanMax = -Infinity;
+  /** Range of loaded (valid) events, relative to the scanner's ts base. */
+  minTs = Infinity;
+  maxEnd = -Infinity;
+
+  readonly processes = new Map<number, ProcessDraft>();
+  /** pids of valid events other than flows (what the summary counts as processes). */
+  readonly usedPids = new Set<number>();
+  readonly tracks: TrackDraft[] = [];
+  readonly threadTracks = new Map<number, number>();
+  private readonly otherTracks = new Map<string, number>();
+  readonly threadNames = new Map<number, string>();
+  readonly threadSort = new Map<number, number>();
+
+  // Slices (X, instants) in file order.
+  readonly sStart = growF64(1 << 16);
+  readonly sDur = growF64(1 << 16);
+  readonly sTrack = growU32(1 << 16);
+  readonly sName = growU32(1 << 16);
+  readonly sCat = growU32(1 << 16);
+  readonly sFlags = growU8(1 << 16);
+  readonly sOffset = growF64(1 << 16);
+
+  // B/E edges.
+  readonly beTrack = growU32();
+  readonly beTs = growF64();
+  readonly beEnd = growU8();
+  readonly beName = growU32();
+  readonly beCat = growU32();
+  readonly beOffset = growF64();
+
+  // Async edges (b/e/n, S/T/F): key = (pid, cat, id).
+  readonly asKey = growU32();
+  readonly asTrack = growU32();
+  readonly asTs = growF64();
+  readonly asPh = growU8();
+  readonly asName = growU32();
+  readonly asCat = growU32();
+  readonly asOffset = growF64();
+  readonly asyncKeys = new Map<string, number>();
+
+  // Flow v1 endpoints: key = (cat, name, id).
+  readonly flKey = growU32();
+  readonly flPh = growU8();
+  readonly flThread = growF64(); // pid/tid key
+  readonly flTs = growF64();
+  readonly flEnclosing = growU8();
+  readonly flowKeys = new Map<string, number>();
+  flowNoId = 0;
+
+  // Flow v2 (bind_id) on X slices (sliceRef >= 0) or B edges (beRef).
+  readonly v2Ref = growU32();
+  readonly v2IsBE = growU8();
+  readonly v2Key = growU32();
+  readonly v2Dir = growU8(); // 1 = out, 2 = in, 3 = both
+
+  // args.correlation of GPU events (side 1) and runtime launches (side 2).
+  readonly corrSlice = growU32();
+  readonly corrValue = growF64();
+  readonly corrSide = growU8();
+
+  // Kernel fields.
+  readonly kSlice = growU32();
+  readonly kF64: Grow<Float64Array>[] = Array.from({ length: 14 }, () => growF64());
+
+  readonly counters = new Map<string, CounterDraft>();
+  readonly counterList: CounterDraft[] = [];
+
+  gpuCounts = { kernels: 0, memcpy: 0, memset: 0 };
+  skippedPhases = 0;
+
+  private catClassCache = new Int8Array(256).fill(-1);
+  private emptyId: number;
+
+  constructor(readonly strings: StringTable) {
+    this.emptyId = strings.intern('');
+  }
+
+  metadataKeys: string[] = [];
+  metadata(key: string, value: unknown): void {
+    if (!(key in this.meta)) this.metadataKeys.push(key);
+    this.meta[key] = value;
+  }
+
+  catClass(cat: number): number {
+    if (cat < 0) return CAT_NONE;
+    if (cat >= this.catClassCache.length) {
+      const next = new Int8Array(Math.max(cat + 1, this.catClassCache.length * 2)).fill(-1);
+      next.set(this.catClassCache);
+      this.catClassCache = next;
+    }
+    let c = this.catClassCache[cat]!;
+    if (c < 0) {
+      c = classifyCat(this.strings.strings[cat]!);
+      this.catClassCache[cat] = c;
+    }
+    return c;
+  }
+
+  process(pid: number): ProcessDraft {
+    let p = this.processes.get(pid);
+    if (!p) {
+      p = { pid, name: '', labels: '', sortIndex: 0, hasSortIndex: false, gpuEvents: 0 };
+      this.processes.set(pid, p);
+    }
+    return p;
+  }
+
+  threadTrack(pid: number, tid: number): number {
+    const key = pid * TRACK_KEY + tid;
+    let t = this.threadTracks.get(key);
+    if (t === undefined) {
+      this.process(pid);
+      t = this.tracks.length;
+      this.tracks.push({ kind: 'thread', pid, tid, label: '', counter: -1 });
+      this.threadTracks.set(key, t);
+    }
+    return t;
+  }
+
+  private otherTrack(kind: 'async' | 'counter', pid: number, tid: number, label: string): number {
+    const key = `${kind}\u0000${pid}\u0000${tid}\u0000${label}`;
+    let t = this.otherTracks.get(key);
+    if (t === undefined) {
+      this.process(pid);
+      t = this.tracks.length;
+      this.tracks.push({ kind, pid, tid, label, counter: -1 });
+      this.otherTracks.set(key, t);
+    }
+    return t;
+  }
+
+  event(f: EventFields, sc: Scanner, index: number): void {
+    if (f.phState !== OK) {
+      if (f.phState === MISSING) this.warnings.add('missing ph', index, f.start, '');
+      else this.warnings.add('invalid ph', index, f.start, 'ph must be a one-letter string');
+      if (f.phState === BAD_TYPE) this.countPhase('?');
+      return;
+    }
+    const ph = f.ph;
+    this.countPhase(String.fromCharCode(ph));
+    if (ph === PH_M) {
+      this.onMetadataEvent(f, sc);
+      return;
+    }
+    if (f.tsState === OK) {
+      if (f.ts < this.spanMin) this.spanMin = f.ts;
+      const end = f.durState === OK ? f.ts + f.dur : f.ts;
+      if (end > this.spanMax) this.spanMax = end;
+    }
+    if (f.tsState !== OK) {
+      this.warnings.add(f.tsState === MISSING ? 'missing ts' : 'non-numeric ts', index, f.start, '');
+      return;
+    }
+    if (f.durState === BAD_TYPE) {
+      this.warnings.add('non-numeric dur', index, f.start, '');
+      return;
+    }
+    if (f.durState === OK && f.dur < 0) {
+      this.warnings.add('negative dur', index, f.start, `dur ${f.dur}`);
+      return;
+    }
+    if (f.pidState === BAD_TYPE || f.tidState === BAD_TYPE) {
+      this.warnings.add('invalid pid or tid', index, f.start, 'pid and tid must be numbers or strings');
+      return;
+    }
+    if (f.nameState === BAD_TYPE) this.warnings.add('invalid name', index, f.start, 'name must be a string');
+    const pid = f.pid < 0 ? this.emptyId : f.pid;
+    const tid = f.tid < 0 ? this.emptyId : f.tid;
+    const name = f.name < 0 ? this.emptyId : f.name;
+    if (PROCESS_PHASES.has(ph)) this.usedPids.add(pid);
+    switch (ph) {
+      case PH_X:
+        this.addSlice(f, pid, tid, name, f.durState === OK ? f.dur : 0, 0);
+        return;
+      case PH_B:
+      case PH_E: {
+        const track = this.threadTrack(pid, tid);
+        this.beTrack.push(track);
+        this.beTs.push(f.ts);
+        this.beEnd.push(ph === PH_E ? 1 : 0);
+        this.beName.push(f.name < 0 ? 0xffffffff : name);
+        this.beCat.push(f.cat < 0 ? this.emptyId : f.cat);
+        this.beOffset.push(f.start);
+        this.extend(f.ts, f.ts);
+        if (f.bindId >= 0 && ph === PH_B) this.addV2(this.beTrack.length - 1, 1, f);
+        return;
+      }
+      case PH_i:
+      case PH_I:
+      case PH_R:
+        this.addSlice(f, pid, tid, name, 0, FLAG_INSTANT);
+        return;
+      case PH_C:
+        this.onCounter(f, sc, pid, name, index);
+        return;
+      case PH_b:
+      case PH_e:
+      case PH_n:
+      case PH_S:
+      case PH_T:
+      case PH_F:
+        this.onAsync(f, pid, name, ph);
+        return;
+      case PH_s:
+      case PH_t:
+      case PH_f:
+        this.onFlow(f, pid, tid, name, ph);
+        return;
+      default:
+        this.skippedPhases++;
+        this.warnings.count(`phase '${String.fromCharCode(ph)}' not shown`);
+    }
+  }
+
+  private countPhase(ph: string): void {
+    this.byPhase.set(ph, (this.byPhase.get(ph) ?? 0) + 1);
+  }
+
+  private extend(start: number, end: number): void {
+    if (start < this.minTs) this.minTs = start;
+    if (end > this.maxEnd) this.maxEnd = end;
+  }
+
+  private addSlice(f: EventFields, pid: number, tid: number, name: number, dur: number, flags: number): void {
+    const track = this.threadTrack(pid, tid);
+    const cls = this.catClass(f.cat);
+    const idx = this.sStart.length;
+    if (cls >= CAT_KERNEL && cls <= CAT_MEMSET && flags === 0) {
+      flags |= FLAG_GPU;
+      this.process(pid).gpuEvents++;
+      if (cls === CAT_KERNEL) this.gpuCounts.kernels++;
+      else if (cls === CAT_MEMCPY) this.gpuCounts.memcpy++;
+      else this.gpuCounts.memset++;
+      if (!Number.isNaN(f.correlation)) {
+        this.corrSlice.push(idx);
+        this.corrValue.push(f.correlation);
+        this.corrSide.push(1);
+      }
+      if (f.hasKernel || cls === CAT_KERNEL) this.addKernel(idx, f);
+    } else if (cls === CAT_RUNTIME && flags === 0 && !Number.isNaN(f.correlation)) {
+      flags |= FLAG_LAUNCH;
+      this.corrSlice.push(idx);
+      this.corrValue.push(f.correlation);
+      this.corrSide.push(2);
+    }
+    this.sStart.push(f.ts);
+    this.sDur.push(dur);
+    this.sTrack.push(track);
+    this.sName.push(name);
+    this.sCat.push(f.cat < 0 ? this.emptyId : f.cat);
+    this.sFlags.push(flags);
+    this.sOffset.push(f.start);
+    this.extend(f.ts, f.ts + dur);
+    if (f.bindId >= 0) this.addV2(idx, 0, f);
+  }
+
+  private addV2(ref: number, isBE: number, f: EventFields): void {
+    const dir = (f.flowOut ? 1 : 0) | (f.flowIn ? 2 : 0);
+    if (dir === 0) return;
+    this.v2Ref.push(ref);
+    this.v2IsBE.push(isBE);
+    this.v2Key.push(f.bindId);
+    this.v2Dir.push(dir);
+  }
+
+  private addKernel(slice: number, f: EventFields): void {
+    this.kSlice.push(slice);
+    const k = this.kF64;
+    const vals = [f.gridX, f.gridY, f.gridZ, f.blockX, f.blockY, f.blockZ, f.registers, f.sharedMemory,
+      f.blocksPerSm, f.warpsPerSm, f.occupancy, f.correlation, f.device, f.stream];
+    for (let i = 0; i < vals.length; i++) k[i]!.push(vals[i]!);
+  }
+
+  private onFlow(f: EventFields, pid: number, tid: number, name: number, ph: number): void {
+    if (f.id < 0) {
+      this.flowNoId++;
+      return;
+    }
+    const keyText = `${f.cat}\u0000${name}\u0000${f.id}`;
+    let key = this.flowKeys.get(keyText);
+    if (key === undefined) {
+      key = this.flowKeys.size;
+      this.flowKeys.set(keyText, key);
+    }
+    this.flKey.push(key);
+    this.flPh.push(ph);
+    this.flThread.push(pid * TRACK_KEY + tid);
+    this.flTs.push(f.ts);
+    // s and t bind to the enclosing slice; f only with bp "e", else to the next slice.
+    this.flEnclosing.push(ph !== PH_f || f.bp === 101 ? 1 : 0);
+  }
+
+  private onAsync(f: EventFields, pid: number, name: number, ph: number): void {
+    const cat = f.cat < 0 ? this.emptyId : f.cat;
+    const id = f.id >= 0 ? f.id : f.id2;
+    const keyText = `${pid}\u0000${cat}\u0000${id}`;
+    let key = this.asyncKeys.get(keyText);
+    if (key === undefined) {
+      key = this.asyncKeys.size;
+      this.asyncKeys.set(keyText, key);
+    }
+    const track = this.otherTrack('async', pid, cat, '');
+    this.asKey.push(key);
+    this.asTrack.push(track);
+    this.asTs.push(f.ts);
+    this.asPh.push(ph);
+    this.asName.push(name);
+    this.asCat.push(cat);
+    this.asOffset.push(f.start);
+    this.extend(f.ts, f.ts);
+  }
+
+  private onCounter(f: EventFields, sc: Scanner, pid: number, name: number, index: number): void {
+    const args = parseArgs(f, sc);
+    if (!args) {
+      this.warnings.add('counter without args', index, f.start, '');
+      return;
+    }
+    const base = this.strings.strings[name]!;
+    const suffix = f.id >= 0 ? `[${this.strings.strings[f.id]}]` : '';
+    let any = false;
+    for (const [k, raw] of Object.entries(args)) {
+      const v = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+      if (!Number.isFinite(v)) continue;
+      any = true;
+      const seriesName = `${base}${suffix} ${k}`;
+      const key = `${pid}\u0000${seriesName}`;
+      let c = this.counters.get(key);
+      if (!c) {
+        const track = this.otherTrack('counter', pid, -1, seriesName);
+        c = { track, name: seriesName, times: growF64(64), values: growF64(64) };
+        this.tracks[track]!.counter = this.counterList.length;
+        this.counters.set(key, c);
+        this.counterList.push(c);
+      }
+      c.times.push(f.ts);
+      c.values.push(v);
+    }
+    if (!any) this.warnings.add('counter without numeric values', index, f.start, '');
+    this.extend(f.ts, f.ts);
+  }
+
+  private onMetadataEvent(f: EventFields, sc: Scanner): void {
+    if (f.name < 0 || f.pidState === BAD_TYPE || f.tidState === BAD_TYPE) return;
+    const kind = this.strings.strings[f.name]!;
+    const args = parseArgs(f, sc);
+    if (!args) return;
+    const pid = f.pid < 0 ? this.emptyId : f.pid;
+    const tid = f.tid < 0 ? this.emptyId : f.tid;
+    switch (kind) {
+      case 'process_name':
+        if (typeof args.name === 'string' && args.name) this.process(pid).name = args.name;
+        break;
+      case 'process_labels':
+        if (typeof args.labels === 'string') this.process(pid).labels = args.labels;
+        break;
+      case 'process_sort_index':
+        if (typeof args.sort_index === 'number') {
+          const p = this.process(pid);
+          p.sortIndex = args.sort_index;
+          p.hasSortIndex = true;
+        }
+        break;
+      case 'thread_name':
+        if (typeof args.name === 'string' && args.name && !this.threadNames.has(pid * TRACK_KEY + tid)) {
+          this.threadNames.set(pid * TRACK_KEY + tid, args.name.trim());
+        }
+        break;
+      case 'thread_sort_index':
+        if (typeof args.sort_index === 'number') this.threadSort.set(pid * TRACK_KEY + tid, args.sort_index);
+        break;
+      default:
+    }
+  }
+
+  /** Processes seen only in metadata do not count: drop drafts that no event created. */
+  eventProcesses(): ProcessDraft[] {
+    return [...this.processes.values()].filter((p) => this.usedPids.has(p.pid) || this.tracksOf(p.pid));
+  }
+
+  private tracksOf(pid: number): boolean {
+    return this.tracks.some((t) => t.pid === pid);
+  }
+
+  threadKey(pid: number, tid: number): number {
+    return pid * TRACK_KEY + tid;
+  }
+}
+
+function parseArgs(f: EventFields, sc: Scanner): Record<string, unknown> | null {
+  if (f.argsStart < 0) return null;
+  try {
+    const v: unknown = JSON.parse(decoder.decode(sc.buf.subarray(f.argsStart, f.argsEnd)));
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}

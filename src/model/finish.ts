@@ -1,0 +1,344 @@
+// Turns the collector's temporary columns into the final model: matches B/E and async
+// edges into slices, lays slices out in rows, binds flows to slices, names and orders
+// processes and tracks, and computes the summary.
+
+import { enclosingAt, nextStartingAt } from '../index/row-index.ts';
+import type { ParseOutcome } from '../parse/stream-parser.ts';
+import { Collector } from './collector.ts';
+import { buildFlows } from './flows.ts';
+import { layoutSlices } from './layout.ts';
+import { buildTracks } from './tracks.ts';
+import {
+  FLAG_ASYNC, FLAG_GPU, FLAG_INSTANT, FLAG_UNFINISHED,
+  type KernelColumns, type SliceColumns, type Summary, type TraceModel,
+} from './types.ts';
+
+const PH_b = 98, PH_e = 101, PH_n = 110, PH_S = 83, PH_F = 70;
+
+export interface FinishedTrace {
+  model: TraceModel;
+  /** Byte offset of each slice's event in the decoded stream (final order), for on-demand args. */
+  offsets: Float64Array;
+}
+
+/** `tsBase` is the scanner's integer µs base: the absolute time of relative 0. */
+export function finishTrace(c: Collector, outcome: ParseOutcome, fileName: string, tsBase: number): FinishedTrace {
+  const traceStart = Number.isFinite(c.minTs) ? c.minTs : 0;
+  const traceEnd = Number.isFinite(c.maxEnd) ? c.maxEnd : traceStart;
+  const beToSlice = matchBeginEnd(c, traceEnd);
+  matchAsync(c, traceEnd);
+
+  const tempStart = c.sStart.toArray();
+  for (let i = 0; i < tempStart.length; i++) tempStart[i]! -= traceStart;
+  const tempDur = c.sDur.toArray();
+  const tempTrack = c.sTrack.toArray();
+  const layout = layoutSlices(tempStart, tempDur, tempTrack, c.tracks.length);
+  if (layout.clampedRows > 0) c.warnings.count('slices nested deeper than 65535 rows', layout.clampedRows);
+
+  const n = tempStart.length;
+  const { order } = layout;
+  const rank = new Uint32Array(n);
+  for (let k = 0; k < n; k++) rank[order[k]!] = k;
+  const permuteF64 = (src: Float64Array): Float64Array => {
+    const out = new Float64Array(n);
+    for (let k = 0; k < n; k++) out[k] = src[order[k]!]!;
+    return out;
+  };
+  const permuteU32 = (src: Uint32Array): Uint32Array => {
+    const out = new Uint32Array(n);
+    for (let k = 0; k < n; k++) out[k] = src[order[k]!]!;
+    return out;
+  };
+  const tempFlags = c.sFlags.toArray();
+  const flags = new Uint8Array(n);
+  for (let k = 0; k < n; k++) flags[k] = tempFlags[order[k]!]!;
+  const slices: SliceColumns = {
+    start: permuteF64(tempStart),
+    dur: permuteF64(tempDur),
+    name: permuteU32(c.sName.toArray()),
+    cat: permuteU32(c.sCat.toArray()),
+    depth: layout.row,
+    flags,
+    track: permuteU32(tempTrack),
+  };
+  const offsets = permuteF64(c.sOffset.toArray());
+
+  const { processes, tracks } = buildTracks(c, layout.rowStarts, slices);
+
+  // Flow endpoints bind to slices through the row index.
+  const bindV1 = (i: number): number => {
+    const track = c.threadTracks.get(c.flThread.data[i]!);
+    if (track === undefined) return -1;
+    const rows = layout.rowStarts[track]!;
+    const t = c.flTs.data[i]! - traceStart;
+    return c.flEnclosing.data[i] ? enclosingAt(slices, rows, t) : nextStartingAt(slices, rows, t);
+  };
+  const v2Slice = (k: number): number => {
+    const ref = c.v2Ref.data[k]!;
+    const temp = c.v2IsBE.data[k] ? beToSlice[ref]! : ref;
+    return temp < 0 ? -1 : rank[temp]!;
+  };
+  const flowResult = buildFlows(c, bindV1, v2Slice, rank);
+  if (flowResult.unbound > 0) c.warnings.count('flow endpoints with no slice to attach to', flowResult.unbound);
+
+  const kernels = buildKernels(c, rank);
+  const counters = c.counterList.map((d) => {
+    const times = d.times.toArray();
+    for (let i = 0; i < times.length; i++) times[i]! -= traceStart;
+    return { track: d.track, name: d.name, times, values: d.values.toArray() };
+  });
+
+  const summary = buildSummary(c, outcome, fileName, slices, tracks.length, flowResult, processes.length);
+  summary.gpu.streams = tracks.filter((t) => t.kind === 'gpu' && hasGpuSlice(slices, t.rowStart)).length;
+  summary.gpu.devices = new Set(
+    tracks.filter((t) => t.kind === 'gpu' && hasGpuSlice(slices, t.rowStart)).map((t) => t.process),
+  ).size;
+  summary.gpu.busyUs = gpuBusy(slices, tracks.map((t) => (t.kind === 'gpu' ? t.process : -1)));
+
+  const model: TraceModel = {
+    name: fileName,
+    startUs: traceStart + (Number.isFinite(tsBase) ? tsBase : 0),
+    endUs: traceEnd - traceStart,
+    strings: c.strings.strings,
+    processes,
+    tracks,
+    slices,
+    flows: flowResult.flows,
+    kernels,
+    counters,
+    metadata: c.meta,
+    summary,
+  };
+  summary.bytesPerEvent = summary.events.total > 0 ? modelBytes(model, offsets) / summary.events.total : 0;
+  return { model, offsets };
+}
+
+function hasGpuSlice(slices: SliceColumns, rowStart: number[]): boolean {
+  const lo = rowStart[0]!;
+  const hi = rowStart[rowStart.length - 1]!;
+  for (let i = lo; i < hi; i++) if (slices.flags[i]! & FLAG_GPU) return true;
+  return false;
+}
+
+/** Matches B/E per thread in time order (E first on ties); appends the slices. */
+function matchBeginEnd(c: Collector, traceEnd: number): Int32Array {
+  const m = c.beTs.length;
+  const beToSlice = new Int32Array(m).fill(-1);
+  if (m === 0) return beToSlice;
+  const track = c.beTrack.data, ts = c.beTs.data, isEnd = c.beEnd.data;
+  const idx = new Uint32Array(m);
+  for (let i = 0; i < m; i++) idx[i] = i;
+  idx.sort((a, b) => track[a]! - track[b]! || ts[a]! - ts[b]! || isEnd[b]! - isEnd[a]! || a - b);
+  const stack: number[] = [];
+  let current = -1;
+  let unmatchedEnd = 0;
+  const closeOpen = (): void => {
+    while (stack.length > 0) {
+      const b = stack.pop()!;
+      beToSlice[b] = pushSlice(c, b, traceEnd, FLAG_UNFINISHED);
+      c.warnings.add('B without E (closed at the end of the trace)', -1, c.beOffset.data[b]!, c.strings.strings[c.beName.data[b]!] ?? '');
+    }
+  };
+  for (let k = 0; k < m; k++) {
+    const i = idx[k]!;
+    if (track[i] !== current) {
+      closeOpen();
+      current = track[i]!;
+    }
+    if (!isEnd[i]) stack.push(i);
+    else if (stack.length === 0) unmatchedEnd++;
+    else {
+      const b = stack.pop()!;
+      if (c.beName.data[b] === 0xffffffff && c.beName.data[i] !== 0xffffffff) c.beName.data[b] = c.beName.data[i]!;
+      beToSlice[b] = pushSlice(c, b, ts[i]!, 0);
+    }
+  }
+  closeOpen();
+  c.warnings.count('E without B (ignored)', unmatchedEnd);
+  return beToSlice;
+}
+
+function pushSlice(c: Collector, b: number, end: number, flags: number): number {
+  const idx = c.sStart.length;
+  const s = c.beTs.data[b]!;
+  const name = c.beName.data[b]!;
+  c.sStart.push(s);
+  c.sDur.push(Math.max(0, end - s));
+  c.sTrack.push(c.beTrack.data[b]!);
+  c.sName.push(name === 0xffffffff ? c.strings.intern('') : name);
+  c.sCat.push(c.beCat.data[b]!);
+  c.sFlags.push(flags);
+  c.sOffset.push(c.beOffset.data[b]!);
+  return idx;
+}
+
+/** Async b/e (nestable) and S/F (legacy) spans per (pid, cat, id), LIFO; n as instants. */
+function matchAsync(c: Collector, traceEnd: number): void {
+  const m = c.asTs.length;
+  if (m === 0) return;
+  const key = c.asKey.data, ts = c.asTs.data, ph = c.asPh.data;
+  const isEnd = (p: number): number => (p === PH_e || p === PH_F ? 1 : 0);
+  const idx = new Uint32Array(m);
+  for (let i = 0; i < m; i++) idx[i] = i;
+  idx.sort((a, b) => key[a]! - key[b]! || ts[a]! - ts[b]! || isEnd(ph[b]!) - isEnd(ph[a]!) || a - b);
+  const stack: number[] = [];
+  let current = -1;
+  let unmatched = 0;
+  const push = (b: number, end: number, flags: number): void => {
+    c.sStart.push(ts[b]!);
+    c.sDur.push(Math.max(0, end - ts[b]!));
+    c.sTrack.push(c.asTrack.data[b]!);
+    c.sName.push(c.asName.data[b]!);
+    c.sCat.push(c.asCat.data[b]!);
+    c.sFlags.push(FLAG_ASYNC | flags);
+    c.sOffset.push(c.asOffset.data[b]!);
+  };
+  const closeOpen = (): void => {
+    while (stack.length > 0) {
+      push(stack.pop()!, traceEnd, FLAG_UNFINISHED);
+      c.warnings.count('async span without end (closed at the end of the trace)');
+    }
+  };
+  for (let k = 0; k < m; k++) {
+    const i = idx[k]!;
+    if (key[i] !== current) {
+      closeOpen();
+      current = key[i]!;
+    }
+    const p = ph[i]!;
+    if (p === PH_b || p === PH_S) stack.push(i);
+    else if (p === PH_e || p === PH_F) {
+      if (stack.length === 0) unmatched++;
+      else push(stack.pop()!, ts[i]!, 0);
+    } else if (p === PH_n) push(i, ts[i]!, FLAG_INSTANT);
+    // T (step into) marks a point inside an open S/F span; it adds no slice.
+  }
+  closeOpen();
+  c.warnings.count('async end without begin (ignored)', unmatched);
+}
+
+function buildKernels(c: Collector, rank: Uint32Array): KernelColumns {
+  const m = c.kSlice.length;
+  const idx = Array.from({ length: m }, (_, i) => i);
+  const slice = c.kSlice.data;
+  idx.sort((a, b) => rank[slice[a]!]! - rank[slice[b]!]!);
+  const col = (j: number): Float64Array => {
+    const src = c.kF64[j]!.data;
+    return Float64Array.from(idx, (i) => src[i]!);
+  };
+  const u32 = (j: number): Uint32Array => Uint32Array.from(col(j), (v) => (Number.isFinite(v) && v > 0 ? v : 0));
+  const f32 = (j: number): Float32Array => Float32Array.from(col(j));
+  return {
+    slice: Uint32Array.from(idx, (i) => rank[slice[i]!]!),
+    gridX: u32(0), gridY: u32(1), gridZ: u32(2),
+    blockX: u32(3), blockY: u32(4), blockZ: u32(5),
+    registers: f32(6),
+    sharedMemory: col(7),
+    blocksPerSm: f32(8),
+    warpsPerSm: f32(9),
+    occupancy: f32(10),
+    correlation: col(11),
+    device: f32(12),
+    stream: f32(13),
+  };
+}
+
+/** Per device, the length of the union of its GPU slices' intervals; summed. */
+function gpuBusy(slices: SliceColumns, deviceOfTrack: number[]): number {
+  const byDevice = new Map<number, number[]>();
+  const { start, dur, flags, track } = slices;
+  for (let i = 0; i < start.length; i++) {
+    if (!(flags[i]! & FLAG_GPU)) continue;
+    const d = deviceOfTrack[track[i]!]!;
+    let list = byDevice.get(d);
+    if (!list) byDevice.set(d, (list = []));
+    list.push(i);
+  }
+  let total = 0;
+  for (const list of byDevice.values()) {
+    list.sort((a, b) => start[a]! - start[b]!);
+    let s = -Infinity;
+    let e = -Infinity;
+    for (const i of list) {
+      const a = start[i]!;
+      const b = a + dur[i]!;
+      if (a > e) {
+        if (e > s) total += e - s;
+        s = a;
+        e = b;
+      } else if (b > e) e = b;
+    }
+    if (e > s) total += e - s;
+  }
+  return total;
+}
+
+function buildSummary(
+  c: Collector,
+  o: ParseOutcome,
+  file: string,
+  slices: SliceColumns,
+  trackCount: number,
+  flows: { matched: number; unmatched: number },
+  processCount: number,
+): Summary {
+  const warnings = c.warnings;
+  if (o.truncated) warnings.count(`file truncated at byte ${o.truncated.atByte}: ${o.truncated.afterEvents} complete events loaded`);
+  if (o.syntaxError) {
+    warnings.count(`syntax error at byte ${o.syntaxError.atByte}: ${o.syntaxError.message} near "${o.syntaxError.context}"`, o.syntaxErrors || 1);
+  }
+  if (o.nonObjectElements > 0) warnings.count('non-object elements in traceEvents', o.nonObjectElements);
+  if (o.trailingGarbage) warnings.count('data after the end of the trace (ignored)');
+  if (o.form === 'object' && !o.eventsArray && !o.syntaxError && !o.truncated) {
+    warnings.count('no traceEvents array');
+  }
+  let threads = 0;
+  for (const t of c.tracks) if (t.kind === 'thread') threads++;
+  let launchLinked = 0;
+  {
+    const runtime = new Set<number>();
+    const side = c.corrSide.data, value = c.corrValue.data;
+    for (let i = 0; i < c.corrSide.length; i++) if (side[i] === 2) runtime.add(value[i]!);
+    for (let i = 0; i < c.corrSide.length; i++) if (side[i] === 1 && runtime.has(value[i]!)) launchLinked++;
+  }
+  return {
+    file,
+    bytes: 0,
+    loadMs: 0,
+    events: { total: o.events, byPhase: Object.fromEntries(c.byPhase) },
+    processes: processCount,
+    threads,
+    counters: c.counterList.length,
+    gpu: {
+      devices: 0,
+      streams: 0,
+      kernels: c.gpuCounts.kernels,
+      memcpy: c.gpuCounts.memcpy,
+      memset: c.gpuCounts.memset,
+      launchLinked,
+      busyUs: 0,
+    },
+    flows: { matched: flows.matched, unmatched: flows.unmatched },
+    spanUs: Number.isFinite(c.spanMin) ? c.spanMax - c.spanMin : 0,
+    metadata: c.metadataKeys,
+    warnings: warnings.toRecord(),
+    slices: slices.start.length,
+    tracks: trackCount,
+    truncated: o.truncated,
+    syntaxError: o.syntaxError,
+    examples: warnings.examples,
+    bytesPerEvent: 0,
+  };
+}
+
+function modelBytes(m: TraceModel, offsets: Float64Array): number {
+  let bytes = offsets.byteLength;
+  const add = (o: object): void => {
+    for (const v of Object.values(o)) if (ArrayBuffer.isView(v)) bytes += v.byteLength;
+  };
+  add(m.slices);
+  add(m.flows);
+  add(m.kernels);
+  for (const cs of m.counters) bytes += cs.times.byteLength + cs.values.byteLength;
+  return bytes;
+}

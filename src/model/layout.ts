@@ -1,0 +1,114 @@
+// Lays slices out in rows: per track, sort by start (longest first on ties, then file
+// order, so parents precede children), nest them with a stack, and send slices that
+// overlap without nesting (GPU kernels can) to extra lanes below, never on top of each
+// other. Then order the columns by (track, row, start): each row becomes a disjoint,
+// sorted run, which is what the row index and the renderer need.
+
+/** Nesting closer than this (µs, i.e. 1 ps) is rounding noise, not an overlap. */
+const EPS = 1e-6;
+
+export interface Layout {
+  /** order[k] = temporary index of the slice at final position k. */
+  order: Uint32Array;
+  /** row of the slice at final position k. */
+  row: Uint16Array;
+  /** Per track: row start offsets into the final order, length rows + 1. */
+  rowStarts: number[][];
+  /** Slices whose row did not fit in 16 bits (put on the last row). */
+  clampedRows: number;
+}
+
+export function layoutSlices(
+  start: Float64Array,
+  dur: Float64Array,
+  track: Uint32Array,
+  trackCount: number,
+): Layout {
+  const n = start.length;
+  // Counting sort by track, stable (file order within a track).
+  const trackFirst = new Uint32Array(trackCount + 1);
+  for (let i = 0; i < n; i++) trackFirst[track[i]! + 1]!++;
+  for (let t = 0; t < trackCount; t++) trackFirst[t + 1]! += trackFirst[t]!;
+  const byTrack = new Uint32Array(n);
+  const fill = trackFirst.slice(0, trackCount);
+  for (let i = 0; i < n; i++) byTrack[fill[track[i]!]!++] = i;
+
+  const order = new Uint32Array(n);
+  const row = new Uint16Array(n);
+  const rowStarts: number[][] = [];
+  const lane = new Uint32Array(n); // per temp index
+  const depthInLane = new Uint32Array(n);
+  let clampedRows = 0;
+
+  const before = (a: number, b: number): number =>
+    start[a]! - start[b]! || dur[b]! - dur[a]! || a - b;
+
+  for (let t = 0; t < trackCount; t++) {
+    const lo = trackFirst[t]!;
+    const hi = trackFirst[t + 1]!;
+    const seg = byTrack.subarray(lo, hi);
+    let sorted = true;
+    for (let k = 1; k < seg.length; k++) {
+      if (before(seg[k - 1]!, seg[k]!) > 0) {
+        sorted = false;
+        break;
+      }
+    }
+    if (!sorted) seg.sort(before);
+
+    // Assign lanes and depths.
+    const lanes: number[][] = [];
+    const laneMax: number[] = [];
+    for (let k = 0; k < seg.length; k++) {
+      const i = seg[k]!;
+      const s = start[i]!;
+      const e = s + dur[i]!;
+      let placed = -1;
+      for (let L = 0; L < lanes.length; L++) {
+        const stack = lanes[L]!;
+        while (stack.length > 0 && stack[stack.length - 1]! <= s) stack.pop();
+        if (stack.length === 0 || e <= stack[stack.length - 1]! + EPS) {
+          placed = L;
+          break;
+        }
+      }
+      if (placed < 0) {
+        placed = lanes.length;
+        lanes.push([]);
+        laneMax.push(0);
+      }
+      const stack = lanes[placed]!;
+      const d = stack.length;
+      // A child that overhangs its parent by rounding noise is clamped to the parent's end.
+      stack.push(d > 0 ? Math.min(e, stack[d - 1]!) : e);
+      lane[i] = placed;
+      depthInLane[i] = d;
+      if (d > laneMax[placed]!) laneMax[placed] = d;
+    }
+    const laneBase: number[] = [];
+    let rows = 0;
+    for (let L = 0; L < lanes.length; L++) {
+      laneBase.push(rows);
+      rows += laneMax[L]! + 1;
+    }
+    // Stable counting sort of the segment by row keeps start order within each row.
+    const rowCount = new Uint32Array(rows + 1);
+    for (let k = 0; k < seg.length; k++) {
+      const i = seg[k]!;
+      rowCount[laneBase[lane[i]!]! + depthInLane[i]! + 1]!++;
+    }
+    for (let r = 0; r < rows; r++) rowCount[r + 1]! += rowCount[r]!;
+    const starts = Array.from(rowCount, (v) => v + lo);
+    const cursor = rowCount.slice(0, rows);
+    for (let k = 0; k < seg.length; k++) {
+      const i = seg[k]!;
+      const r = laneBase[lane[i]!]! + depthInLane[i]!;
+      const at = lo + cursor[r]!++;
+      order[at] = i;
+      if (r > 0xffff) clampedRows++;
+      row[at] = Math.min(r, 0xffff);
+    }
+    rowStarts.push(seg.length === 0 ? [lo] : starts);
+  }
+  return { order, row, rowStarts, clampedRows };
+}

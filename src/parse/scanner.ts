@@ -1,0 +1,576 @@
+// A byte-level JSON scanner over one buffer window. It reads trace events field by field
+// without building an object per event: the fields the engine needs land in one reusable
+// `EventFields`, strings are interned from their bytes, and everything else is skipped.
+//
+// Running out of bytes throws NEED_MORE; the stream driver then appends the next chunk
+// and re-reads the current event from its start (once per chunk, so the cost is small).
+
+import { StringTable } from './string-table.ts';
+
+export const NEED_MORE = { needMore: true } as const;
+
+export class JsonSyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly at: number,
+  ) {
+    super(message);
+  }
+}
+
+// Byte constants.
+const QUOTE = 34, BACKSLASH = 92, COMMA = 44, COLON = 58;
+const LBRACE = 123, RBRACE = 125, LBRACKET = 91, RBRACKET = 93;
+const MINUS = 45, PLUS = 43, DOT = 46, ZERO = 48, NINE = 57;
+const LOWER_E = 101, UPPER_E = 69;
+
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+const MAX_EXACT = 9007199254740992; // 2^53
+
+/** Field status codes. */
+export const MISSING = 0, OK = 1, BAD_TYPE = 2;
+
+export class EventFields {
+  start = 0; // absolute byte offset of the '{'
+  ph = 0; // first char code of ph; 0 when missing
+  phState = MISSING;
+  name = -1;
+  nameState = MISSING;
+  cat = -1;
+  pid = -1;
+  pidState = MISSING;
+  tid = -1;
+  tidState = MISSING;
+  ts = 0; // µs relative to the scanner's base
+  tsState = MISSING;
+  tsAbs = 0; // the timestamp as a plain double (for spans)
+  dur = 0;
+  durState = MISSING;
+  id = -1;
+  id2 = -1;
+  bp = 0;
+  scope = 0;
+  bindId = -1;
+  flowIn = false;
+  flowOut = false;
+  argsStart = -1; // window-relative, valid until the next chunk
+  argsEnd = -1;
+  correlation = NaN;
+  hasKernel = false;
+  gridX = 0; gridY = 0; gridZ = 0;
+  blockX = 0; blockY = 0; blockZ = 0;
+  registers = NaN; sharedMemory = NaN; blocksPerSm = NaN; warpsPerSm = NaN; occupancy = NaN;
+  device = NaN; stream = NaN;
+
+  reset(start: number): void {
+    this.start = start;
+    this.ph = 0; this.phState = MISSING;
+    this.name = -1; this.nameState = MISSING;
+    this.cat = -1;
+    this.pid = -1; this.pidState = MISSING;
+    this.tid = -1; this.tidState = MISSING;
+    this.tsState = MISSING;
+    this.durState = MISSING;
+    this.id = -1; this.id2 = -1;
+    this.bp = 0; this.scope = 0;
+    this.bindId = -1; this.flowIn = false; this.flowOut = false;
+    this.argsStart = -1; this.argsEnd = -1;
+    this.correlation = NaN;
+    if (this.hasKernel) {
+      this.hasKernel = false;
+      this.gridX = this.gridY = this.gridZ = 0;
+      this.blockX = this.blockY = this.blockZ = 0;
+      this.registers = this.sharedMemory = this.blocksPerSm = this.warpsPerSm = this.occupancy = NaN;
+      this.device = this.stream = NaN;
+    }
+  }
+}
+
+// Keys we read, as byte strings; matched by length then bytes.
+const enc = new TextEncoder();
+const K = (s: string): Uint8Array => enc.encode(s);
+const KEY_PH = K('ph'), KEY_TS = K('ts'), KEY_ID = K('id'), KEY_BP = K('bp');
+const KEY_PID = K('pid'), KEY_TID = K('tid'), KEY_DUR = K('dur'), KEY_CAT = K('cat'), KEY_ID2 = K('id2');
+const KEY_NAME = K('name'), KEY_ARGS = K('args');
+const KEY_BIND_ID = K('bind_id'), KEY_FLOW_IN = K('flow_in'), KEY_FLOW_OUT = K('flow_out');
+const KEY_S = K('s');
+// args keys
+const A_CORRELATION = K('correlation'), A_GRID = K('grid'), A_BLOCK = K('block');
+const A_REGS = K('registers per thread'), A_SHMEM = K('shared memory');
+const A_BPS = K('blocks per SM'), A_WPS = K('warps per SM'), A_OCC = K('est. achieved occupancy %');
+const A_DEVICE = K('device'), A_STREAM = K('stream');
+
+export class Scanner {
+  buf: Uint8Array = new Uint8Array(0);
+  pos = 0;
+  end = 0;
+  /** Absolute stream offset of buf[0]. */
+  base = 0;
+  /** Integer µs subtracted from every timestamp so that fractions stay exact. */
+  tsBase = NaN;
+  readonly strings: StringTable;
+  // Results of the last readString: raw bytes [strStart, strEnd), hash, escape flag.
+  private strStart = 0;
+  private strEnd = 0;
+  private strHash = 0;
+  private strEscaped = false;
+
+  constructor(strings: StringTable) {
+    this.strings = strings;
+  }
+
+  setWindow(buf: Uint8Array, pos: number, end: number, base: number): void {
+    this.buf = buf;
+    this.pos = pos;
+    this.end = end;
+    this.base = base;
+  }
+
+  fail(message: string, at = this.pos): never {
+    throw new JsonSyntaxError(message, this.base + at);
+  }
+
+  skipWs(): number {
+    const buf = this.buf, end = this.end;
+    let p = this.pos;
+    while (p < end) {
+      const c = buf[p]!;
+      if (c === 32 || c === 10 || c === 13 || c === 9) p++;
+      else {
+        this.pos = p;
+        return c;
+      }
+    }
+    this.pos = p;
+    throw NEED_MORE;
+  }
+
+  /** Reads a JSON string starting at the quote at pos; leaves raw bounds and hash. */
+  readString(): void {
+    const buf = this.buf, end = this.end;
+    let p = this.pos + 1;
+    let h = 0x811c9dc5;
+    let escaped = false;
+    const start = p;
+    for (;;) {
+      if (p >= end) throw NEED_MORE;
+      const c = buf[p]!;
+      if (c === QUOTE) break;
+      if (c === BACKSLASH) {
+        escaped = true;
+        if (p + 1 >= end) throw NEED_MORE;
+        h = Math.imul(h ^ c, 0x01000193);
+        p++;
+        h = Math.imul(h ^ buf[p]!, 0x01000193);
+        p++;
+        continue;
+      }
+      h = Math.imul(h ^ c, 0x01000193);
+      p++;
+    }
+    this.strStart = start;
+    this.strEnd = p;
+    this.strHash = h >>> 0;
+    this.strEscaped = escaped;
+    this.pos = p + 1;
+  }
+
+  internString(): number {
+    this.readString();
+    return this.strings.internRaw(this.buf, this.strStart, this.strEnd, this.strHash, this.strEscaped);
+  }
+
+  /** The bytes of a number or literal token ending at a delimiter. */
+  private tokenEnd(): number {
+    const buf = this.buf, end = this.end;
+    let p = this.pos;
+    while (p < end) {
+      const c = buf[p]!;
+      if (c === COMMA || c === RBRACE || c === RBRACKET || c === 32 || c === 10 || c === 13 || c === 9 || c === COLON) return p;
+      p++;
+    }
+    throw NEED_MORE;
+  }
+
+  /** A string or number token interned as text (ids, pids, tids: 7 and "7" are the same). */
+  internToken(): number {
+    const c = this.buf[this.pos]!;
+    if (c === QUOTE) return this.internString();
+    if (c === 110) return -2; // null: treated as absent
+    if (c === MINUS || (c >= ZERO && c <= NINE)) {
+      const s = this.pos;
+      const e = this.tokenEnd();
+      this.pos = e;
+      let canonical = true;
+      for (let i = s; i < e; i++) {
+        const d = this.buf[i]!;
+        if (d === DOT || d === LOWER_E || d === UPPER_E || d === PLUS) canonical = false;
+      }
+      if (canonical) {
+        let h = 0x811c9dc5;
+        for (let i = s; i < e; i++) h = Math.imul(h ^ this.buf[i]!, 0x01000193);
+        return this.strings.internRaw(this.buf, s, e, h >>> 0, false);
+      }
+      const value = Number(latin1(this.buf, s, e));
+      if (!Number.isFinite(value)) this.fail('invalid number', s);
+      return this.strings.intern(String(value));
+    }
+    return -1;
+  }
+
+  /** Parses a JSON number at pos. Exact for up to 15-16 significant digits (Clinger's fast path). */
+  readNumber(): number {
+    const buf = this.buf, end = this.end;
+    let p = this.pos;
+    const s = p;
+    let neg = false;
+    if (buf[p] === MINUS) {
+      neg = true;
+      p++;
+    }
+    let mant = 0;
+    let digits = 0;
+    let c = 0;
+    while (p < end && (c = buf[p]!) >= ZERO && c <= NINE) {
+      mant = mant * 10 + (c - ZERO);
+      digits++;
+      p++;
+    }
+    let frac = 0;
+    if (p < end && buf[p] === DOT) {
+      p++;
+      while (p < end && (c = buf[p]!) >= ZERO && c <= NINE) {
+        mant = mant * 10 + (c - ZERO);
+        digits++;
+        frac++;
+        p++;
+      }
+    }
+    if (p >= end) throw NEED_MORE;
+    c = buf[p]!;
+    if (digits === 0) this.fail('invalid number', s);
+    if (c === LOWER_E || c === UPPER_E || mant >= MAX_EXACT || frac > 22) {
+      const e = this.tokenEnd();
+      this.pos = e;
+      const v = Number(latin1(buf, s, e));
+      if (Number.isNaN(v)) this.fail('invalid number', s);
+      return v;
+    }
+    this.pos = p;
+    const v = frac === 0 ? mant : mant / POW10[frac]!;
+    return neg ? -v : v;
+  }
+
+  /**
+   * Reads a timestamp, returning it relative to `tsBase` with its fraction exact: the
+   * integer and fractional digits are combined in integers before one rounding division.
+   */
+  readTs(fields: EventFields): number {
+    const buf = this.buf, end = this.end;
+    let p = this.pos;
+    const s = p;
+    let neg = false;
+    if (buf[p] === MINUS) {
+      neg = true;
+      p++;
+    }
+    let int = 0;
+    let intDigits = 0;
+    let c = 0;
+    while (p < end && (c = buf[p]!) >= ZERO && c <= NINE) {
+      int = int * 10 + (c - ZERO);
+      intDigits++;
+      p++;
+    }
+    let frac = 0;
+    let fracDigits = 0;
+    if (p < end && buf[p] === DOT) {
+      p++;
+      while (p < end && (c = buf[p]!) >= ZERO && c <= NINE) {
+        if (fracDigits < 9) {
+          frac = frac * 10 + (c - ZERO);
+          fracDigits++;
+        } else if (c !== ZERO) fracDigits = 99; // more precision than we keep exactly
+        p++;
+      }
+    }
+    if (p >= end) throw NEED_MORE;
+    c = buf[p]!;
+    if (intDigits === 0) this.fail('invalid number', s);
+    if (c === LOWER_E || c === UPPER_E || int >= MAX_EXACT || fracDigits > 9) {
+      const e = this.tokenEnd();
+      this.pos = e;
+      const v = Number(latin1(buf, s, e));
+      if (Number.isNaN(v)) this.fail('invalid number', s);
+      fields.tsAbs = v;
+      if (Number.isNaN(this.tsBase) && Number.isFinite(v) && Math.abs(v) < MAX_EXACT) this.tsBase = Math.floor(v);
+      return v - (Number.isNaN(this.tsBase) ? 0 : this.tsBase);
+    }
+    this.pos = p;
+    if (neg) {
+      int = -int;
+      frac = -frac;
+    }
+    if (Number.isNaN(this.tsBase)) this.tsBase = neg && frac !== 0 ? int - 1 : int;
+    const scale = POW10[fracDigits]!;
+    fields.tsAbs = int + frac / scale;
+    const rel = int - this.tsBase;
+    const scaled = rel * scale + frac;
+    if (scaled < MAX_EXACT && scaled > -MAX_EXACT) return scaled / scale;
+    return rel + frac / scale;
+  }
+
+  /** Skips any JSON value; iterative so that deeply nested values cannot overflow the stack. */
+  skipValue(): void {
+    const buf = this.buf, end = this.end;
+    let p = this.pos;
+    const c = buf[p]!;
+    if (c === QUOTE) {
+      this.readString();
+      return;
+    }
+    if (c !== LBRACE && c !== LBRACKET) {
+      const e = this.tokenEnd();
+      if (e === p) this.fail(`unexpected character '${String.fromCharCode(c)}'`, p);
+      this.pos = e;
+      return;
+    }
+    let depth = 0;
+    while (p < end) {
+      const b = buf[p]!;
+      if (b === QUOTE) {
+        p++;
+        for (;;) {
+          if (p >= end) throw NEED_MORE;
+          const d = buf[p]!;
+          if (d === QUOTE) break;
+          p += d === BACKSLASH ? 2 : 1;
+        }
+      } else if (b === LBRACE || b === LBRACKET) depth++;
+      else if (b === RBRACE || b === RBRACKET) {
+        depth--;
+        if (depth === 0) {
+          this.pos = p + 1;
+          return;
+        }
+      }
+      p++;
+    }
+    throw NEED_MORE;
+  }
+
+  private keyIs(key: Uint8Array): boolean {
+    const len = key.length;
+    if (this.strEnd - this.strStart !== len) return false;
+    const buf = this.buf, s = this.strStart;
+    for (let i = 0; i < len; i++) if (buf[s + i] !== key[i]) return false;
+    return true;
+  }
+
+  /** Reads one event object starting at pos (a '{'); fills `f`. */
+  readEvent(f: EventFields): void {
+    const buf = this.buf;
+    f.reset(this.base + this.pos);
+    this.pos++;
+    let c = this.skipWs();
+    if (c === RBRACE) {
+      this.pos++;
+      return;
+    }
+    for (;;) {
+      if (c !== QUOTE) this.fail('expected a key in quotes');
+      this.readString();
+      if (this.skipWs() !== COLON) this.fail("expected ':' after a key");
+      this.pos++;
+      c = this.skipWs();
+      const len = this.strEnd - this.strStart;
+      const k0 = buf[this.strStart]!;
+      if (len === 2 && this.keyIs(KEY_PH)) {
+        if (c === QUOTE) {
+          this.readString();
+          f.ph = this.strEnd > this.strStart ? buf[this.strStart]! : 0;
+          f.phState = this.strEnd - this.strStart === 1 ? OK : BAD_TYPE;
+        } else {
+          f.phState = BAD_TYPE;
+          this.skipValue();
+        }
+      } else if (len === 2 && this.keyIs(KEY_TS)) {
+        if (c === MINUS || (c >= ZERO && c <= NINE)) {
+          f.ts = this.readTs(f);
+          f.tsState = Number.isFinite(f.ts) ? OK : BAD_TYPE;
+        } else {
+          f.tsState = BAD_TYPE;
+          this.skipValue();
+        }
+      } else if (len === 3 && k0 === 100 && this.keyIs(KEY_DUR)) {
+        if (c === MINUS || (c >= ZERO && c <= NINE)) {
+          f.dur = this.readNumber();
+          f.durState = Number.isFinite(f.dur) ? OK : BAD_TYPE;
+        } else {
+          f.durState = BAD_TYPE;
+          this.skipValue();
+        }
+      } else if (len === 4 && this.keyIs(KEY_NAME)) {
+        if (c === QUOTE) {
+          f.name = this.internString();
+          f.nameState = OK;
+        } else {
+          f.name = this.internToken();
+          f.nameState = f.name >= 0 ? OK : BAD_TYPE;
+          if (f.name < 0) this.skipValue();
+        }
+      } else if (len === 3 && k0 === 99 && this.keyIs(KEY_CAT)) {
+        if (c === QUOTE) f.cat = this.internString();
+        else this.skipValue();
+      } else if (len === 3 && k0 === 112 && this.keyIs(KEY_PID)) {
+        f.pid = this.internToken();
+        f.pidState = f.pid >= 0 ? OK : f.pid === -2 ? MISSING : BAD_TYPE;
+        if (f.pid < 0) this.skipValue();
+      } else if (len === 3 && k0 === 116 && this.keyIs(KEY_TID)) {
+        f.tid = this.internToken();
+        f.tidState = f.tid >= 0 ? OK : f.tid === -2 ? MISSING : BAD_TYPE;
+        if (f.tid < 0) this.skipValue();
+      } else if (len === 4 && this.keyIs(KEY_ARGS)) {
+        if (c === LBRACE) this.readArgs(f);
+        else this.skipValue();
+      } else if (len === 2 && this.keyIs(KEY_ID)) {
+        f.id = this.internToken();
+        if (f.id < 0) this.skipValue();
+      } else if (len === 2 && this.keyIs(KEY_BP)) {
+        if (c === QUOTE) {
+          this.readString();
+          f.bp = this.strEnd > this.strStart ? buf[this.strStart]! : 0;
+        } else this.skipValue();
+      } else if (len === 1 && this.keyIs(KEY_S)) {
+        if (c === QUOTE) {
+          this.readString();
+          f.scope = this.strEnd > this.strStart ? buf[this.strStart]! : 0;
+        } else this.skipValue();
+      } else if (len === 3 && k0 === 105 && this.keyIs(KEY_ID2)) {
+        const s = this.pos;
+        this.skipValue();
+        f.id2 = this.strings.internRaw(buf, s, this.pos, hashRange(buf, s, this.pos), false);
+      } else if (len === 7 && this.keyIs(KEY_BIND_ID)) {
+        f.bindId = this.internToken();
+        if (f.bindId < 0) this.skipValue();
+      } else if (len === 7 && this.keyIs(KEY_FLOW_IN)) {
+        f.flowIn = c === 116; // true
+        this.skipValue();
+      } else if (len === 8 && this.keyIs(KEY_FLOW_OUT)) {
+        f.flowOut = c === 116;
+        this.skipValue();
+      } else {
+        this.skipValue();
+      }
+      c = this.skipWs();
+      if (c === COMMA) {
+        this.pos++;
+        c = this.skipWs();
+        continue;
+      }
+      if (c === RBRACE) {
+        this.pos++;
+        return;
+      }
+      this.fail("expected ',' or '}' in an event");
+    }
+  }
+
+  /** Reads the args object: records its bounds and pulls out the launch and kernel fields. */
+  private readArgs(f: EventFields): void {
+    const buf = this.buf;
+    f.argsStart = this.pos;
+    this.pos++;
+    let c = this.skipWs();
+    if (c === RBRACE) {
+      this.pos++;
+      f.argsEnd = this.pos;
+      return;
+    }
+    for (;;) {
+      if (c !== QUOTE) this.fail('expected a key in quotes');
+      this.readString();
+      if (this.skipWs() !== COLON) this.fail("expected ':' after a key");
+      this.pos++;
+      c = this.skipWs();
+      const len = this.strEnd - this.strStart;
+      const isNum = c === MINUS || (c >= ZERO && c <= NINE);
+      if (len === 11 && isNum && this.keyIs(A_CORRELATION)) f.correlation = this.readNumber();
+      else if (len === 4 && c === LBRACKET && this.keyIs(A_GRID)) {
+        this.readDim3(f, 0);
+      } else if (len === 5 && c === LBRACKET && this.keyIs(A_BLOCK)) {
+        this.readDim3(f, 1);
+      } else if (isNum && len === 20 && this.keyIs(A_REGS)) {
+        f.registers = this.readNumber();
+        f.hasKernel = true;
+      } else if (isNum && len === 13 && this.keyIs(A_SHMEM)) {
+        f.sharedMemory = this.readNumber();
+        f.hasKernel = true;
+      } else if (isNum && len === 13 && this.keyIs(A_BPS)) {
+        f.blocksPerSm = this.readNumber();
+        f.hasKernel = true;
+      } else if (isNum && len === 12 && this.keyIs(A_WPS)) {
+        f.warpsPerSm = this.readNumber();
+        f.hasKernel = true;
+      } else if (isNum && len === 25 && this.keyIs(A_OCC)) {
+        f.occupancy = this.readNumber();
+        f.hasKernel = true;
+      } else if (isNum && len === 6 && this.keyIs(A_DEVICE)) {
+        f.device = this.readNumber();
+      } else if (isNum && len === 6 && this.keyIs(A_STREAM)) {
+        f.stream = this.readNumber();
+      } else this.skipValue();
+      c = this.skipWs();
+      if (c === COMMA) {
+        this.pos++;
+        c = this.skipWs();
+        continue;
+      }
+      if (c === RBRACE) {
+        this.pos++;
+        f.argsEnd = this.pos;
+        return;
+      }
+      this.fail("expected ',' or '}' in args");
+    }
+    void buf;
+  }
+
+  private readDim3(f: EventFields, which: 0 | 1): void {
+    const s = this.pos;
+    this.pos++;
+    const dims = [1, 1, 1];
+    let i = 0;
+    let c = this.skipWs();
+    while (c !== RBRACKET) {
+      if ((c === MINUS || (c >= ZERO && c <= NINE)) && i < 3) dims[i] = this.readNumber();
+      else this.skipValue();
+      i++;
+      c = this.skipWs();
+      if (c === COMMA) {
+        this.pos++;
+        c = this.skipWs();
+      } else if (c !== RBRACKET) this.fail("expected ',' or ']'", this.pos);
+    }
+    this.pos++;
+    void s;
+    f.hasKernel = true;
+    if (which === 0) {
+      f.gridX = dims[0]!; f.gridY = dims[1]!; f.gridZ = dims[2]!;
+    } else {
+      f.blockX = dims[0]!; f.blockY = dims[1]!; f.blockZ = dims[2]!;
+    }
+  }
+}
+
+function hashRange(buf: Uint8Array, s: number, e: number): number {
+  let h = 0x811c9dc5;
+  for (let i = s; i < e; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+export function latin1(buf: Uint8Array, s: number, e: number): string {
+  let out = '';
+  for (let i = s; i < e; i++) out += String.fromCharCode(buf[i]!);
+  return out;
+}

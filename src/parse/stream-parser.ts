@@ -1,0 +1,313 @@
+// Streams a Trace Event Format file through the scanner: the top level (object or bare
+// array form), the traceEvents array event by event, other top-level keys as metadata.
+// Bytes arrive in chunks of any size; the whole file is never one string, so files past
+// V8's 512 MiB string limit load too.
+
+import { EventFields, JsonSyntaxError, NEED_MORE, Scanner } from './scanner.ts';
+import { StringTable } from './string-table.ts';
+
+export interface EventSink {
+  /** One event object of the traceEvents array; `index` counts objects from 0. */
+  event(f: EventFields, sc: Scanner, index: number): void;
+  metadata(key: string, value: unknown): void;
+}
+
+export interface ParseOutcome {
+  bytes: number;
+  events: number;
+  form: 'object' | 'array' | 'none';
+  /** Whether a traceEvents array (or the bare array form) was found. */
+  eventsArray: boolean;
+  /** Where the input stopped inside the data (null when it ended cleanly). */
+  truncated: null | { atByte: number; afterEvents: number };
+  syntaxError: null | { atByte: number; context: string; message: string };
+  syntaxErrors: number;
+  nonObjectElements: number;
+  trailingGarbage: boolean;
+}
+
+const enum State {
+  Start,
+  ObjectKey,
+  ObjectValue,
+  AfterValue,
+  Events,
+  Resync,
+  Done,
+}
+
+const decoder = new TextDecoder();
+
+export class StreamParser {
+  readonly strings: StringTable;
+  readonly scanner: Scanner;
+  private readonly fields = new EventFields();
+  private work = new Uint8Array(1 << 16);
+  private len = 0;
+  private pos = 0;
+  private base = 0;
+  private minAvail = 0;
+  private state = State.Start;
+  private form: 'object' | 'array' | 'none' = 'none';
+  private eventsInObject = false;
+  private seenEventsKey = false;
+  private currentKey = '';
+  private total = 0;
+  private outcome: ParseOutcome;
+
+  constructor(
+    private readonly sink: EventSink,
+    strings = new StringTable(),
+  ) {
+    this.strings = strings;
+    this.scanner = new Scanner(strings);
+    this.outcome = {
+      bytes: 0, events: 0, form: 'none', eventsArray: false, truncated: null, syntaxError: null,
+      syntaxErrors: 0, nonObjectElements: 0, trailingGarbage: false,
+    };
+  }
+
+  get eventsSoFar(): number {
+    return this.total;
+  }
+
+  get hasEventsArray(): boolean {
+    return this.seenEventsKey || this.form === 'array';
+  }
+
+  feed(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    if (this.pos > 0) {
+      this.work.copyWithin(0, this.pos, this.len);
+      this.base += this.pos;
+      this.len -= this.pos;
+      this.pos = 0;
+    }
+    if (this.len + chunk.length > this.work.length) {
+      let cap = this.work.length * 2;
+      while (cap < this.len + chunk.length) cap *= 2;
+      const next = new Uint8Array(cap);
+      next.set(this.work.subarray(0, this.len));
+      this.work = next;
+    }
+    this.work.set(chunk, this.len);
+    this.len += chunk.length;
+    this.outcome.bytes += chunk.length;
+    if (this.len - this.pos < this.minAvail) return;
+    this.run();
+  }
+
+  finish(): ParseOutcome {
+    this.minAvail = 0;
+    this.run();
+    const o = this.outcome;
+    o.events = this.total;
+    o.form = this.form;
+    o.eventsArray = this.hasEventsArray;
+    const rest = this.restIsBlank();
+    switch (this.state) {
+      case State.Start:
+        if (!rest) o.syntaxError ??= this.errorAt(this.pos, 'the file does not start with { or [');
+        break;
+      case State.Events:
+        // A bare array may end without ']' (the format allows it); anything else is a cut.
+        if (this.form === 'object' || !rest) o.truncated = { atByte: this.base + this.len, afterEvents: this.total };
+        break;
+      case State.Resync:
+        break;
+      case State.Done:
+        break;
+      default:
+        o.truncated = { atByte: this.base + this.len, afterEvents: this.total };
+    }
+    return o;
+  }
+
+  private restIsBlank(): boolean {
+    for (let i = this.pos; i < this.len; i++) {
+      const c = this.work[i]!;
+      if (c !== 32 && c !== 10 && c !== 13 && c !== 9 && c !== 44) return false;
+    }
+    return true;
+  }
+
+  private errorAt(at: number, message: string): { atByte: number; context: string; message: string } {
+    const from = Math.max(0, at - 20);
+    const to = Math.min(this.len, at + 20);
+    const context = decoder.decode(this.work.subarray(from, to)).replace(/[\u0000-\u001f]/g, ' ');
+    return { atByte: this.base + at, context, message };
+  }
+
+  private run(): void {
+    const sc = this.scanner;
+    for (;;) {
+      sc.setWindow(this.work, this.pos, this.len, this.base);
+      try {
+        if (this.step(sc)) continue;
+        return;
+      } catch (e) {
+        if (e === NEED_MORE) {
+          // Ask for twice what we have before trying again, so one huge value costs O(n log n).
+          this.minAvail = Math.max(1, (this.len - this.pos) * 2);
+          return;
+        }
+        if (e instanceof JsonSyntaxError) {
+          this.onSyntaxError(e);
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+
+  private onSyntaxError(e: JsonSyntaxError): void {
+    const o = this.outcome;
+    o.syntaxErrors++;
+    const at = e.at - this.base;
+    o.syntaxError ??= this.errorAt(Math.max(0, Math.min(at, this.len)), e.message);
+    if (this.state === State.Events) {
+      this.pos = Math.min(Math.max(at, this.pos) + 1, this.len);
+      this.state = State.Resync;
+    } else {
+      // Outside the event array there is nothing safe to resume: stop reading.
+      this.pos = this.len;
+      this.state = State.Done;
+    }
+  }
+
+  /** Advances the state machine by one step; false when it must wait for more bytes. */
+  private step(sc: Scanner): boolean {
+    switch (this.state) {
+      case State.Start: {
+        skipBom(sc);
+        const c = sc.skipWs();
+        if (c === 123) {
+          this.form = 'object';
+          this.pos = sc.pos + 1;
+          this.state = State.ObjectKey;
+        } else if (c === 91) {
+          this.form = 'array';
+          this.pos = sc.pos + 1;
+          this.state = State.Events;
+        } else sc.fail('a trace must start with { or [');
+        return true;
+      }
+      case State.ObjectKey: {
+        const c = sc.skipWs();
+        if (c === 125) {
+          this.pos = sc.pos + 1;
+          this.state = State.Done;
+          return true;
+        }
+        if (c !== 34) sc.fail('expected a key in quotes');
+        const id = sc.internString();
+        if (sc.skipWs() !== 58) sc.fail("expected ':'");
+        sc.pos++;
+        const v = sc.skipWs();
+        this.currentKey = this.strings.strings[id]!;
+        if (this.currentKey === 'traceEvents' && v === 91 && !this.seenEventsKey) {
+          this.seenEventsKey = true;
+          this.eventsInObject = true;
+          this.pos = sc.pos + 1;
+          this.state = State.Events;
+        } else {
+          this.pos = sc.pos;
+          this.state = State.ObjectValue;
+        }
+        return true;
+      }
+      case State.ObjectValue: {
+        const s = sc.pos;
+        sc.skipValue();
+        const raw = decoder.decode(this.work.subarray(s, sc.pos));
+        let value: unknown;
+        try {
+          value = JSON.parse(raw);
+        } catch {
+          value = raw;
+        }
+        this.sink.metadata(this.currentKey, value);
+        this.pos = sc.pos;
+        this.state = State.AfterValue;
+        return true;
+      }
+      case State.AfterValue: {
+        const c = sc.skipWs();
+        if (c === 44) {
+          this.pos = sc.pos + 1;
+          this.state = State.ObjectKey;
+        } else if (c === 125) {
+          this.pos = sc.pos + 1;
+          this.state = State.Done;
+        } else sc.fail("expected ',' or '}' after a top-level value");
+        return true;
+      }
+      case State.Events:
+        return this.readEvents(sc);
+      case State.Resync:
+        return this.resync();
+      case State.Done: {
+        if (!this.restIsBlank()) this.outcome.trailingGarbage = true;
+        this.pos = this.len;
+        return false;
+      }
+    }
+  }
+
+  private readEvents(sc: Scanner): boolean {
+    const f = this.fields;
+    const sink = this.sink;
+    for (;;) {
+      const c = sc.skipWs();
+      if (c === 123) {
+        sc.readEvent(f);
+        sink.event(f, sc, this.total);
+        this.total++;
+        this.pos = sc.pos;
+      } else if (c === 44) {
+        sc.pos++;
+        this.pos = sc.pos;
+      } else if (c === 93) {
+        this.pos = sc.pos + 1;
+        this.state = this.eventsInObject ? State.AfterValue : State.Done;
+        return true;
+      } else {
+        sc.skipValue();
+        this.outcome.nonObjectElements++;
+        this.pos = sc.pos;
+      }
+    }
+  }
+
+  /** After a syntax error: skip to the next `}` `,` `{` boundary and resume reading events. */
+  private resync(): boolean {
+    const w = this.work;
+    for (let p = this.pos; p < this.len; p++) {
+      if (w[p] !== 123) continue;
+      let q = p - 1;
+      while (q >= this.pos && isWs(w[q]!)) q--;
+      if (q < this.pos || w[q] !== 44) continue;
+      q--;
+      while (q >= this.pos && isWs(w[q]!)) q--;
+      if (q >= this.pos && w[q] === 125) {
+        this.pos = p;
+        this.state = State.Events;
+        return true;
+      }
+    }
+    // Keep a short tail: the boundary may straddle the next chunk.
+    this.pos = Math.max(this.pos, this.len - 64);
+    this.minAvail = this.len - this.pos + 1;
+    return false;
+  }
+}
+
+function isWs(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
+}
+
+function skipBom(sc: Scanner): void {
+  const b = sc.buf;
+  if (sc.end - sc.pos >= 3 && b[sc.pos] === 0xef && b[sc.pos + 1] === 0xbb && b[sc.pos + 2] === 0xbf) sc.pos += 3;
+}
+
