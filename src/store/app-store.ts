@@ -1,0 +1,83 @@
+// UI state (zustand, vanilla so the canvas renderer can subscribe without React).
+// The store is the single source of truth; the URL mirrors it.
+//
+// Times in the view are µs relative to the start of the first loaded trace.
+
+import { createStore } from 'zustand/vanilla';
+import type { Summary, TraceModel } from '../model/types.ts';
+
+export interface LoadedTrace {
+  id: string;
+  name: string;
+  model: TraceModel;
+  /** Where it came from, for permalinks (a URL), or null for a local file. */
+  url: string | null;
+}
+
+export interface SliceRef {
+  trace: string;
+  slice: number;
+}
+
+export interface LoadingState {
+  name: string;
+  bytesRead: number;
+  totalBytes: number;
+  events: number;
+}
+
+export interface AppState {
+  traces: LoadedTrace[];
+  view: { start: number; end: number };
+  /** First visible pixel row of the track area (CSS px). */
+  scrollY: number;
+  selection: SliceRef | null;
+  hover: SliceRef | null;
+  range: { start: number; end: number } | null;
+  loading: LoadingState | null;
+  /** The last load error, shown in the page until dismissed or the next load. */
+  error: string | null;
+  collapsed: Record<string, boolean>;
+  showAllFlows: boolean;
+  theme: 'light' | 'dark';
+  showHelp: boolean;
+  showReport: boolean;
+}
+
+export type AppStore = ReturnType<typeof createAppStore>;
+
+export function createAppStore(initial: Partial<AppState> = {}) {
+  return createStore<AppState>()(() => ({
+    traces: [],
+    view: { start: 0, end: 1 },
+    scrollY: 0,
+    selection: null,
+    hover: null,
+    range: null,
+    loading: null,
+    error: null,
+    collapsed: {},
+    showAllFlows: false,
+    theme: prefersDark() ? 'dark' : 'light',
+    showHelp: false,
+    showReport: false,
+    ...initial,
+  }));
+}
+
+function prefersDark(): boolean {
+  return typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;
+}
+
+/** The warnings of every loaded trace, as lines for people. */
+export function warningLines(traces: LoadedTrace[]): string[] {
+  const out: string[] = [];
+  for (const t of traces) {
+    for (const [reason, n] of Object.entries(t.model.summary.warnings)) out.push(`${t.name}: ${reason}${n > 1 ? ` (${n})` : ''}`);
+  }
+  return out;
+}
+
+export function summaryOf(t: LoadedTrace): Summary {
+  return t.model.summary;
+}

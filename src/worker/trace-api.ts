@@ -1,0 +1,134 @@
+// The worker's API (plain object, exposed with comlink by trace.worker.ts; unit-testable
+// in Node). Loaded models move to the page by transfer; the worker keeps only what it
+// needs to read an event's full args on demand: the source and each slice's offset.
+
+import * as Comlink from 'comlink';
+import { readEventAt } from '../engine/event-at.ts';
+import { loadTrace, TraceLoadError, type Progress } from '../engine/load.ts';
+import type { TraceModel } from '../model/types.ts';
+
+export type TraceInput = { kind: 'blob'; blob: Blob; name?: string } | { kind: 'url'; url: string } | { kind: 'bytes'; bytes: Uint8Array; name: string };
+
+interface Kept {
+  offsets: Float64Array;
+  gzip: boolean;
+  blob?: Blob;
+  url?: string;
+  bytes?: Uint8Array;
+}
+
+const kept = new Map<string, Kept>();
+const controllers = new Map<string, AbortController>();
+
+/** Where a URL may point: only http(s) (and same-origin relative paths). */
+export function checkUrl(url: string, base: string): URL {
+  const u = new URL(url, base);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new TraceLoadError(`Only http(s) URLs can be opened, not ${u.protocol}`);
+  return u;
+}
+
+export const traceApi = {
+  async load(id: string, input: TraceInput, onProgress?: (p: Progress) => void): Promise<TraceModel> {
+    const controller = new AbortController();
+    controllers.set(id, controller);
+    try {
+      let source: Blob | Uint8Array | ReadableStream<Uint8Array>;
+      let name: string;
+      let totalBytes: number | undefined;
+      const keep: Omit<Kept, 'offsets' | 'gzip'> = {};
+      if (input.kind === 'blob') {
+        source = input.blob;
+        name = input.name ?? ('name' in input.blob ? String((input.blob as File).name) : 'trace');
+        keep.blob = input.blob;
+      } else if (input.kind === 'bytes') {
+        source = input.bytes;
+        name = input.name;
+        keep.bytes = input.bytes;
+      } else {
+        const url = checkUrl(input.url, self.location.href);
+        let res: Response;
+        try {
+          res = await fetch(url, { signal: controller.signal });
+        } catch (e) {
+          throw new TraceLoadError(`Could not fetch ${url.href}: ${(e as Error).message}`);
+        }
+        if (!res.ok || !res.body) throw new TraceLoadError(`Could not fetch ${url.href}: HTTP ${res.status} ${res.statusText}`);
+        source = res.body;
+        name = decodeURIComponent(url.pathname.split('/').pop() || url.hostname);
+        const len = Number(res.headers.get('content-length'));
+        // A server that compresses on the fly reports the compressed length: only trust it when identity.
+        if (len > 0 && !res.headers.get('content-encoding')) totalBytes = len;
+        keep.url = url.href;
+      }
+      const opts = {
+        name,
+        signal: controller.signal,
+        ...(onProgress ? { onProgress } : {}),
+        ...(totalBytes !== undefined ? { totalBytes } : {}),
+      };
+      const result = await loadTrace(source, opts);
+      kept.set(id, { offsets: result.offsets, gzip: result.gzip, ...keep });
+      return Comlink.transfer(result.model, transferables(result.model));
+    } catch (e) {
+      // Only the message crosses the boundary reliably.
+      throw new Error(e instanceof TraceLoadError ? e.message : `Internal error while loading: ${(e as Error).message}`);
+    } finally {
+      controllers.delete(id);
+    }
+  },
+
+  cancel(id: string): void {
+    controllers.get(id)?.abort();
+  },
+
+  drop(id: string): void {
+    kept.delete(id);
+  },
+
+  /** The selected slice's event as written in the file (with all its args). */
+  async event(id: string, slice: number): Promise<Record<string, unknown>> {
+    const k = kept.get(id);
+    if (!k) throw new Error('trace not loaded');
+    const offset = k.offsets[slice];
+    if (offset === undefined) throw new Error(`no slice ${slice}`);
+    const stream = (): ReadableStream<Uint8Array> => {
+      if (k.blob) return k.blob.stream() as ReadableStream<Uint8Array>;
+      if (k.bytes) return new Blob([k.bytes as Uint8Array<ArrayBuffer>]).stream() as ReadableStream<Uint8Array>;
+      return streamUrl(k.url!);
+    };
+    return readEventAt(stream, offset, k.gzip, k.blob ?? (k.bytes && !k.gzip ? new Blob([k.bytes as Uint8Array<ArrayBuffer>]) : undefined));
+  },
+};
+
+function streamUrl(url: string): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const res = await fetch(url);
+      if (!res.body) {
+        controller.error(new Error('no body'));
+        return;
+      }
+      const reader = res.body.getReader();
+      for (;;) {
+        const r = await reader.read();
+        if (r.done) break;
+        controller.enqueue(r.value);
+      }
+      controller.close();
+    },
+  });
+}
+
+function transferables(m: TraceModel): Transferable[] {
+  const out: Transferable[] = [];
+  const add = (o: object): void => {
+    for (const v of Object.values(o)) if (ArrayBuffer.isView(v)) out.push(v.buffer as ArrayBuffer);
+  };
+  add(m.slices);
+  add(m.flows);
+  add(m.kernels);
+  for (const c of m.counters) out.push(c.times.buffer as ArrayBuffer, c.values.buffer as ArrayBuffer);
+  return out;
+}
+
+export type TraceApi = typeof traceApi;
