@@ -1,11 +1,35 @@
+// Wiring only: the store, the automation API, the page, and the ?trace= parameter.
+
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { createAutomationApi, type RendererHandle } from './actions/automation.ts';
+import { App } from './components/App.tsx';
+import { createAppStore } from './store/app-store.ts';
+import { StoreProvider } from './store/hooks.tsx';
+
+const store = createAppStore();
+let renderer: RendererHandle | null = null;
+const api = createAutomationApi(store, () => renderer);
+window.kinetoscope = api;
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root element missing from index.html');
-
 createRoot(root).render(
   <StrictMode>
-    <h1>Kinetoscope</h1>
+    <StoreProvider store={store}>
+      <App api={api} setRenderer={(r) => (renderer = r)} />
+    </StoreProvider>
   </StrictMode>,
 );
+
+const params = new URLSearchParams(location.search);
+const traceUrl = params.get('trace');
+if (traceUrl) {
+  api.open(traceUrl).then(
+    () => {
+      const cmp = params.get('cmp');
+      if (cmp) return api.open(cmp, { compare: true });
+      return undefined;
+    },
+  ).catch(() => undefined); // shown in the page from the store
+}

@@ -816,15 +816,16 @@ class Gen {
     step.b = -1;
     step.c = -1;
     let cur = start + this.span(500, 8_000);
-    const child = (n: TNode) => {
+    /** plans a direct child of the step; returns its event count */
+    const child = (n: TNode): number => {
       cur = this.node(n, cur + this.span(200, 6_000), step.ext, true);
       this.flushGpu();
-      used += countNode(n);
+      return countNode(n);
     };
     const nOps = 6 + Math.floor(this.rnd() * 36);
     if (fwd) {
-      if (budget - used > FILL && this.rnd() < 0.8) child(ZERO_GRAD);
-      if (budget - used > FILL) child(COPY_IN);
+      if (budget - used > FILL && this.rnd() < 0.8) used += child(ZERO_GRAD);
+      if (budget - used > FILL) used += child(COPY_IN);
       if (budget - used > FILL + 2) {
         // "## forward ##" range with its gpu_user_annotation on the primary stream
         used += 2;
@@ -865,16 +866,16 @@ class Gen {
         this.recs.push(ga);
         this.seg++;
       }
-      if (budget - used > FILL) child(OPTIM);
+      if (budget - used > FILL) used += child(OPTIM);
     } else {
-      for (let i = 0; i < nOps && budget - used > FILL; i++) child(this.pickTemplate(BWD, BWD_CUM));
+      for (let i = 0; i < nOps && budget - used > FILL; i++) used += child(this.pickTemplate(BWD, BWD_CUM));
     }
     if (budget - used <= FILL) {
       // the end of the trace: fill exactly
       while (used < budget) {
         const tpl = this.pickTemplate(fwd ? FWD : BWD, fwd ? FWD_CUM : BWD_CUM);
-        if (countNode(tpl) <= budget - used) child(tpl);
-        else child(op(FILLER_NAMES[Math.floor(this.rnd() * FILLER_NAMES.length)]));
+        if (countNode(tpl) <= budget - used) used += child(tpl);
+        else used += child(op(FILLER_NAMES[Math.floor(this.rnd() * FILLER_NAMES.length)]));
       }
     }
     const end = cur + this.span(500, 10_000);

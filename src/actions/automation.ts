@@ -1,0 +1,112 @@
+// window.kinetoscope: the scripting API used by the e2e tests, the benchmark and anyone
+// automating the viewer (documented in the README; a contract: extend, never rename).
+
+import type { Summary } from '../model/types.ts';
+import { warningLines, type AppStore } from '../store/app-store.ts';
+import type { FrameStats } from '../render/frame-timer.ts';
+import { openTrace, type FrameWaiter } from './open-trace.ts';
+import { traceWorker } from '../worker/client.ts';
+
+export interface RendererHandle {
+  nextFrame(): Promise<void>;
+  frameStats(reset?: boolean): FrameStats;
+}
+
+export interface KinetoscopeApi {
+  open(source: string | File | Blob, options?: { compare?: boolean }): Promise<Summary>;
+  state(): {
+    traces: { id: string; name: string; summary: Summary }[];
+    view: { start: number; end: number };
+    selection: null | { trace: string; track: string; name: string; start: number; dur: number };
+    range: null | { start: number; end: number };
+    warnings: string[];
+  };
+  setView(start: number, end: number): void;
+  select(query: { name: string; nth?: number }): boolean;
+  frameStats(reset?: boolean): FrameStats;
+  /** Extras. */
+  event(): Promise<Record<string, unknown> | null>;
+  tracks(): { trace: string; process: string; name: string; kind: string; rows: number; slices: number }[];
+}
+
+export function createAutomationApi(store: AppStore, renderer: () => RendererHandle | null): KinetoscopeApi {
+  const waitForFrame: FrameWaiter = async () => {
+    // The view mounts its renderer after the first trace arrives; wait for it.
+    for (let i = 0; i < 200 && !renderer(); i++) await new Promise((r) => setTimeout(r, 10));
+    await renderer()?.nextFrame();
+  };
+  return {
+    open: (source, options = {}) => openTrace(store, source, options, waitForFrame),
+    state() {
+      const s = store.getState();
+      let selection = null;
+      if (s.selection) {
+        const t = s.traces.find((x) => x.id === s.selection!.trace);
+        if (t) {
+          const m = t.model;
+          const i = s.selection.slice;
+          selection = {
+            trace: t.id,
+            track: m.tracks[m.slices.track[i]!]!.name,
+            name: m.strings[m.slices.name[i]!]!,
+            start: m.slices.start[i]!,
+            dur: m.slices.dur[i]!,
+          };
+        }
+      }
+      return {
+        traces: s.traces.map((t) => ({ id: t.id, name: t.name, summary: t.model.summary })),
+        view: { ...s.view },
+        selection,
+        range: s.range ? { ...s.range } : null,
+        warnings: warningLines(s.traces),
+      };
+    },
+    setView(start, end) {
+      if (!(end > start)) return;
+      store.setState({ view: { start, end } });
+    },
+    select({ name, nth = 0 }) {
+      for (const t of store.getState().traces) {
+        const m = t.model;
+        const id = m.strings.indexOf(name);
+        if (id < 0) continue;
+        const hits: number[] = [];
+        for (let i = 0; i < m.slices.name.length; i++) if (m.slices.name[i] === id) hits.push(i);
+        hits.sort((a, b) => m.slices.start[a]! - m.slices.start[b]! || a - b);
+        const hit = hits[nth];
+        if (hit === undefined) return false;
+        store.setState({ selection: { trace: t.id, slice: hit } });
+        return true;
+      }
+      return false;
+    },
+    frameStats: (reset) => renderer()?.frameStats(reset) ?? { frames: 0, p50Ms: 0, p95Ms: 0, maxMs: 0 },
+    async event() {
+      const sel = store.getState().selection;
+      return sel ? traceWorker().event(sel.trace, sel.slice) : null;
+    },
+    tracks() {
+      const out = [];
+      for (const t of store.getState().traces) {
+        for (const p of t.model.processes) {
+          for (const ti of p.tracks) {
+            const tr = t.model.tracks[ti]!;
+            out.push({
+              trace: t.id, process: p.name, name: tr.name, kind: tr.kind,
+              rows: tr.rowStart.length - 1,
+              slices: tr.rowStart[tr.rowStart.length - 1]! - tr.rowStart[0]!,
+            });
+          }
+        }
+      }
+      return out;
+    },
+  };
+}
+
+declare global {
+  interface Window {
+    kinetoscope: KinetoscopeApi;
+  }
+}

@@ -1,0 +1,115 @@
+// The page: toolbar, drop zone, progress, errors, load report, the timeline and the
+// details panel. Subscribes only to coarse state; the canvas draws on its own.
+
+import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
+import type { KinetoscopeApi, RendererHandle } from '../actions/automation.ts';
+import { useAppStore, useAppStoreApi } from '../store/hooks.tsx';
+import { traceWorker } from '../worker/client.ts';
+import { DetailsPanel } from './timeline/DetailsPanel.tsx';
+import { TimelineView } from './timeline/TimelineView.tsx';
+import { HelpOverlay } from './HelpOverlay.tsx';
+import { LoadReport } from './LoadReport.tsx';
+import { ProgressBar } from './ProgressBar.tsx';
+import { Toolbar } from './Toolbar.tsx';
+import './app.css';
+
+export function App({ api, setRenderer }: { api: KinetoscopeApi; setRenderer: (r: RendererHandle | null) => void }) {
+  const store = useAppStoreApi();
+  const hasTrace = useAppStore((s) => s.traces.length > 0);
+  const error = useAppStore((s) => s.error);
+  const loading = useAppStore((s) => s.loading !== null);
+  const theme = useAppStore((s) => s.theme);
+  const [dragging, setDragging] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const compareInput = useRef<HTMLInputElement>(null);
+
+  const openFiles = useCallback(
+    (files: FileList | null, compare = false) => {
+      const file = files?.[0];
+      if (file) api.open(file, { compare }).catch(() => undefined); // the error is shown from the store
+    },
+    [api],
+  );
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'o') {
+        e.preventDefault();
+        fileInput.current?.click();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const onDragOver = (e: DragEvent): void => {
+    if (!e.dataTransfer.types.includes('Files')) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+    setDragging(true);
+  };
+  const onDrop = (e: DragEvent): void => {
+    e.preventDefault();
+    setDragging(false);
+    openFiles(e.dataTransfer.files, e.shiftKey);
+  };
+
+  const fetchEvent = useCallback(
+    (slice: number) => {
+      const sel = store.getState().selection;
+      return traceWorker().event(sel?.trace ?? '', slice);
+    },
+    [store],
+  );
+
+  return (
+    <div
+      className={`app${dragging ? ' dragging' : ''}`}
+      data-testid="dropzone"
+      onDragOver={onDragOver}
+      onDragEnter={onDragOver}
+      onDragLeave={(e) => {
+        if (e.currentTarget === e.target) setDragging(false);
+      }}
+      onDrop={onDrop}
+    >
+      <Toolbar onOpen={() => fileInput.current?.click()} onCompare={() => compareInput.current?.click()} />
+      <input ref={fileInput} type="file" hidden data-testid="file-input" accept=".json,.gz,application/json,application/gzip"
+        onChange={(e) => { openFiles(e.target.files); e.target.value = ''; }} />
+      <input ref={compareInput} type="file" hidden data-testid="compare-input" accept=".json,.gz,application/json,application/gzip"
+        onChange={(e) => { openFiles(e.target.files, true); e.target.value = ''; }} />
+      {loading && <ProgressBar />}
+      {error && (
+        <div className="error-banner" role="alert" data-testid="error">
+          <span>{error}</span>
+          <button type="button" onClick={() => store.setState({ error: null })} aria-label="Dismiss the error">×</button>
+        </div>
+      )}
+      <main className="workspace">
+        {hasTrace ? (
+          <>
+            <TimelineView onRenderer={setRenderer} />
+            <DetailsPanel fetchEvent={fetchEvent} />
+          </>
+        ) : (
+          <div className="empty">
+            <h1>Kinetoscope</h1>
+            <p>Drop a PyTorch profiler trace (<code>*.pt.trace.json</code> or <code>.json.gz</code>) or any Chrome trace anywhere on this page.</p>
+            <p>
+              <button type="button" onClick={() => fileInput.current?.click()}>Open a trace…</button>{' '}
+              <button type="button" onClick={() => api.open('demo/resnet50.pt.trace.json.gz').catch(() => undefined)}>Open the demo trace</button>
+            </p>
+            <p className="hint">Files stay in your browser: nothing is uploaded.</p>
+          </div>
+        )}
+      </main>
+      <LoadReport />
+      <HelpOverlay />
+      {dragging && <div className="drop-hint" aria-hidden="true">Drop to open (hold Shift to compare)</div>}
+    </div>
+  );
+}

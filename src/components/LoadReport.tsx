@@ -1,0 +1,52 @@
+// The load report: the summary JSON of each loaded trace, its warnings and first examples.
+
+import { useAppStore, useAppStoreApi } from '../store/hooks.tsx';
+import { formatBytes, formatMicros } from '../lib/format.ts';
+
+export function LoadReport() {
+  const store = useAppStoreApi();
+  const open = useAppStore((s) => s.showReport);
+  const traces = useAppStore((s) => s.traces);
+  if (!open) return null;
+  return (
+    <div className="modal-backdrop" onClick={() => store.setState({ showReport: false })}>
+      <div className="modal report" role="dialog" aria-label="Load report" data-testid="load-report" onClick={(e) => e.stopPropagation()}>
+        <h2>Load report</h2>
+        {traces.map(({ id, model: { summary: s } }) => (
+          <section key={id}>
+            <h3>{s.file}</h3>
+            <p>
+              {s.events.total.toLocaleString('en-US')} events, {formatBytes(s.bytes)}, loaded in {s.loadMs} ms; span {formatMicros(s.spanUs)};{' '}
+              {s.processes} processes, {s.threads} threads, {s.counters} counters; GPU: {s.gpu.devices} devices, {s.gpu.streams} streams,{' '}
+              {s.gpu.kernels.toLocaleString('en-US')} kernels ({s.gpu.launchLinked.toLocaleString('en-US')} linked to their launch).
+            </p>
+            {Object.keys(s.warnings).length > 0 ? (
+              <ul className="warnings">
+                {Object.entries(s.warnings).map(([reason, n]) => (
+                  <li key={reason}>{reason}{n > 1 ? ` × ${n.toLocaleString('en-US')}` : ''}</li>
+                ))}
+              </ul>
+            ) : (
+              <p>No warnings: every event loaded.</p>
+            )}
+            {s.examples.length > 0 && (
+              <details>
+                <summary>First examples</summary>
+                <ul>
+                  {s.examples.map((e, i) => (
+                    <li key={i}>{e.reason}: event #{e.index} at byte {e.atByte}{e.detail ? ` (${e.detail})` : ''}</li>
+                  ))}
+                </ul>
+              </details>
+            )}
+            <details>
+              <summary>Summary JSON</summary>
+              <pre>{JSON.stringify(s, null, 2)}</pre>
+            </details>
+          </section>
+        ))}
+        <button type="button" onClick={() => store.setState({ showReport: false })}>Close</button>
+      </div>
+    </div>
+  );
+}

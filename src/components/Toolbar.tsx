@@ -1,0 +1,34 @@
+import { useAppStore, useAppStoreApi } from '../store/hooks.tsx';
+
+export function Toolbar({ onOpen, onCompare }: { onOpen: () => void; onCompare: () => void }) {
+  const store = useAppStoreApi();
+  const names = useAppStore((s) => s.traces.map((t) => t.name).join(' ⟷ '));
+  const hasTrace = useAppStore((s) => s.traces.length > 0);
+  const showAllFlows = useAppStore((s) => s.showAllFlows);
+  const theme = useAppStore((s) => s.theme);
+  const warnings = useAppStore((s) => s.traces.reduce((n, t) => n + Object.values(t.model.summary.warnings).reduce((a, b) => a + b, 0), 0));
+  return (
+    <header className="toolbar">
+      <span className="brand">Kinetoscope</span>
+      <button type="button" onClick={onOpen} title="Open a trace (Ctrl+O)">Open…</button>
+      {hasTrace && <button type="button" onClick={onCompare} title="Open a second trace beside this one">Compare…</button>}
+      <span className="trace-name" data-testid="trace-name">{names}</span>
+      <span className="spacer" />
+      {hasTrace && (
+        <label className="toggle">
+          <input type="checkbox" checked={showAllFlows} onChange={(e) => store.setState({ showAllFlows: e.target.checked })} />
+          All flows
+        </label>
+      )}
+      {hasTrace && (
+        <button type="button" onClick={() => store.setState({ showReport: true })} data-testid="report-button">
+          Load report{warnings > 0 ? ` (${warnings.toLocaleString('en-US')} warnings)` : ''}
+        </button>
+      )}
+      <button type="button" onClick={() => store.setState({ theme: theme === 'dark' ? 'light' : 'dark' })} aria-label="Switch light/dark theme">
+        {theme === 'dark' ? '☀' : '☾'}
+      </button>
+      <button type="button" onClick={() => store.setState({ showHelp: true })} aria-label="Keyboard shortcuts">?</button>
+    </header>
+  );
+}

@@ -1,0 +1,27 @@
+// Human-readable numbers for the UI.
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = n / 1024;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
+}
+
+/** A duration in µs with a unit that fits: 1.5 s, 12.3 ms, 4.56 µs, 120 ns. */
+export function formatMicros(us: number): string {
+  const a = Math.abs(us);
+  if (a >= 1e6) return `${trim(us / 1e6)} s`;
+  if (a >= 1e3) return `${trim(us / 1e3)} ms`;
+  if (a >= 1 || a === 0) return `${trim(us)} µs`;
+  return `${trim(us * 1e3)} ns`;
+}
+
+function trim(v: number): string {
+  const s = Math.abs(v) >= 100 ? v.toFixed(1) : Math.abs(v) >= 10 ? v.toFixed(2) : v.toFixed(3);
+  return s.replace(/\.?0+$/, '');
+}
