@@ -116,7 +116,8 @@ export class Collector implements EventSink {
   readonly flThread = growF64(); // pid/tid key
   readonly flTs = growF64();
   readonly flEnclosing = growU8();
-  readonly flowKeys = new Map<string, number>();
+  readonly flowKeys = new Map<number, number>();
+  private readonly flowPairs = new Map<number, number>();
   flowNoId = 0;
 
   // Flow v2 (bind_id) on X slices (sliceRef >= 0) or B edges (beRef).
@@ -348,11 +349,19 @@ export class Collector implements EventSink {
       this.flowNoId++;
       return;
     }
-    const keyText = `${f.cat}\u0000${name}\u0000${f.id}`;
-    let key = this.flowKeys.get(keyText);
+    // Numeric keys: (cat, name) → a small pair id, then (pair, id) → flow key.
+    const catId = f.cat < 0 ? this.emptyId : f.cat;
+    const pairText = catId * TRACK_KEY + name;
+    let pair = this.flowPairs.get(pairText);
+    if (pair === undefined) {
+      pair = this.flowPairs.size;
+      this.flowPairs.set(pairText, pair);
+    }
+    const keyNum = pair * TRACK_KEY + f.id;
+    let key = this.flowKeys.get(keyNum);
     if (key === undefined) {
       key = this.flowKeys.size;
-      this.flowKeys.set(keyText, key);
+      this.flowKeys.set(keyNum, key);
     }
     this.flKey.push(key);
     this.flPh.push(ph);

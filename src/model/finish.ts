@@ -219,17 +219,36 @@ function matchAsync(c: Collector, traceEnd: number): void {
 
 function buildKernels(c: Collector, rank: Uint32Array): KernelColumns {
   const m = c.kSlice.length;
-  const idx = Array.from({ length: m }, (_, i) => i);
+  // Order kernel rows by their final slice index without a comparison sort: mark each
+  // final slice with its kernel row, then walk the slices in order.
+  const rowOfSlice = new Int32Array(rank.length).fill(-1);
   const slice = c.kSlice.data;
-  idx.sort((a, b) => rank[slice[a]!]! - rank[slice[b]!]!);
+  for (let k = 0; k < m; k++) rowOfSlice[rank[slice[k]!]!] = k;
+  const order = new Uint32Array(m);
+  const finalSlice = new Uint32Array(m);
+  let at = 0;
+  for (let i = 0; i < rowOfSlice.length; i++) {
+    const k = rowOfSlice[i]!;
+    if (k >= 0) {
+      order[at] = k;
+      finalSlice[at++] = i;
+    }
+  }
   const col = (j: number): Float64Array => {
     const src = c.kF64[j]!.data;
-    return Float64Array.from(idx, (i) => src[i]!);
+    const out = new Float64Array(m);
+    for (let k = 0; k < m; k++) out[k] = src[order[k]!]!;
+    return out;
   };
-  const u32 = (j: number): Uint32Array => Uint32Array.from(col(j), (v) => (Number.isFinite(v) && v > 0 ? v : 0));
-  const f32 = (j: number): Float32Array => Float32Array.from(col(j));
+  const u32 = (j: number): Uint32Array => {
+    const v = col(j);
+    const out = new Uint32Array(m);
+    for (let k = 0; k < m; k++) out[k] = v[k]! > 0 ? v[k]! : 0;
+    return out;
+  };
+  const f32 = (j: number): Float32Array => new Float32Array(col(j));
   return {
-    slice: Uint32Array.from(idx, (i) => rank[slice[i]!]!),
+    slice: finalSlice,
     gridX: u32(0), gridY: u32(1), gridZ: u32(2),
     blockX: u32(3), blockY: u32(4), blockZ: u32(5),
     registers: f32(6),

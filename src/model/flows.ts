@@ -3,6 +3,7 @@
 // links by args.correlation (the robust path: many real files have flows to nowhere,
 // or none at all). An arrow found twice (ac2g flow and correlation) is kept once.
 
+import { growU32, growU8, type Grow } from '../lib/grow.ts';
 import type { Collector } from './collector.ts';
 import type { FlowColumns } from './types.ts';
 
@@ -23,9 +24,9 @@ export function buildFlows(
   v2Slice: (k: number) => number,
   rank: Uint32Array,
 ): FlowResult {
-  const from: number[] = [];
-  const to: number[] = [];
-  const kind: number[] = [];
+  const from = growU32();
+  const to = growU32();
+  const kind = growU8();
   let matched = 0;
   let unmatched = c.flowNoId;
   let unbound = 0;
@@ -114,20 +115,32 @@ export function buildFlows(
 }
 
 /** Sorted by (from, to), duplicates dropped (the flow-event arrow wins over the correlation one). */
-function toColumns(from: number[], to: number[], kind: number[]): FlowColumns {
-  const n = from.length;
-  const idx = Array.from({ length: n }, (_, i) => i);
+function toColumns(fromG: Grow<Uint32Array>, toG: Grow<Uint32Array>, kindG: Grow<Uint8Array>): FlowColumns {
+  const n = fromG.length;
+  const from = fromG.data, to = toG.data, kind = kindG.data;
+  const idx = new Uint32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
   idx.sort((a, b) => from[a]! - from[b]! || to[a]! - to[b]! || kind[a]! - kind[b]!);
-  const keep: number[] = [];
-  for (const i of idx) {
-    const last = keep[keep.length - 1];
-    if (last !== undefined && from[last] === from[i] && to[last] === to[i]) continue;
-    keep.push(i);
+  let kept = 0;
+  for (let k = 0; k < n; k++) {
+    const i = idx[k]!;
+    if (kept > 0) {
+      const last = idx[kept - 1]!;
+      if (from[last] === from[i] && to[last] === to[i]) continue;
+    }
+    idx[kept++] = i;
   }
-  const f = Uint32Array.from(keep, (i) => from[i]!);
-  const t = Uint32Array.from(keep, (i) => to[i]!);
-  const k = Uint8Array.from(keep, (i) => kind[i]!);
-  const byTo = Uint32Array.from(keep.keys());
+  const f = new Uint32Array(kept);
+  const t = new Uint32Array(kept);
+  const kd = new Uint8Array(kept);
+  for (let k = 0; k < kept; k++) {
+    const i = idx[k]!;
+    f[k] = from[i]!;
+    t[k] = to[i]!;
+    kd[k] = kind[i]!;
+  }
+  const byTo = new Uint32Array(kept);
+  for (let k = 0; k < kept; k++) byTo[k] = k;
   byTo.sort((a, b) => t[a]! - t[b]! || a - b);
-  return { from: f, to: t, kind: k, byTo };
+  return { from: f, to: t, kind: kd, byTo };
 }
