@@ -123,6 +123,7 @@ rmSync(E2E_JSON, { force: true });
 // (a) typecheck, (b) lint: failures are reported but do not stop the tests.
 gate(run('typecheck', 'npx', ['tsc', '-b']));
 gate(run('lint', 'npx', ['oxlint', 'src', 'e2e', 'scripts']));
+gate(run('import rules', 'node', ['scripts/check-imports.mjs']));
 
 // (c) unit tests, always.
 const unit = run(

@@ -38,7 +38,7 @@ export async function openTrace(
   } catch (e) {
     const message = (e as Error).message || String(e);
     store.setState({ loading: null, error: message });
-    throw new Error(message);
+    throw new Error(message, { cause: e });
   }
   const entry: LoadedTrace = { id, name: model.name, model, url: isUrl ? source : null };
   const { traces } = store.getState();

@@ -5,6 +5,7 @@ import { FLAG_ASYNC, FLAG_INSTANT, FLAG_UNFINISHED } from '../model/types.ts';
 import { loadEvents, loadText, slicesNamed } from '../testing/load-text.ts';
 
 const X = (name: string, ts: number, dur: number, tid = 1, extra: object = {}) => ({ ph: 'X', name, ts, dur, pid: 1, tid, ...extra });
+const kernel = (name: string, ts: number, dur: number) => ({ ...X(name, ts, dur, 7, { cat: 'kernel' }), pid: 0 });
 
 describe('phases', () => {
   it('X slices nest by time: depth comes from containment, not file order', async () => {
@@ -195,8 +196,7 @@ describe('phases', () => {
   });
 
   it('GPU kernels that overlap without nesting go on extra rows, never dropped or stacked', async () => {
-    const k = (name: string, ts: number, dur: number) => ({ ...X(name, ts, dur, 7, { cat: 'kernel' }), pid: 0 });
-    const r = await loadEvents([k('a', 0, 10), k('b', 5, 10), k('c', 12, 10), k('d', 30, 1)]);
+    const r = await loadEvents([kernel('a', 0, 10), kernel('b', 5, 10), kernel('c', 12, 10), kernel('d', 30, 1)]);
     const m = r.model;
     const row = (n: string) => m.slices.depth[slicesNamed(r, n)[0]!];
     expect([row('a'), row('b'), row('c'), row('d')]).toEqual([0, 1, 0, 0]);

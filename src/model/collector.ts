@@ -2,7 +2,7 @@
 // columns (slices, B/E edges, async edges, flow endpoints, counters, kernel fields).
 // Nothing here is per-event objects; `finishTrace` turns the columns into the model.
 
-import { Grow, growF64, growU32, growU8 } from '../lib/grow.ts';
+import { growF64, growU32, growU8, type Grow } from '../lib/grow.ts';
 import { BAD_TYPE, MISSING, OK, type EventFields, type Scanner } from '../parse/scanner.ts';
 import type { EventSink } from '../parse/stream-parser.ts';
 import type { StringTable } from '../parse/string-table.ts';

@@ -4,7 +4,7 @@
 
 import { enclosingAt, nextStartingAt } from '../index/row-index.ts';
 import type { ParseOutcome } from '../parse/stream-parser.ts';
-import { Collector } from './collector.ts';
+import type { Collector } from './collector.ts';
 import { buildFlows } from './flows.ts';
 import { layoutSlices } from './layout.ts';
 import { buildTracks } from './tracks.ts';
@@ -125,10 +125,10 @@ function matchBeginEnd(c: Collector, traceEnd: number): Int32Array {
   const m = c.beTs.length;
   const beToSlice = new Int32Array(m).fill(-1);
   if (m === 0) return beToSlice;
-  const track = c.beTrack.data, ts = c.beTs.data, isEnd = c.beEnd.data;
+  const track = c.beTrack.data, ts = c.beTs.data, ends = c.beEnd.data;
   const idx = new Uint32Array(m);
   for (let i = 0; i < m; i++) idx[i] = i;
-  idx.sort((a, b) => track[a]! - track[b]! || ts[a]! - ts[b]! || isEnd[b]! - isEnd[a]! || a - b);
+  idx.sort((a, b) => track[a]! - track[b]! || ts[a]! - ts[b]! || ends[b]! - ends[a]! || a - b);
   const stack: number[] = [];
   let current = -1;
   let unmatchedEnd = 0;
@@ -145,7 +145,7 @@ function matchBeginEnd(c: Collector, traceEnd: number): Int32Array {
       closeOpen();
       current = track[i]!;
     }
-    if (!isEnd[i]) stack.push(i);
+    if (!ends[i]) stack.push(i);
     else if (stack.length === 0) unmatchedEnd++;
     else {
       const b = stack.pop()!;
@@ -177,7 +177,6 @@ function matchAsync(c: Collector, traceEnd: number): void {
   const m = c.asTs.length;
   if (m === 0) return;
   const key = c.asKey.data, ts = c.asTs.data, ph = c.asPh.data;
-  const isEnd = (p: number): number => (p === PH_e || p === PH_F ? 1 : 0);
   const idx = new Uint32Array(m);
   for (let i = 0; i < m; i++) idx[i] = i;
   idx.sort((a, b) => key[a]! - key[b]! || ts[a]! - ts[b]! || isEnd(ph[b]!) - isEnd(ph[a]!) || a - b);
@@ -215,6 +214,10 @@ function matchAsync(c: Collector, traceEnd: number): void {
   }
   closeOpen();
   c.warnings.count('async end without begin (ignored)', unmatched);
+}
+
+function isEnd(p: number): number {
+  return p === PH_e || p === PH_F ? 1 : 0;
 }
 
 function buildKernels(c: Collector, rank: Uint32Array): KernelColumns {

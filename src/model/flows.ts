@@ -18,6 +18,10 @@ export interface FlowResult {
   unbound: number;
 }
 
+function phRank(p: number): number {
+  return p === PH_s ? 0 : p === 116 ? 1 : 2;
+}
+
 export function buildFlows(
   c: Collector,
   bindV1: (endpoint: number) => number,
@@ -43,7 +47,6 @@ export function buildFlows(
   // v1: group endpoints by key, in time order (s before t before f on ties).
   const m = c.flKey.length;
   const key = c.flKey.data, ts = c.flTs.data, ph = c.flPh.data;
-  const phRank = (p: number): number => (p === PH_s ? 0 : p === 116 ? 1 : 2);
   const idx = new Uint32Array(m);
   for (let i = 0; i < m; i++) idx[i] = i;
   idx.sort((a, b) => key[a]! - key[b]! || ts[a]! - ts[b]! || phRank(ph[a]!) - phRank(ph[b]!) || a - b);

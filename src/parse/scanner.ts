@@ -5,7 +5,7 @@
 // Running out of bytes throws NEED_MORE; the stream driver then appends the next chunk
 // and re-reads the current event from its start (once per chunk, so the cost is small).
 
-import { StringTable } from './string-table.ts';
+import type { StringTable } from './string-table.ts';
 
 export const NEED_MORE = { needMore: true } as const;
 
@@ -478,7 +478,6 @@ export class Scanner {
 
   /** Reads the args object: records its bounds and pulls out the launch and kernel fields. */
   private readArgs(f: EventFields): void {
-    const buf = this.buf;
     f.argsStart = this.pos;
     this.pos++;
     let c = this.skipWs();
@@ -533,7 +532,6 @@ export class Scanner {
       }
       this.fail("expected ',' or '}' in args");
     }
-    void buf;
   }
 
   private readDim3(f: EventFields, which: 0 | 1): void {

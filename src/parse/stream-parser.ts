@@ -37,6 +37,12 @@ const enum State {
 }
 
 const decoder = new TextDecoder();
+/** Control characters shown as spaces, so a context snippet stays on one line. */
+function printable(s: string): string {
+  let out = '';
+  for (const ch of s) out += ch.charCodeAt(0) < 32 ? ' ' : ch;
+  return out;
+}
 
 export class StreamParser {
   readonly strings: StringTable;
@@ -134,7 +140,7 @@ export class StreamParser {
   private errorAt(at: number, message: string): { atByte: number; context: string; message: string } {
     const from = Math.max(0, at - 20);
     const to = Math.min(this.len, at + 20);
-    const context = decoder.decode(this.work.subarray(from, to)).replace(/[\u0000-\u001f]/g, ' ');
+    const context = printable(decoder.decode(this.work.subarray(from, to)));
     return { atByte: this.base + at, context, message };
   }
 

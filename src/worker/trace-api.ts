@@ -71,7 +71,7 @@ export const traceApi = {
       return Comlink.transfer(result.model, transferables(result.model));
     } catch (e) {
       // Only the message crosses the boundary reliably.
-      throw new Error(e instanceof TraceLoadError ? e.message : `Internal error while loading: ${(e as Error).message}`);
+      throw new Error(e instanceof TraceLoadError ? e.message : `Internal error while loading: ${(e as Error).message}`, { cause: e });
     } finally {
       controllers.delete(id);
     }

@@ -1,0 +1,33 @@
+// Every real trace, dropped onto the page through a real drop event, loads through the
+// worker with the counts that an independent plain scan of its JSON gives.
+
+import { readdirSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { oracleSummary } from '../src/testing/oracle.ts';
+import { readTraceText } from '../src/testing/read-trace-node.ts';
+import { dropFile, openApp, TRACES, waitForTrace } from './helpers/viewer.ts';
+
+const files = readdirSync(TRACES).filter((f) => f !== 'SOURCES.md').sort();
+
+test.describe.configure({ mode: 'serial' });
+
+test('the corpus is there', () => {
+  expect(files.length).toBeGreaterThanOrEqual(40);
+});
+
+for (const file of files) {
+  test(`drop ${file}: loads in the worker with the expected counts`, async ({ page }) => {
+    await openApp(page);
+    await dropFile(page, TRACES + file);
+    const state = await waitForTrace(page, file);
+    const s = state.traces[0]!.summary;
+    const o = oracleSummary(await readTraceText(TRACES + file));
+    expect(s.events).toEqual(o.events);
+    expect([s.processes, s.threads, s.counters]).toEqual([o.processes, o.threads, o.counters]);
+    expect([s.gpu.kernels, s.gpu.memcpy, s.gpu.memset, s.gpu.launchLinked, s.gpu.devices, s.gpu.streams]).toEqual([
+      o.gpu.kernels, o.gpu.memcpy, o.gpu.memset, o.gpu.launchLinked, o.gpu.devices, o.gpu.streams,
+    ]);
+    expect(s.flows).toEqual(o.flows);
+    await expect(page.getByTestId('trace-name')).toHaveText(file);
+  });
+}

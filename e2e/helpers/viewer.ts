@@ -1,0 +1,73 @@
+// Page-object helpers for the e2e tests: open the app, drop a file through a real drop
+// event, read the automation API, and decode screenshots in the page.
+
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, type Page } from '@playwright/test';
+import type { KinetoscopeApi } from '../../src/actions/automation.ts';
+
+export const TRACES = fileURLToPath(new URL('../../../shared/traces/', import.meta.url));
+
+export async function openApp(page: Page): Promise<void> {
+  await page.goto('/');
+  await expect(page.getByTestId('dropzone')).toBeVisible();
+  await page.waitForFunction(() => typeof window.kinetoscope?.open === 'function');
+}
+
+/** Drops bytes onto the page as a File, through dragenter/dragover/drop events. */
+export async function dropBytes(page: Page, name: string, bytes: Uint8Array): Promise<void> {
+  const dt = await page.evaluateHandle(
+    ({ fileName, b64 }) => {
+      const bin = atob(b64);
+      const arr = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) arr[i] = bin.charCodeAt(i);
+      const d = new DataTransfer();
+      d.items.add(new File([arr], fileName));
+      return d;
+    },
+    { fileName: name, b64: Buffer.from(bytes).toString('base64') },
+  );
+  const zone = page.getByTestId('dropzone');
+  await zone.dispatchEvent('dragenter', { dataTransfer: dt });
+  await zone.dispatchEvent('dragover', { dataTransfer: dt });
+  await zone.dispatchEvent('drop', { dataTransfer: dt });
+}
+
+export async function dropFile(page: Page, path: string): Promise<void> {
+  await dropBytes(page, basename(path), new Uint8Array(readFileSync(path)));
+}
+
+export type ApiState = ReturnType<KinetoscopeApi['state']>;
+
+export function apiState(page: Page): Promise<ApiState> {
+  return page.evaluate(() => window.kinetoscope.state());
+}
+
+/** Waits until the named trace is the loaded one. */
+export async function waitForTrace(page: Page, name: string): Promise<ApiState> {
+  await page.waitForFunction((n) => window.kinetoscope.state().traces.some((t) => t.name === n), name, { timeout: 60_000 });
+  return apiState(page);
+}
+
+/** Pixel colour counts of a PNG, decoded in the page (no image library needed). */
+export async function pixelsOf(page: Page, png: Buffer, clip?: { x: number; y: number; w: number; h: number }): Promise<{ width: number; height: number; data: number[] }> {
+  return page.evaluate(
+    async ({ b64, area }) => {
+      const blob = await (await fetch(`data:image/png;base64,${b64}`)).blob();
+      const bmp = await createImageBitmap(blob);
+      const c = new OffscreenCanvas(bmp.width, bmp.height);
+      const ctx = c.getContext('2d')!;
+      ctx.drawImage(bmp, 0, 0);
+      const r = area ?? { x: 0, y: 0, w: bmp.width, h: bmp.height };
+      return { width: r.w, height: r.h, data: Array.from(ctx.getImageData(r.x, r.y, r.w, r.h).data) };
+    },
+    { b64: png.toString('base64'), area: clip },
+  );
+}
+
+export function distinctColours(data: number[]): number {
+  const set = new Set<number>();
+  for (let i = 0; i < data.length; i += 4) set.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
+  return set.size;
+}
