@@ -127,3 +127,24 @@ describe('input', () => {
     expect((await loadText('[]')).model.summary.events.total).toBe(0);
   });
 });
+
+describe('limits', () => {
+  it('a trace past the slice limit stops with a clear message', async () => {
+    const events = Array.from({ length: 50 }, (_, i) => ({ ph: 'X', name: 'a', ts: i, dur: 1, pid: 1, tid: 1 }));
+    const bytes = new TextEncoder().encode(JSON.stringify(events));
+    await expect(loadTrace(bytes, { name: 'big.json', maxSlices: 10 })).rejects.toThrow(/big\.json is too large: the trace has more than 10 slices/);
+  });
+
+  it('absurd timestamps are skipped with a reason instead of stretching the timeline', async () => {
+    const s = (await loadText('[{"ph":"X","name":"a","ts":1,"dur":1,"pid":1,"tid":1},{"ph":"X","name":"b","ts":1e308,"dur":1,"pid":1,"tid":1},{"ph":"X","name":"c","ts":2,"dur":1e300,"pid":1,"tid":1}]')).model;
+    expect(s.summary.slices).toBe(1);
+    expect(s.summary.warnings['ts or dur out of range']).toBe(2);
+    expect(s.endUs).toBe(1);
+  });
+
+  it('cancelling stops the load with a message', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(loadTrace(new TextEncoder().encode(small), { name: 'x.json', signal: controller.signal })).rejects.toThrow(/cancelled/);
+  });
+});

@@ -2,7 +2,7 @@
 // array or a stream), gzip detected by its magic bytes and inflated as a stream, parsed
 // chunk by chunk, finished into the model. Progress is reported at most every 100 ms.
 
-import { Collector } from '../model/collector.ts';
+import { Collector, TraceTooLargeError } from '../model/collector.ts';
 import { finishTrace, type FinishedTrace } from '../model/finish.ts';
 import { StreamParser } from '../parse/stream-parser.ts';
 import { StringTable } from '../parse/string-table.ts';
@@ -21,6 +21,8 @@ export interface LoadOptions {
   signal?: AbortSignal;
   /** Size of the input when the source does not say (a stream). */
   totalBytes?: number;
+  /** Stop with a clear message past this many slices (memory guard). */
+  maxSlices?: number;
 }
 
 export type TraceSource = Blob | Uint8Array | ReadableStream<Uint8Array>;
@@ -37,6 +39,17 @@ export interface LoadResult extends FinishedTrace {
 const PROGRESS_EVERY_MS = 100;
 
 export async function loadTrace(source: TraceSource, opts: LoadOptions = {}): Promise<LoadResult> {
+  try {
+    return await load(source, opts);
+  } catch (e) {
+    if (e instanceof TraceTooLargeError) {
+      throw new TraceLoadError(`${opts.name ?? 'This trace'} is too large: ${e.message}. Try a shorter profiling window (torch.profiler schedule with fewer active steps).`);
+    }
+    throw e;
+  }
+}
+
+async function load(source: TraceSource, opts: LoadOptions): Promise<LoadResult> {
   const t0 = performance.now();
   const name = opts.name ?? (typeof Blob !== 'undefined' && source instanceof Blob && 'name' in source ? String(source.name) : 'trace');
   const totalBytes = opts.totalBytes ?? (source instanceof Uint8Array ? source.length : source instanceof ReadableStream ? 0 : source.size);
@@ -45,6 +58,7 @@ export async function loadTrace(source: TraceSource, opts: LoadOptions = {}): Pr
 
   const strings = new StringTable();
   const collector = new Collector(strings);
+  if (opts.maxSlices !== undefined) collector.maxSlices = opts.maxSlices;
   const parser = new StreamParser(collector, strings);
 
   let bytesRead = 0;

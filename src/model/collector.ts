@@ -61,6 +61,14 @@ const PH_C = 67, PH_b = 98, PH_e = 101, PH_S = 83, PH_T = 84, PH_F = 70, PH_s = 
 const PROCESS_PHASES = new Set([PH_X, PH_B, PH_E, PH_i, PH_I, PH_R, PH_C, PH_b, PH_e, PH_n, PH_S, PH_T, PH_F]);
 
 const decoder = new TextDecoder();
+const MAX_TIME = 9007199254740992;
+
+/** Thrown when a trace would need more memory than the viewer allows itself. */
+export class TraceTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`the trace has more than ${limit.toLocaleString('en-US')} slices, more than this viewer can hold in memory`);
+  }
+}
 const TRACK_KEY = 67108864; // 2^26: pid id * TRACK_KEY + tid id stays an exact integer
 
 export class Collector implements EventSink {
@@ -144,6 +152,9 @@ export class Collector implements EventSink {
   private catClassCache = new Int8Array(256).fill(-1);
   private emptyId: number;
 
+  /** Slices beyond this stop the load with a clear message (about 60 bytes each while loading). */
+  maxSlices = 40_000_000;
+
   constructor(readonly strings: StringTable) {
     this.emptyId = strings.intern('');
   }
@@ -223,6 +234,15 @@ export class Collector implements EventSink {
     if (f.tsState !== OK) {
       this.warnings.add(f.tsState === MISSING ? 'missing ts' : 'non-numeric ts', index, f.start, '');
       return;
+    }
+    // Beyond 2^53 µs (285 years) a timestamp is garbage, and one such value would stretch
+    // the whole timeline: skip it rather than let it hide every real event.
+    if (Math.abs(f.tsAbs) >= MAX_TIME || (f.durState === OK && f.dur >= MAX_TIME)) {
+      this.warnings.add('ts or dur out of range', index, f.start, `ts ${f.tsAbs}`);
+      return;
+    }
+    if (this.sStart.length >= this.maxSlices) {
+      throw new TraceTooLargeError(this.maxSlices);
     }
     if (f.durState === BAD_TYPE) {
       this.warnings.add('non-numeric dur', index, f.start, '');
