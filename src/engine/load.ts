@@ -60,6 +60,7 @@ async function load(source: TraceSource, opts: LoadOptions): Promise<LoadResult>
   const collector = new Collector(strings);
   if (opts.maxSlices !== undefined) collector.maxSlices = opts.maxSlices;
   const parser = new StreamParser(collector, strings);
+  parser.scanner.argsWanted = collector.argsWanted;
 
   let bytesRead = 0;
   let lastReport = 0;

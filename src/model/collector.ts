@@ -165,6 +165,12 @@ export class Collector implements EventSink {
     this.meta[key] = value;
   }
 
+  /** Only GPU activity and runtime calls carry args that become columns. */
+  readonly argsWanted = (cat: number): boolean => {
+    const c = this.catClass(cat);
+    return c !== CAT_OTHER;
+  };
+
   catClass(cat: number): number {
     if (cat < 0) return CAT_NONE;
     if (cat >= this.catClassCache.length) {

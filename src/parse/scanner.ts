@@ -115,6 +115,12 @@ export class Scanner {
   private strHash = 0;
   private strEscaped = false;
 
+  /**
+   * Whether events of a category carry args the columns need (launch and kernel fields).
+   * Set by the consumer; unknown categories (or a cat after args) get the full read.
+   */
+  argsWanted: (cat: number) => boolean = () => true;
+
   constructor(strings: StringTable) {
     this.strings = strings;
   }
@@ -431,8 +437,14 @@ export class Scanner {
         f.tidState = f.tid >= 0 ? OK : f.tid === -2 ? MISSING : BAD_TYPE;
         if (f.tid < 0) this.skipValue();
       } else if (len === 4 && this.keyIs(KEY_ARGS)) {
-        if (c === LBRACE) this.readArgs(f);
-        else this.skipValue();
+        if (c !== LBRACE) this.skipValue();
+        else if (f.cat >= 0 && f.ph !== 77 && f.ph !== 67 && !this.argsWanted(f.cat)) {
+          // Most events (CPU ops, annotations, memory) carry nothing the columns need:
+          // skip their args without reading keys; they are read back on selection.
+          f.argsStart = this.pos;
+          this.skipValue();
+          f.argsEnd = this.pos;
+        } else this.readArgs(f);
       } else if (len === 2 && this.keyIs(KEY_ID)) {
         f.id = this.internToken();
         if (f.id < 0) this.skipValue();

@@ -20,7 +20,7 @@
 // Coordinates are CSS px from the left edge of the time area, clamped to [-1, width + 1] so
 // deep zoom never hands the canvas coordinates like 1e12.
 
-import { firstEndingAtOrAfter, firstStartingAtOrAfter } from '../index/row-index.ts';
+import { firstEndingAtOrAfter, firstStartingAfter, firstStartingAtOrAfter } from '../index/row-index.ts';
 
 /** How many slices of a merged group are looked at to pick its representative. */
 export const LOD_SCAN_CAP = 32;
@@ -83,7 +83,8 @@ export function lodRow(
     }
     const p = Math.floor(Math.max(x0, -1));
     const boundary = t0 + (p + 1) / k;
-    const j = firstStartingAtOrAfter(start, i + 1, hi, boundary);
+    // The last column may reach past t1: never swallow slices that start after the view.
+    const j = boundary > t1 ? firstStartingAfter(start, i + 1, hi, t1) : firstStartingAtOrAfter(start, i + 1, hi, boundary);
     let end = j; // group is [i, end)
     if (j > i + 1) {
       const last = j - 1;

@@ -1,0 +1,42 @@
+// The hover tooltip and the screen-reader announcement of the selection. Each subscribes to
+// one store field, so hovering re-renders only the tooltip; its position is written by the
+// input handler directly (see TimelineView's placeTooltip).
+
+import type { Ref } from 'react';
+import { useAppStore } from '../../store/hooks.tsx';
+import { formatTimestamp } from '../../render/time-scale.ts';
+import { announceText, durationText, refInfo } from './slice-info.ts';
+
+export function Tooltip({ elRef }: { elRef: Ref<HTMLDivElement> }) {
+  const hover = useAppStore((s) => s.hover);
+  const traces = useAppStore((s) => s.traces);
+  const info = refInfo(traces, hover);
+  return (
+    <div ref={elRef} className="kt-tooltip" role="tooltip" hidden={!info}>
+      {info && (
+        <>
+          <div className="kt-tooltip-name">{info.name}</div>
+          <div>
+            <span className="kt-muted">start </span>
+            {formatTimestamp(info.start)}
+          </div>
+          <div>
+            <span className="kt-muted">duration </span>
+            {durationText(info)}
+          </div>
+          <div className="kt-muted">{info.track}</div>
+        </>
+      )}
+    </div>
+  );
+}
+
+export function SelectionAnnouncer() {
+  const selection = useAppStore((s) => s.selection);
+  const traces = useAppStore((s) => s.traces);
+  return (
+    <div className="kt-visually-hidden" aria-live="polite" aria-atomic="true">
+      {selection ? announceText(refInfo(traces, selection)) : ''}
+    </div>
+  );
+}

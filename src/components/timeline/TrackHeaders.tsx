@@ -1,0 +1,81 @@
+// The track header column, from the same layout as the canvas. Re-renders only when the
+// traces or the collapsed set change; vertical scrolling moves it with a transform written
+// straight from a store subscription (no React render per scroll step).
+
+import { useEffect, useRef } from 'react';
+import { useAppStore, useAppStoreApi } from '../../store/hooks.tsx';
+import { PROCESS_HEADER_HEIGHT, RULER_HEIGHT, trackLayoutFor, type LayoutItem } from '../../render/track-layout.ts';
+
+export function TrackHeaders() {
+  const store = useAppStoreApi();
+  const traces = useAppStore((s) => s.traces);
+  const collapsed = useAppStore((s) => s.collapsed);
+  const layout = trackLayoutFor(traces, collapsed);
+  const inner = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    const apply = (y: number): void => {
+      if (inner.current) inner.current.style.transform = `translateY(${-y}px)`;
+    };
+    apply(store.getState().scrollY);
+    return store.subscribe((s, prev) => {
+      if (s.scrollY !== prev.scrollY) apply(s.scrollY);
+    });
+  }, [store]);
+
+  const toggle = (key: string): void => {
+    const c = store.getState().collapsed;
+    store.setState({ collapsed: { ...c, [key]: !c[key] } });
+  };
+
+  return (
+    <div className="kt-headers">
+      <div className="kt-headers-ruler" style={{ height: RULER_HEIGHT }}>
+        Tracks
+      </div>
+      <div className="kt-headers-viewport">
+        <div ref={inner} className="kt-headers-inner" style={{ height: layout.totalHeight }}>
+          {layout.items.map((item) => (
+            <Header key={item.key} item={item} onToggle={toggle} />
+          ))}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function Header({ item, onToggle }: { item: LayoutItem; onToggle: (key: string) => void }) {
+  const style = { top: item.y, height: item.height };
+  if (item.kind === 'trace') {
+    return (
+      <div className="kt-header kt-header-trace" style={style} title={item.label}>
+        <span className="kt-header-label">{item.label}</span>
+      </div>
+    );
+  }
+  if (item.kind === 'process') {
+    const collapsed = item.collapsed === true;
+    return (
+      <div className="kt-header kt-header-process" style={style}>
+        <button
+          type="button"
+          className="kt-header-toggle"
+          style={{ height: PROCESS_HEADER_HEIGHT }}
+          aria-expanded={!collapsed}
+          aria-label={`${collapsed ? 'Expand' : 'Collapse'} ${item.label}`}
+          title={item.label}
+          onClick={() => onToggle(item.key)}
+        >
+          <span className="kt-chevron" aria-hidden="true">{collapsed ? '▸' : '▾'}</span>
+          <span className="kt-header-label">{item.label}</span>
+        </button>
+        {collapsed && <span className="kt-header-summary">busy</span>}
+      </div>
+    );
+  }
+  return (
+    <div className={`kt-header kt-header-track${item.counter ? ' kt-header-counter' : ''}`} style={style} title={item.label}>
+      <span className="kt-header-label">{item.label}</span>
+    </div>
+  );
+}

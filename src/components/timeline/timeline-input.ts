@@ -1,0 +1,244 @@
+// Mouse, wheel and keyboard input for the timeline (Perfetto / chrome://tracing conventions).
+// Plain DOM listeners that write to the store; React is not involved per event, and the
+// renderer repaints on its own from the store.
+//
+//   W/S zoom at the mouse (centre if outside)   A/D pan     (held keys animate smoothly)
+//   Ctrl/Cmd+wheel zoom at the mouse            wheel scrolls tracks    Shift+wheel pans
+//   drag on tracks pans                         drag on the ruler selects a time range
+//   click selects (empty clears)                Esc clears    F fits    ? toggles help
+
+import type { AppStore, SliceRef } from '../../store/app-store.ts';
+import type { TimelineRenderer } from '../../render/timeline-renderer.ts';
+import { RULER_HEIGHT, trackLayoutFor } from '../../render/track-layout.ts';
+import { clampScroll, fitRange, panBy, viewLimits, zoomAt, type View } from './view-math.ts';
+
+export interface InputTargets {
+  /** The whole timeline (headers too): wheel events. */
+  root: HTMLElement;
+  canvas: HTMLCanvasElement;
+  store: AppStore;
+  renderer: () => TimelineRenderer | null;
+  /** Positions the tooltip next to the pointer (or hides it with null). */
+  placeTooltip: (x: number, y: number) => void;
+  /** Selects a slice and scrolls/pans it into view. */
+  reveal: (ref: SliceRef) => void;
+}
+
+const DRAG_THRESHOLD = 3;
+const ZOOM_PER_MS = Math.log(8) / 1000; // held W/S: ×8 per second
+const PAN_PER_MS = 1.2 / 1000; // held A/D: 1.2 widths per second
+const WHEEL_ZOOM = 0.0025;
+
+interface Drag {
+  kind: 'pan' | 'range';
+  pointerId: number;
+  x0: number;
+  y0: number;
+  view0: View;
+  scroll0: number;
+  moved: boolean;
+}
+
+export function isEditableTarget(t: EventTarget | null): boolean {
+  if (!(t instanceof Element)) return false;
+  const tag = t.tagName;
+  return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || (t instanceof HTMLElement && t.isContentEditable);
+}
+
+export function attachTimelineInput(opts: InputTargets): () => void {
+  const { root, canvas, store } = opts;
+  const win = canvas.ownerDocument.defaultView ?? window;
+  let mouse: { x: number; y: number } | null = null;
+  let drag: Drag | null = null;
+  const held = new Set<string>();
+  let anim = 0;
+  let lastTick = 0;
+
+  const local = (e: MouseEvent): { x: number; y: number } => {
+    const r = canvas.getBoundingClientRect();
+    return { x: e.clientX - r.left, y: e.clientY - r.top };
+  };
+  const width = (): number => Math.max(1, canvas.clientWidth);
+  const setView = (v: View): void => store.setState({ view: v });
+  const limits = () => viewLimits(store.getState().traces);
+  const anchor = (): number => (mouse && mouse.x >= 0 && mouse.x <= width() ? mouse.x / width() : 0.5);
+  const scrollTo = (y: number): void => {
+    const s = store.getState();
+    const next = clampScroll(y, trackLayoutFor(s.traces, s.collapsed), canvas.clientHeight);
+    if (next !== s.scrollY) store.setState({ scrollY: next });
+  };
+  const setHover = (ref: SliceRef | null): void => {
+    const h = store.getState().hover;
+    if (h === ref || (h && ref && h.trace === ref.trace && h.slice === ref.slice)) return;
+    store.setState({ hover: ref });
+  };
+
+  const onPointerDown = (e: PointerEvent): void => {
+    if (e.button !== 0) return;
+    const p = local(e);
+    const s = store.getState();
+    drag = { kind: p.y < RULER_HEIGHT ? 'range' : 'pan', pointerId: e.pointerId, x0: p.x, y0: p.y, view0: s.view, scroll0: s.scrollY, moved: false };
+    canvas.setPointerCapture?.(e.pointerId);
+    canvas.focus({ preventScroll: true });
+    e.preventDefault();
+  };
+
+  const onPointerMove = (e: PointerEvent): void => {
+    const p = local(e);
+    mouse = p;
+    if (drag && e.pointerId === drag.pointerId) {
+      const dx = p.x - drag.x0;
+      const dy = p.y - drag.y0;
+      if (!drag.moved && Math.hypot(dx, dy) < DRAG_THRESHOLD) return;
+      if (!drag.moved) {
+        drag.moved = true;
+        setHover(null);
+        opts.placeTooltip(-1, -1);
+      }
+      const span = drag.view0.end - drag.view0.start;
+      const usPerPx = span / width();
+      if (drag.kind === 'pan') {
+        canvas.style.cursor = 'grabbing';
+        setView(panBy(drag.view0, -dx * usPerPx, limits()));
+        scrollTo(drag.scroll0 - dy);
+      } else {
+        const a = drag.view0.start + drag.x0 * usPerPx;
+        const b = drag.view0.start + Math.max(0, Math.min(width(), p.x)) * usPerPx;
+        store.setState({ range: { start: Math.min(a, b), end: Math.max(a, b) } });
+      }
+      return;
+    }
+    canvas.style.cursor = p.y < RULER_HEIGHT ? 'col-resize' : '';
+    const hit = opts.renderer()?.hitTest(p.x, p.y) ?? null;
+    setHover(hit);
+    opts.placeTooltip(hit ? p.x : -1, hit ? p.y : -1);
+  };
+
+  const onPointerUp = (e: PointerEvent): void => {
+    if (!drag || e.pointerId !== drag.pointerId) return;
+    const d = drag;
+    drag = null;
+    canvas.style.cursor = '';
+    canvas.releasePointerCapture?.(e.pointerId);
+    if (d.moved) return;
+    if (d.kind === 'range') {
+      store.setState({ range: null });
+      return;
+    }
+    const hit = opts.renderer()?.hitTest(d.x0, d.y0) ?? null;
+    store.setState({ selection: hit });
+  };
+
+  const onPointerLeave = (): void => {
+    mouse = null;
+    if (!drag) {
+      setHover(null);
+      opts.placeTooltip(-1, -1);
+    }
+  };
+
+  const onWheel = (e: WheelEvent): void => {
+    const unit = e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? canvas.clientHeight : 1;
+    const dx = e.deltaX * unit;
+    const dy = e.deltaY * unit;
+    const s = store.getState();
+    const usPerPx = (s.view.end - s.view.start) / width();
+    e.preventDefault();
+    const r = canvas.getBoundingClientRect();
+    const x = e.clientX - r.left;
+    if (e.ctrlKey || e.metaKey) {
+      const factor = Math.exp(Math.max(-200, Math.min(200, dy)) * WHEEL_ZOOM);
+      setView(zoomAt(s.view, factor, x >= 0 && x <= r.width ? x / width() : 0.5, limits()));
+    } else if (e.shiftKey) {
+      setView(panBy(s.view, (dy || dx) * usPerPx, limits()));
+    } else if (Math.abs(dx) > Math.abs(dy)) {
+      setView(panBy(s.view, dx * usPerPx, limits()));
+    } else {
+      scrollTo(s.scrollY + dy);
+    }
+  };
+
+  // Held W/A/S/D animate on rAF with the elapsed time, so speed is independent of key repeat.
+  const tick = (now: number): void => {
+    anim = 0;
+    if (held.size === 0) return;
+    const dt = Math.min(50, now - lastTick || 16);
+    lastTick = now;
+    const s = store.getState();
+    let v = s.view;
+    const lim = limits();
+    if (held.has('w')) v = zoomAt(v, Math.exp(-dt * ZOOM_PER_MS), anchor(), lim);
+    if (held.has('s')) v = zoomAt(v, Math.exp(dt * ZOOM_PER_MS), anchor(), lim);
+    const span = v.end - v.start;
+    if (held.has('a')) v = panBy(v, -dt * PAN_PER_MS * span, lim);
+    if (held.has('d')) v = panBy(v, dt * PAN_PER_MS * span, lim);
+    if (v !== s.view) setView(v);
+    anim = win.requestAnimationFrame(tick);
+  };
+
+  const fit = (): void => {
+    const s = store.getState();
+    const lim = limits();
+    const t = s.selection && s.traces.find((x) => x.id === s.selection!.trace);
+    if (s.selection && t) {
+      const i = s.selection.slice;
+      const st = t.model.slices.start[i]!;
+      setView(fitRange(st, st + t.model.slices.dur[i]!, lim));
+      opts.reveal(s.selection);
+    } else {
+      setView({ start: 0, end: lim.whole });
+    }
+  };
+
+  const onKeyDown = (e: KeyboardEvent): void => {
+    if (isEditableTarget(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
+    const k = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+    if (k === 'w' || k === 'a' || k === 's' || k === 'd') {
+      e.preventDefault();
+      if (!held.has(k)) {
+        held.add(k);
+        if (!anim) {
+          lastTick = performance.now();
+          anim = win.requestAnimationFrame(tick);
+        }
+      }
+    } else if (k === 'f') {
+      e.preventDefault();
+      fit();
+    } else if (k === 'Escape') {
+      const s = store.getState();
+      if (s.showHelp) store.setState({ showHelp: false });
+      else store.setState({ selection: null, range: null });
+    } else if (k === '?') {
+      e.preventDefault();
+      store.setState({ showHelp: !store.getState().showHelp });
+    }
+  };
+
+  const onKeyUp = (e: KeyboardEvent): void => {
+    held.delete(e.key.length === 1 ? e.key.toLowerCase() : e.key);
+  };
+  const onBlur = (): void => held.clear();
+
+  canvas.addEventListener('pointerdown', onPointerDown);
+  canvas.addEventListener('pointermove', onPointerMove);
+  canvas.addEventListener('pointerup', onPointerUp);
+  canvas.addEventListener('pointercancel', onPointerUp);
+  canvas.addEventListener('pointerleave', onPointerLeave);
+  root.addEventListener('wheel', onWheel, { passive: false });
+  win.addEventListener('keydown', onKeyDown);
+  win.addEventListener('keyup', onKeyUp);
+  win.addEventListener('blur', onBlur);
+  return () => {
+    canvas.removeEventListener('pointerdown', onPointerDown);
+    canvas.removeEventListener('pointermove', onPointerMove);
+    canvas.removeEventListener('pointerup', onPointerUp);
+    canvas.removeEventListener('pointercancel', onPointerUp);
+    canvas.removeEventListener('pointerleave', onPointerLeave);
+    root.removeEventListener('wheel', onWheel);
+    win.removeEventListener('keydown', onKeyDown);
+    win.removeEventListener('keyup', onKeyUp);
+    win.removeEventListener('blur', onBlur);
+    if (anim) win.cancelAnimationFrame(anim);
+  };
+}

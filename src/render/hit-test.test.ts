@@ -1,0 +1,79 @@
+import { readFile } from 'node:fs/promises';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadTrace } from '../engine/load.ts';
+import type { LoadedTrace } from '../store/app-store.ts';
+import { hitTestAt, rowAt, sliceNear } from './hit-test.ts';
+import { TimeScale } from './time-scale.ts';
+import { computeTrackLayout, ROW_HEIGHT, rowTop, RULER_HEIGHT } from './track-layout.ts';
+
+describe('sliceNear', () => {
+  const start = Float64Array.from([0, 10, 20]);
+  const dur = Float64Array.from([5, 5, 5]);
+
+  it('returns the slice containing t', () => {
+    expect(sliceNear(start, dur, 0, 3, 12, 0)).toBe(1);
+    expect(sliceNear(start, dur, 0, 3, 15, 0)).toBe(1); // the end is inclusive
+  });
+
+  it('returns the nearest neighbour within the tolerance, else -1', () => {
+    expect(sliceNear(start, dur, 0, 3, 16, 2)).toBe(1);
+    expect(sliceNear(start, dur, 0, 3, 19, 2)).toBe(2);
+    expect(sliceNear(start, dur, 0, 3, 17.5, 1)).toBe(-1);
+    expect(sliceNear(start, dur, 0, 3, 30, 100)).toBe(2);
+    expect(sliceNear(start, dur, 0, 3, -3, 5)).toBe(0);
+    expect(sliceNear(start, dur, 0, 0, 3, 5)).toBe(-1);
+  });
+
+  it('stays within its row', () => {
+    expect(sliceNear(start, dur, 1, 2, 3, 100)).toBe(1);
+  });
+});
+
+describe('rowAt', () => {
+  it('maps a y inside a track to its row', () => {
+    expect(rowAt(100, 3, 100)).toBe(-1); // top padding
+    expect(rowAt(100, 3, 102)).toBe(0);
+    expect(rowAt(100, 3, 102 + ROW_HEIGHT)).toBe(1);
+    expect(rowAt(100, 3, 102 + 3 * ROW_HEIGHT)).toBe(-1);
+  });
+});
+
+describe('hitTestAt on a real trace', () => {
+  let trace: LoadedTrace;
+  beforeAll(async () => {
+    const bytes = new Uint8Array(await readFile('/work/shared/traces/hta__benchmark_simple_add_trace.json.gz'));
+    trace = { id: 'a', name: 'simple_add', model: (await loadTrace(bytes, { name: 'simple_add' })).model, url: null };
+  });
+
+  it('finds every slice of the GPU stream at its own centre, and nothing in the ruler', () => {
+    const m = trace.model;
+    const layout = computeTrackLayout([trace], {});
+    const scale = new TimeScale(0, m.endUs, 1000);
+    const gpuTrack = m.tracks.find((t) => t.kind === 'gpu')!;
+    const item = layout.items.find((i) => i.track === gpuTrack.index)!;
+    const scrollY = 0;
+    for (let i = gpuTrack.rowStart[0]!; i < gpuTrack.rowStart[1]!; i++) {
+      // Zoom onto the slice so neighbours are far apart.
+      const s = m.slices.start[i]!;
+      const d = Math.max(m.slices.dur[i]!, 0.001);
+      scale.set(s - d, s + 2 * d, 900);
+      const x = scale.timeToPx(s + d / 2);
+      const y = RULER_HEIGHT + rowTop(item, 0) + ROW_HEIGHT / 2 - scrollY;
+      expect(hitTestAt([trace], layout, scale, scrollY, x, y)).toEqual({ trace: 'a', slice: i });
+    }
+    expect(hitTestAt([trace], layout, scale, 0, 10, RULER_HEIGHT - 1)).toBeNull();
+  });
+
+  it('misses process headers and respects the vertical scroll', () => {
+    const m = trace.model;
+    const layout = computeTrackLayout([trace], {});
+    const scale = new TimeScale(0, m.endUs, 1000);
+    expect(hitTestAt([trace], layout, scale, 0, 500, RULER_HEIGHT + 5)).toBeNull(); // first process header
+    const item = layout.items.find((i) => i.kind === 'track' && i.depthRows > 0)!;
+    const y = RULER_HEIGHT + rowTop(item, 0) + 5;
+    const direct = hitTestAt([trace], layout, scale, 0, 500, y);
+    const scrolled = hitTestAt([trace], layout, scale, 20, 500, y - 20);
+    expect(direct).not.toBeNull();
+    expect(scrolled).toEqual(direct);
+  });
+});
