@@ -337,7 +337,7 @@ export class Scanner {
     }
     if (c !== LBRACE && c !== LBRACKET) {
       const e = this.tokenEnd();
-      if (e === p) this.fail(`unexpected character '${String.fromCharCode(c)}'`, p);
+      if (e === p || !isLiteral(buf, p, e)) this.fail(`unexpected '${latin1(buf, p, Math.min(e, p + 12)) || String.fromCharCode(c)}'`, p);
       this.pos = e;
       return;
     }
@@ -571,6 +571,18 @@ export class Scanner {
       f.blockX = dims[0]!; f.blockY = dims[1]!; f.blockZ = dims[2]!;
     }
   }
+}
+
+const TRUE = K('true'), FALSE = K('false'), NULL = K('null');
+
+/** A number, true, false or null (the bare tokens JSON allows). */
+function isLiteral(buf: Uint8Array, s: number, e: number): boolean {
+  const c = buf[s]!;
+  if (c === MINUS || (c >= ZERO && c <= NINE)) return true;
+  const word = c === 116 ? TRUE : c === 102 ? FALSE : c === 110 ? NULL : null;
+  if (!word || e - s !== word.length) return false;
+  for (let i = 0; i < word.length; i++) if (buf[s + i] !== word[i]) return false;
+  return true;
 }
 
 function hashRange(buf: Uint8Array, s: number, e: number): number {
