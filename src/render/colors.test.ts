@@ -60,3 +60,14 @@ describe('palettes', () => {
     expect(luminance(textColorFor('#fafafa'))).toBeLessThan(0.1);
   });
 });
+
+describe('merged colour', () => {
+  it('is a neutral grey, apart from every palette colour', () => {
+    for (const theme of ['light', 'dark'] as const) {
+      const c = themeColors(theme);
+      const [r, g, b] = [1, 3, 5].map((i) => parseInt(c.merged.slice(i, i + 2), 16));
+      expect(Math.max(r!, g!, b!) - Math.min(r!, g!, b!)).toBeLessThan(24);
+      expect(c.slice).not.toContain(c.merged);
+    }
+  });
+});

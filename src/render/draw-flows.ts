@@ -11,7 +11,7 @@ import type { TraceModel } from '../model/types.ts';
 import { canvasY, type FrameContext } from './frame-context.ts';
 import { PROCESS_HEADER_HEIGHT, ROW_HEIGHT, rowTop, SUMMARY_HEIGHT } from './track-layout.ts';
 
-export const ALL_FLOWS_CAP = 3000;
+export const ALL_FLOWS_CAP = 2000;
 const HEAD = 7;
 const FAR = 10_000; // px; keeps off-screen endpoints finite for the canvas
 
@@ -84,7 +84,9 @@ export class ArrowBatch {
     this.count++;
   }
 
-  end(ctx: CanvasRenderingContext2D, color: string, width: number): void {
+  /** Strokes the curves and fills the heads; `alpha` thins out dense bundles. */
+  end(ctx: CanvasRenderingContext2D, color: string, width: number, alpha = 1): void {
+    ctx.globalAlpha = alpha;
     ctx.strokeStyle = color;
     ctx.lineWidth = width;
     ctx.stroke();
@@ -99,6 +101,7 @@ export class ArrowBatch {
       ctx.closePath();
     }
     ctx.fill();
+    ctx.globalAlpha = 1;
   }
 }
 
@@ -142,7 +145,8 @@ export function paintAllFlows(fc: FrameContext, batch: ArrowBatch, cap = ALL_FLO
     }
   }
   const n = batch.count;
-  batch.end(ctx, fc.colors.flow, 1);
+  // Hundreds of overlapping curves would merge into a solid band: fade them as they multiply.
+  batch.end(ctx, fc.colors.flow, 1, Math.max(0.25, Math.min(1, 120 / Math.max(1, n))));
   return n;
 }
 

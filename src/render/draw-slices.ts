@@ -10,6 +10,7 @@ import { RectBatch } from './rect-batch.ts';
 import { LABEL_FONT, LABEL_MIN_WIDTH, LABEL_PAD, TextFitter } from './text-fit.ts';
 import { ROW_HEIGHT, rowTop, type LayoutItem } from './track-layout.ts';
 
+// Batch buckets: palette colours, then merged groups, then the hatch pattern.
 const MERGED = PALETTE_SIZE;
 const HATCH = PALETTE_SIZE + 1;
 const HATCH_WIDTH = 24;
@@ -116,7 +117,7 @@ export class SlicePainter {
     if (this.nInstants === 0) return;
     const { ctx } = fc;
     const h = SLICE_HEIGHT / 2;
-    const r = Math.min(5, h);
+    const r = Math.min(4, h);
     ctx.fillStyle = fc.colors.instant;
     ctx.beginPath();
     for (let k = 0; k < this.nInstants; k++) {

@@ -14,6 +14,15 @@ export class RectBatch {
   add(bucket: number, x: number, y: number, w: number, h: number): void {
     let d = this.data[bucket]!;
     const n = this.len[bucket]!;
+    // Touching the previous rect of this colour on the same row: widen it instead. Dense
+    // zoomed-out rows become a few long rects, which is most of the raster cost saved.
+    if (n > 0 && d[n - 3] === y && d[n - 1] === h) {
+      const right = d[n - 4]! + d[n - 2]!;
+      if (x <= right + 0.01 && x >= d[n - 4]!) {
+        d[n - 2] = Math.max(right, x + w) - d[n - 4]!;
+        return;
+      }
+    }
     if (n + 4 > d.length) {
       const grown = new Float32Array(d.length * 2);
       grown.set(d);

@@ -73,14 +73,22 @@ export function attachTimelineInput(opts: InputTargets): () => void {
     store.setState({ hover: ref });
   };
 
+  // After a zoom or pan under a still pointer, what is under it changed too.
+  const refreshHover = (): void => {
+    if (!mouse || drag) return;
+    const hit = opts.renderer()?.hitTest(mouse.x, mouse.y) ?? null;
+    setHover(hit);
+    opts.placeTooltip(hit ? mouse.x : -1, hit ? mouse.y : -1);
+  };
+
   const onPointerDown = (e: PointerEvent): void => {
     if (e.button !== 0) return;
     const p = local(e);
     const s = store.getState();
     drag = { kind: p.y < RULER_HEIGHT ? 'range' : 'pan', pointerId: e.pointerId, x0: p.x, y0: p.y, view0: s.view, scroll0: s.scrollY, moved: false };
+    // No preventDefault: the default mousedown focuses the canvas (without a focus ring, as
+    // the pointer did it), which is what keyboard users tabbing back expect.
     canvas.setPointerCapture?.(e.pointerId);
-    canvas.focus({ preventScroll: true });
-    e.preventDefault();
   };
 
   const onPointerMove = (e: PointerEvent): void => {
@@ -156,6 +164,7 @@ export function attachTimelineInput(opts: InputTargets): () => void {
     } else {
       scrollTo(s.scrollY + dy);
     }
+    refreshHover();
   };
 
   // Held W/A/S/D animate on rAF with the elapsed time, so speed is independent of key repeat.
@@ -172,7 +181,10 @@ export function attachTimelineInput(opts: InputTargets): () => void {
     const span = v.end - v.start;
     if (held.has('a')) v = panBy(v, -dt * PAN_PER_MS * span, lim);
     if (held.has('d')) v = panBy(v, dt * PAN_PER_MS * span, lim);
-    if (v !== s.view) setView(v);
+    if (v !== s.view) {
+      setView(v);
+      refreshHover();
+    }
     anim = win.requestAnimationFrame(tick);
   };
 
