@@ -73,13 +73,11 @@ describe('property: damaged traces', () => {
       fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 4 }), async (ms) => {
         const input = mutate(realTrace, ms);
         const t0 = performance.now();
-        try {
-          const { model } = await loadTrace(input, { name: 'damaged.json' });
-          expect(model.summary.events.total).toBeGreaterThanOrEqual(0);
-          expect(model.slices.start.length).toBe(model.summary.slices);
-        } catch (e) {
-          expect(e).toBeInstanceOf(TraceLoadError);
-        }
+        const outcome = await loadTrace(input, { name: 'damaged.json' }).then(
+          ({ model }) => (model.slices.start.length === model.summary.slices ? 'loaded' : 'inconsistent'),
+          (e: unknown) => (e instanceof TraceLoadError ? 'rejected' : `threw ${String(e)}`),
+        );
+        expect(['loaded', 'rejected']).toContain(outcome);
         expect(performance.now() - t0).toBeLessThan(5000);
       }),
       { numRuns: 120 },
