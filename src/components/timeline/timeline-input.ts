@@ -26,6 +26,8 @@ export interface InputTargets {
 
 const DRAG_THRESHOLD = 3;
 const ZOOM_PER_MS = Math.log(8) / 1000; // held W/S: ×8 per second
+const TAP_ZOOM = 0.8; // one W tap shows 80% of the span
+const TAP_PAN = 0.1; // one A/D tap moves a tenth of the span
 const PAN_PER_MS = 1.2 / 1000; // held A/D: 1.2 widths per second
 const WHEEL_ZOOM = 0.0025;
 
@@ -209,6 +211,16 @@ export function attachTimelineInput(opts: InputTargets): () => void {
       e.preventDefault();
       if (!held.has(k)) {
         held.add(k);
+        // A tap moves one step at once (a key released before the next frame would
+        // otherwise do nothing); holding the key then animates smoothly.
+        const s = store.getState();
+        const lim = limits();
+        const span = s.view.end - s.view.start;
+        if (k === 'w') setView(zoomAt(s.view, TAP_ZOOM, anchor(), lim));
+        else if (k === 's') setView(zoomAt(s.view, 1 / TAP_ZOOM, anchor(), lim));
+        else if (k === 'a') setView(panBy(s.view, -TAP_PAN * span, lim));
+        else setView(panBy(s.view, TAP_PAN * span, lim));
+        refreshHover();
         if (!anim) {
           lastTick = performance.now();
           anim = win.requestAnimationFrame(tick);
