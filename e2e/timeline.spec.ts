@@ -98,7 +98,6 @@ test('keyboard and wheel navigation change the view', async ({ page }) => {
   const v4 = (await apiState(page)).view;
   expect(v4.start).toBeLessThan(v3.start);
   await page.waitForTimeout(300); // held-key animations settle
-  const v4b = (await apiState(page)).view;
   await page.keyboard.down('Control');
   await page.mouse.wheel(0, -300);
   await page.keyboard.up('Control');
