@@ -25,7 +25,8 @@ export async function openTrace(
   const id = `t${nextId++}`;
   const isUrl = typeof source === 'string';
   const name = isUrl ? source.split('/').pop() || source : 'name' in source ? (source as File).name : 'trace';
-  const input: TraceInput = isUrl ? { kind: 'url', url: source } : { kind: 'blob', blob: source, name };
+  // Relative URLs are relative to the page, not to the worker's script.
+  const input: TraceInput = isUrl ? { kind: 'url', url: new URL(source, location.href).href } : { kind: 'blob', blob: source, name };
   store.setState({ loading: { name, bytesRead: 0, totalBytes: isUrl ? 0 : source.size, events: 0 }, error: null });
   const worker = traceWorker();
   let model;
