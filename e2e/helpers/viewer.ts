@@ -50,27 +50,49 @@ export async function waitForTrace(page: Page, name: string): Promise<ApiState> 
   return apiState(page);
 }
 
-/** Pixel colour counts of a PNG, decoded in the page (no image library needed). */
-export async function pixelsOf(page: Page, png: Buffer, clip?: { x: number; y: number; w: number; h: number }): Promise<{ width: number; height: number; data: number[] }> {
-  return page.evaluate(
-    async ({ b64, area }) => {
-      // No fetch of a data: URL: the page's Content-Security-Policy forbids it.
-      const bin = atob(b64);
-      const bytes = new Uint8Array(bin.length);
-      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-      const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
-      const c = new OffscreenCanvas(bmp.width, bmp.height);
-      const ctx = c.getContext('2d')!;
-      ctx.drawImage(bmp, 0, 0);
-      const r = area ?? { x: 0, y: 0, w: bmp.width, h: bmp.height };
-      return { width: r.w, height: r.h, data: Array.from(ctx.getImageData(r.x, r.y, r.w, r.h).data) };
-    },
-    { b64: png.toString('base64'), area: clip },
-  );
+export interface Clip {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
 }
 
-export function distinctColours(data: number[]): number {
-  const set = new Set<number>();
-  for (let i = 0; i < data.length; i += 4) set.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
-  return set.size;
+/**
+ * Compares PNG screenshots inside the page (createImageBitmap; no image library, and no
+ * megabytes of pixels sent back to the test): distinct colours of the first image, and
+ * the pixels (and pixel rows) where the second differs from the first.
+ */
+export async function comparePngs(page: Page, a: Buffer, b: Buffer | null, clip?: Clip): Promise<{ distinct: number; changed: number; changedRows: number }> {
+  return page.evaluate(
+    async ({ a64, b64, area }) => {
+      const decode = async (s: string): Promise<ImageData> => {
+        // No fetch of a data: URL: the page's Content-Security-Policy forbids it.
+        const bin = atob(s);
+        const bytes = new Uint8Array(bin.length);
+        for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+        const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+        const c = new OffscreenCanvas(bmp.width, bmp.height);
+        const ctx = c.getContext('2d')!;
+        ctx.drawImage(bmp, 0, 0);
+        const r = area ?? { x: 0, y: 0, w: bmp.width, h: bmp.height };
+        return ctx.getImageData(r.x, r.y, r.w, r.h);
+      };
+      const ia = await decode(a64);
+      const colours = new Set<number>();
+      for (let i = 0; i < ia.data.length; i += 4) colours.add((ia.data[i]! << 16) | (ia.data[i + 1]! << 8) | ia.data[i + 2]!);
+      let changed = 0;
+      const rows = new Set<number>();
+      if (b64) {
+        const ib = await decode(b64);
+        for (let i = 0; i < ia.data.length; i += 4) {
+          if (ia.data[i] !== ib.data[i] || ia.data[i + 1] !== ib.data[i + 1] || ia.data[i + 2] !== ib.data[i + 2]) {
+            changed++;
+            rows.add(Math.floor(i / 4 / ia.width));
+          }
+        }
+      }
+      return { distinct: colours.size, changed, changedRows: rows.size };
+    },
+    { a64: a.toString('base64'), b64: b ? b.toString('base64') : null, area: clip },
+  );
 }
