@@ -6,6 +6,7 @@ import { createAutomationApi, type RendererHandle } from './actions/automation.t
 import { App } from './components/App.tsx';
 import { createAppStore } from './store/app-store.ts';
 import { StoreProvider } from './store/hooks.tsx';
+import { traceWorker } from './worker/client.ts';
 
 const store = createAppStore();
 let renderer: RendererHandle | null = null;
@@ -21,6 +22,10 @@ createRoot(root).render(
     </StoreProvider>
   </StrictMode>,
 );
+
+// Start the worker now and let it warm its parser while the user picks a file.
+const idle = window.requestIdleCallback ?? ((cb: () => void) => setTimeout(cb, 200));
+idle(() => void traceWorker().warmUp());
 
 const params = new URLSearchParams(location.search);
 const traceUrl = params.get('trace');

@@ -145,8 +145,10 @@ async function load(source: TraceSource, opts: LoadOptions): Promise<LoadResult>
     if (!outcome.eventsArray && !outcome.truncated) throw new TraceLoadError(`${name} has no traceEvents array: it is JSON, but not a trace.`);
   }
   if (streamError) collector.warnings.count(streamError);
+  const t1 = performance.now();
   const finished = finishTrace(collector, outcome, name, parser.scanner.tsBase);
   const s = finished.model.summary;
+  s.timing = { parseMs: Math.round(t1 - t0), finishMs: Math.round(performance.now() - t1) };
   s.bytes = totalBytes || bytesRead;
   s.loadMs = Math.round(performance.now() - t0);
   return { ...finished, gzip };

@@ -350,6 +350,7 @@ function buildSummary(
     syntaxError: o.syntaxError,
     examples: warnings.examples,
     bytesPerEvent: 0,
+    timing: { parseMs: 0, finishMs: 0 },
   };
 }
 

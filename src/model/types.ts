@@ -37,6 +37,8 @@ export interface Summary {
   syntaxError: null | { atByte: number; context: string; message: string };
   examples: { reason: string; index: number; atByte: number; detail: string }[];
   bytesPerEvent: number;
+  /** Where loadMs went: reading and parsing the bytes, then matching, layout and indexing. */
+  timing: { parseMs: number; finishMs: number };
 }
 
 export type TrackKind = 'thread' | 'gpu' | 'async' | 'counter';

@@ -6,6 +6,7 @@ import * as Comlink from 'comlink';
 import { readEventAt } from '../engine/event-at.ts';
 import { loadTrace, TraceLoadError, type Progress } from '../engine/load.ts';
 import type { TraceModel } from '../model/types.ts';
+import { stopWarmUp, warmUp } from './warm-up.ts';
 
 export type TraceInput = { kind: 'blob'; blob: Blob; name?: string } | { kind: 'url'; url: string } | { kind: 'bytes'; bytes: Uint8Array; name: string };
 
@@ -28,7 +29,13 @@ export function checkUrl(url: string, base: string): URL {
 }
 
 export const traceApi = {
+  /** Optimises the parser's hot paths while the page is idle (see warm-up.ts). */
+  warmUp(): Promise<void> {
+    return warmUp();
+  },
+
   async load(id: string, input: TraceInput, onProgress?: (p: Progress) => void): Promise<TraceModel> {
+    stopWarmUp();
     const controller = new AbortController();
     controllers.set(id, controller);
     try {
