@@ -28,6 +28,12 @@ for (const file of files) {
       o.gpu.kernels, o.gpu.memcpy, o.gpu.memset, o.gpu.launchLinked, o.gpu.devices, o.gpu.streams,
     ]);
     expect(s.flows).toEqual(o.flows);
+    // The page shows one header per track and one collapse button per process.
+    const tracks = await page.evaluate(() => window.kinetoscope.tracks());
+    expect(tracks).toHaveLength(s.tracks);
+    await expect(page.locator('.kt-header-track')).toHaveCount(s.tracks);
+    await expect(page.locator('button.kt-header-toggle')).toHaveCount(new Set(tracks.map((t) => t.process)).size);
+    if (tracks.length > 0) await expect(page.locator('.kt-header-track').first()).toHaveText(tracks[0]!.name);
     await expect(page.getByTestId('trace-name')).toHaveText(file);
   });
 }
