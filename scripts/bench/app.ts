@@ -1,0 +1,151 @@
+// (a) Kinetoscope's load to first frame, and the frame-time figures, in a fresh page of the
+// built app: `await window.kinetoscope.open('/bench/<file>')` resolves once the trace is loaded
+// and its first frame drawn.
+
+import type { Browser, Page } from 'playwright';
+import type { FrameStats } from '../../src/render/frame-timer.ts';
+import { newContext, RssSampler, settleRss } from './browser.ts';
+import { orTimeout } from './paths.ts';
+
+export interface AppLoadResult {
+  loadMs: number;
+  eventsTotal: number;
+  bytesPerEvent: number;
+  spanUs: number;
+  peakRssMb: number;
+  /** Browser tree RSS with the app page open, right before the load. */
+  rssBeforeMb: number;
+  frames: FramesResult | null;
+}
+
+export interface FramesResult extends FrameStats {
+  file: string;
+  events: number;
+  views: number;
+  /** Wall time of the whole drive (each view change + two animation frames). */
+  wallMs: number;
+  smallestViewUs: number;
+  note?: string;
+}
+
+interface OpenReply {
+  loadMs: number;
+  total: number;
+  bytesPerEvent: number;
+  spanUs: number;
+}
+
+async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  const r = await orTimeout(p.then((value) => ({ value })), ms);
+  if (!r) throw new Error(`${what} timed out after ${Math.round(ms / 1000)} s`);
+  return r.value;
+}
+
+/**
+ * ~120 views: zoom from the whole trace down to ~1 µs while panning, pan at a middle zoom, zoom
+ * back out elsewhere. [start, end] in µs relative to the trace start, inside [0, spanUs].
+ */
+export function viewPlan(spanUs: number): [number, number][] {
+  const out: [number, number][] = [];
+  const minW = Math.min(1, spanUs);
+  const clamp = (c: number, w: number): [number, number] => {
+    const s = Math.min(Math.max(0, c - w / 2), spanUs - w);
+    return [s, s + w];
+  };
+  const zoom = (n: number, w0: number, w1: number, c0: number, c1: number) => {
+    for (let i = 0; i < n; i++) {
+      const f = i / (n - 1);
+      out.push(clamp(spanUs * (c0 + (c1 - c0) * f), w0 * (w1 / w0) ** f));
+    }
+  };
+  zoom(50, spanUs, minW, 0.3, 0.45); // whole trace → 1 µs, drifting right
+  const mid = Math.max(minW, Math.min(1000, spanUs / 100)); // pan at ~1 ms
+  for (let i = 0; i < 20; i++) out.push(clamp(spanUs * 0.45 + (i - 10) * mid * 0.5, mid));
+  zoom(50, minW, spanUs, 0.7, 0.5); // 1 µs → whole trace, elsewhere
+  return out;
+}
+
+async function driveViews(page: Page, spanUs: number): Promise<{ stats: FrameStats; wallMs: number }> {
+  return page.evaluate(async (views) => {
+    const k = window.kinetoscope;
+    const frame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
+    await frame();
+    await frame();
+    k.frameStats(true);
+    const t0 = performance.now();
+    for (const [s, e] of views) {
+      k.setView(s, e);
+      await frame();
+      await frame();
+    }
+    const wallMs = performance.now() - t0;
+    return { stats: k.frameStats(), wallMs };
+  }, viewPlan(spanUs));
+}
+
+export async function timeAppLoad(
+  browser: Browser,
+  origin: string,
+  file: { name: string; events: number },
+  opts: { frames: boolean; timeoutMs: number },
+): Promise<AppLoadResult> {
+  const context = await newContext(browser);
+  try {
+    const page = await context.newPage();
+    let crashed = false;
+    page.on('crash', () => (crashed = true));
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(`${origin}/`);
+    await page.waitForFunction(() => typeof window.kinetoscope?.open === 'function', null, { timeout: 30_000 });
+    const rssBeforeMb = await settleRss();
+    const sampler = new RssSampler();
+    sampler.start(100);
+    let reply: OpenReply;
+    let peakRssMb = 0;
+    try {
+      reply = await withTimeout(
+        page.evaluate(async (url): Promise<OpenReply> => {
+          const t0 = performance.now();
+          const summary = await window.kinetoscope.open(url);
+          const loadMs = performance.now() - t0;
+          return { loadMs, total: summary.events.total, bytesPerEvent: summary.bytesPerEvent, spanUs: summary.spanUs };
+        }, `/bench/${file.name}`),
+        opts.timeoutMs,
+        'kinetoscope.open',
+      );
+    } catch (e) {
+      const why = crashed ? ' (the page crashed)' : pageErrors.length ? ` (page errors: ${pageErrors.join('; ')})` : '';
+      throw new Error(`${e instanceof Error ? e.message : String(e)}${why}`, { cause: e });
+    } finally {
+      peakRssMb = await sampler.stop(); // sampled during the load only
+    }
+    let frames: FramesResult | null = null;
+    if (opts.frames) {
+      const views = viewPlan(reply.spanUs);
+      const { stats, wallMs } = await withTimeout(driveViews(page, reply.spanUs), opts.timeoutMs, 'frame drive');
+      frames = {
+        file: file.name,
+        events: file.events,
+        views: views.length,
+        ...stats,
+        wallMs,
+        smallestViewUs: Math.min(...views.map(([s, e]) => e - s)),
+      };
+      if (stats.frames === 0) {
+        frames.note = 'frameStats() reported 0 frames: the renderer recorded no frame times (renderer missing?)';
+      }
+    }
+    return {
+      loadMs: reply.loadMs,
+      eventsTotal: reply.total,
+      bytesPerEvent: reply.bytesPerEvent,
+      spanUs: reply.spanUs,
+      peakRssMb,
+      rssBeforeMb,
+      frames,
+    };
+  } finally {
+    await context.close().catch(() => undefined);
+  }
+}

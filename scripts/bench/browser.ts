@@ -1,0 +1,119 @@
+// Headless Chromium (Playwright, the system chromium) and the browser's memory.
+
+import { readdir, readFile } from 'node:fs/promises';
+import { chromium, type Browser, type BrowserContext } from 'playwright';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+export function chromiumPath(): string {
+  return process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+}
+
+/**
+ * A fresh context. tsx (esbuild, keepNames) compiles functions passed to page.evaluate /
+ * addInitScript with calls to an `__name` helper that does not exist in the page: define it.
+ */
+export async function newContext(browser: Browser): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  await context.addInitScript('globalThis.__name ??= (f) => f;');
+  return context;
+}
+
+// ---------------------------------------------------------------------------------------------
+// RSS of the browser: every descendant process of this node process (Playwright starts Chromium
+// as our child; its zygote, GPU, utility and renderer processes are its descendants).
+
+async function processTable(): Promise<Map<number, number[]>> {
+  const children = new Map<number, number[]>();
+  for (const ent of await readdir('/proc')) {
+    if (!/^\d+$/.test(ent)) continue;
+    try {
+      const stat = await readFile(`/proc/${ent}/stat`, 'utf8');
+      // pid (comm) state ppid …: comm may contain spaces and parentheses, so split after the last ')'
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = children.get(ppid);
+      if (list) list.push(Number(ent));
+      else children.set(ppid, [Number(ent)]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return children;
+}
+
+/** Total VmRSS (kB) of all descendants of `root`. */
+export async function descendantsRssKb(root = process.pid): Promise<number> {
+  const children = await processTable();
+  let total = 0;
+  const stack = [...(children.get(root) ?? [])];
+  while (stack.length > 0) {
+    const pid = stack.pop()!;
+    stack.push(...(children.get(pid) ?? []));
+    try {
+      const status = await readFile(`/proc/${pid}/status`, 'utf8');
+      const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+      if (m) total += Number(m[1]);
+    } catch {
+      // gone
+    }
+  }
+  return total;
+}
+
+/**
+ * Waits until the browser tree's RSS stops falling (closed pages' processes have exited), at
+ * most `maxMs`; returns the last sample in MB.
+ */
+export async function settleRss(maxMs = 5000): Promise<number> {
+  const end = Date.now() + maxMs;
+  let prev = await descendantsRssKb();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 250));
+    const kb = await descendantsRssKb();
+    if (Math.abs(kb - prev) < prev * 0.01 || Date.now() > end) return Math.round(kb / 1024);
+    prev = kb;
+  }
+}
+
+/** Samples the browser tree's RSS every `intervalMs` until stopped; returns the peak in MB. */
+export class RssSampler {
+  private peakKb = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private busy = false;
+
+  start(intervalMs = 100): void {
+    this.peakKb = 0;
+    const tick = () => {
+      if (this.busy) return;
+      this.busy = true;
+      descendantsRssKb()
+        .then((kb) => {
+          if (kb > this.peakKb) this.peakKb = kb;
+        })
+        .catch(() => undefined)
+        .finally(() => (this.busy = false));
+    };
+    tick();
+    this.timer = setInterval(tick, intervalMs);
+  }
+
+  async stop(): Promise<number> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    const kb = await descendantsRssKb().catch(() => 0);
+    if (kb > this.peakKb) this.peakKb = kb;
+    return Math.round(this.peakKb / 1024);
+  }
+}

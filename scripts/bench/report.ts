@@ -1,0 +1,65 @@
+// The benchmark's output: one JSON object (stdout and .bench/latest.json).
+
+import { cpus, totalmem } from 'node:os';
+import type { FramesResult } from './app.ts';
+
+export interface Machine {
+  cpus: number;
+  model: string;
+  memGb: number;
+  chromium: string;
+  node: string;
+}
+
+export interface Run {
+  file: string;
+  events: number;
+  /** Size of the file on disk. */
+  bytes: number;
+  gzip: boolean;
+  /** Size of the JSON text after gunzip (mbPerS is computed on this). */
+  decodedBytes: number;
+  loadMs: number | null;
+  mbPerS: number | null;
+  bytesPerEvent: number | null;
+  jsonParseMs: number | null;
+  speedscopeMs: number | null;
+  vsJsonParse: number | null;
+  vsSpeedscope: number | null;
+  peakRssMb: number | null;
+  /** Browser tree RSS right before the load started. */
+  rssBeforeMb: number | null;
+  jsonParseNote?: string;
+  speedscopeFile?: string;
+  speedscopeNote?: string;
+  /** Speedscope's own console.time("import") (import only, no fetch or first frame). */
+  speedscopeImportMs?: number | null;
+  speedscopeWarnings?: number;
+  errors?: string[];
+}
+
+export interface Report {
+  date: string;
+  machine: Machine;
+  quick: boolean;
+  runs: Run[];
+  frames: FramesResult | { frames: 0; note: string } | null;
+  notes: string[];
+}
+
+export function machineInfo(chromium: string): Machine {
+  const c = cpus();
+  return {
+    cpus: c.length,
+    model: c[0]?.model.trim() ?? 'unknown',
+    memGb: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    chromium,
+    node: process.version,
+  };
+}
+
+export function round(x: number | null | undefined, digits: number): number | null {
+  if (x === null || x === undefined || !Number.isFinite(x)) return null;
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
