@@ -197,64 +197,6 @@ export class Scanner {
     this.pos = p + 1;
   }
 
-  // One-entry caches of the last pid, tid and cat (raw bytes → id): consecutive events
-  // mostly repeat them, and comparing a few bytes beats hashing and probing.
-  private readonly cacheBytes = [new Uint8Array(64), new Uint8Array(64), new Uint8Array(64)];
-  private readonly cacheLen = [-1, -1, -1];
-  private readonly cacheId = [0, 0, 0];
-
-  /** internToken through a one-entry cache for field `slot` (0 pid, 1 tid, 2 cat). */
-  internCached(slot: number): number {
-    const buf = this.buf;
-    const c = buf[this.pos]!;
-    let s: number;
-    let e: number;
-    if (c === QUOTE) {
-      s = this.pos + 1;
-      e = s;
-      const end = this.end;
-      for (;;) {
-        if (e >= end) throw NEED_MORE;
-        const d = buf[e]!;
-        if (d === QUOTE) break;
-        if (d === BACKSLASH) return this.internToken();
-        e++;
-      }
-    } else if (c >= ZERO && c <= NINE) {
-      s = this.pos;
-      e = this.tokenEnd();
-      for (let i = s; i < e; i++) {
-        const d = buf[i]!;
-        if (d === DOT || d === LOWER_E || d === UPPER_E || d === PLUS) return this.internToken();
-      }
-    } else return this.internToken();
-    const len = e - s;
-    const cached = this.cacheBytes[slot]!;
-    if (len === this.cacheLen[slot]) {
-      let same = true;
-      for (let i = 0; i < len; i++) {
-        if (cached[i] !== buf[s + i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) {
-        this.pos = c === QUOTE ? e + 1 : e;
-        return this.cacheId[slot]!;
-      }
-    }
-    this.pos = c === QUOTE ? e + 1 : e;
-    let h = 0x811c9dc5;
-    for (let i = s; i < e; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
-    const id = this.strings.internRaw(buf, s, e, h >>> 0, false);
-    if (len <= 64) {
-      cached.set(buf.subarray(s, e));
-      this.cacheLen[slot] = len;
-      this.cacheId[slot] = id;
-    }
-    return id;
-  }
-
   internString(): number {
     this.readString();
     return this.strings.internRaw(this.buf, this.strStart, this.strEnd, this.strHash, this.strEscaped);
@@ -500,14 +442,14 @@ export class Scanner {
           if (f.name < 0) this.skipValue();
         }
       } else if (len === 3 && k0 === 99 && this.keyIs(KEY_CAT)) {
-        if (c === QUOTE) f.cat = this.internCached(2);
+        if (c === QUOTE) f.cat = this.internString();
         else this.skipValue();
       } else if (len === 3 && k0 === 112 && this.keyIs(KEY_PID)) {
-        f.pid = this.internCached(0);
+        f.pid = this.internToken();
         f.pidState = f.pid >= 0 ? OK : f.pid === -2 ? MISSING : BAD_TYPE;
         if (f.pid < 0) this.skipValue();
       } else if (len === 3 && k0 === 116 && this.keyIs(KEY_TID)) {
-        f.tid = this.internCached(1);
+        f.tid = this.internToken();
         f.tidState = f.tid >= 0 ? OK : f.tid === -2 ? MISSING : BAD_TYPE;
         if (f.tid < 0) this.skipValue();
       } else if (len === 4 && this.keyIs(KEY_ARGS)) {
