@@ -80,6 +80,7 @@ function trackName(c: Collector, d: TrackDraft, proc: ProcessInfo): string {
   const tid = str[d.tid] ?? '';
   const named = c.threadNames.get(c.threadKey(d.pid, d.tid));
   if (named) return named;
+  if (tid === '') return 'no thread id';
   if (proc.isGpu) return /^stream\b/i.test(tid) ? tid : `stream ${tid}`;
   const procName = c.processes.get(d.pid)?.name;
   return procName ? `thread ${tid} (${procName})` : `thread ${tid}`;
