@@ -3,15 +3,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { chromium, type Browser, type BrowserContext } from 'playwright';
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
+import { CHROMIUM_ARGS } from '../chromium-args.ts';
+
+export { CHROMIUM_ARGS };
 
 export function chromiumPath(): string {
   return process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
