@@ -89,10 +89,9 @@ export function finishTrace(c: Collector, outcome: ParseOutcome, fileName: strin
   });
 
   const summary = buildSummary(c, outcome, fileName, slices, tracks.length, flowResult, processes.length);
-  summary.gpu.streams = tracks.filter((t) => t.kind === 'gpu' && hasGpuSlice(slices, t.rowStart)).length;
-  summary.gpu.devices = new Set(
-    tracks.filter((t) => t.kind === 'gpu' && hasGpuSlice(slices, t.rowStart)).map((t) => t.process),
-  ).size;
+  const gpuStreams = tracks.filter((t) => t.kind === 'gpu' && hasGpuSlice(slices, t.rowStart));
+  summary.gpu.streams = gpuStreams.length;
+  summary.gpu.devices = new Set(gpuStreams.map((t) => t.process)).size;
   summary.gpu.busyUs = gpuBusy(slices, tracks.map((t) => (t.kind === 'gpu' ? t.process : -1)));
 
   const model: TraceModel = {
