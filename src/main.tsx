@@ -23,11 +23,15 @@ createRoot(root).render(
   </StrictMode>,
 );
 
+const params = new URLSearchParams(location.search);
+// ?workers=N: parse workers (0: parse on the trace worker alone); default one per core.
+const workers = params.get('workers');
+if (workers !== null && /^\d+$/.test(workers)) void traceWorker().setParseWorkers(Number(workers));
+
 // Start the worker now and let it warm its parser while the user picks a file.
 const idle = window.requestIdleCallback ?? ((cb: () => void) => setTimeout(cb, 200));
 idle(() => void traceWorker().warmUp());
 
-const params = new URLSearchParams(location.search);
 const traceUrl = params.get('trace');
 if (traceUrl) {
   api.open(traceUrl).then(

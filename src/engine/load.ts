@@ -4,8 +4,9 @@
 
 import { Collector, TraceTooLargeError } from '../model/collector.ts';
 import { finishTrace, type FinishedTrace } from '../model/finish.ts';
-import { StreamParser } from '../parse/stream-parser.ts';
+import { StreamParser, type ParseOutcome } from '../parse/stream-parser.ts';
 import { StringTable } from '../parse/string-table.ts';
+import { ParallelParse, type SegmentRunner } from './parallel.ts';
 
 export interface Progress {
   /** Bytes of the input read so far (compressed bytes for gzip files). */
@@ -23,6 +24,19 @@ export interface LoadOptions {
   totalBytes?: number;
   /** Stop with a clear message past this many slices (memory guard). */
   maxSlices?: number;
+  /** Parse workers: with them, segments of the file are parsed in parallel (parallel.ts). */
+  runners?: SegmentRunner[];
+  /** Segment size for the parallel parse (default: from the file size); forces it on. */
+  segmentBytes?: number;
+}
+
+/** Below this many (decoded) bytes one parser is as fast as several. */
+const PARALLEL_MIN_BYTES = 4 << 20;
+
+/** Segments: a few per worker, so that the last one alone is short; at most 32 MiB. */
+function segmentSize(decodedEstimate: number, workers: number): number {
+  if (decodedEstimate <= 0) return 8 << 20;
+  return Math.min(4 << 20, Math.max(1 << 20, Math.ceil(decodedEstimate / (workers * 4))));
 }
 
 export type TraceSource = Blob | Uint8Array | ReadableStream<Uint8Array>;
@@ -50,30 +64,57 @@ export async function loadTrace(source: TraceSource, opts: LoadOptions = {}): Pr
 }
 
 async function load(source: TraceSource, opts: LoadOptions): Promise<LoadResult> {
+  const release: (() => void)[] = [];
+  try {
+    return await loadWith(source, opts, release);
+  } finally {
+    for (const r of release) r();
+  }
+}
+
+async function loadWith(source: TraceSource, opts: LoadOptions, release: (() => void)[]): Promise<LoadResult> {
   const t0 = performance.now();
   const name = opts.name ?? (typeof Blob !== 'undefined' && source instanceof Blob && 'name' in source ? String(source.name) : 'trace');
   const totalBytes = opts.totalBytes ?? (source instanceof Uint8Array ? source.length : source instanceof ReadableStream ? 0 : source.size);
-  const raw = toStream(source);
-  const reader = raw.getReader();
 
   const strings = new StringTable();
   const collector = new Collector(strings);
   if (opts.maxSlices !== undefined) collector.maxSlices = opts.maxSlices;
-  const parser = new StreamParser(collector, strings);
-  parser.scanner.argsWanted = collector.argsWanted;
 
   let bytesRead = 0;
   let lastReport = 0;
+  let eventsSoFar = (): number => 0;
   const report = (force: boolean): void => {
     if (!opts.onProgress) return;
     const now = performance.now();
     if (!force && now - lastReport < PROGRESS_EVERY_MS) return;
     lastReport = now;
-    opts.onProgress({ bytesRead, totalBytes, events: parser.eventsSoFar });
+    opts.onProgress({ bytesRead: shards?.bytesDone ?? bytesRead, totalBytes, events: eventsSoFar() });
   };
   const checkAbort = (): void => {
     if (opts.signal?.aborted) throw new TraceLoadError('Loading was cancelled.');
   };
+  const runners = opts.runners ?? [];
+  let parser: StreamParser | null = null;
+  let shards: ParallelParse | null = null;
+  const startShards = (estimate: number): ParallelParse => {
+    const p = new ParallelParse(collector, runners, opts.segmentBytes ?? segmentSize(estimate, runners.length), () => report(false));
+    release.push(() => p.release());
+    eventsSoFar = () => p.eventsSoFar;
+    return p;
+  };
+
+  // A plain file and parse workers: each worker reads its own ranges of the file.
+  if (runners.length > 0 && source instanceof Blob && source.size > 0 && (opts.segmentBytes !== undefined || source.size >= PARALLEL_MIN_BYTES) && !(await isGzip(source))) {
+    collector.reserve(source.size / 400);
+    shards = startShards(source.size);
+    const outcome = await shards.parseBlob(source, checkAbort);
+    report(true);
+    checkAbort();
+    return finishLoad(collector, outcome, shards.timeBase, { name, t0, totalBytes, gzip: false, streamError: null, shards, workers: runners.length });
+  }
+
+  const reader = toStream(source).getReader();
 
   // Peek at the first bytes to detect gzip.
   let first = await reader.read();
@@ -83,10 +124,24 @@ async function load(source: TraceSource, opts: LoadOptions): Promise<LoadResult>
   bytesRead += head.length;
   const gzip = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
 
+  // One parser on this thread, or segments parsed by workers and merged here.
+  const estimate = gzip ? totalBytes * 8 : totalBytes;
+  // Real traces carry 250 to 400 bytes of JSON per event.
+  collector.reserve(estimate / 400);
+  const parallel = runners.length > 0 && (opts.segmentBytes !== undefined || estimate === 0 || estimate >= PARALLEL_MIN_BYTES);
+  if (parallel) {
+    shards = startShards(estimate);
+  } else {
+    parser = new StreamParser(collector, strings);
+    parser.scanner.argsWanted = collector.argsWanted;
+    eventsSoFar = () => parser!.eventsSoFar;
+  }
+  const feed = (bytes: Uint8Array): Promise<void> | void => (shards ? shards.feed(bytes) : parser!.feed(bytes));
+
   let decodedBytes = 0;
   let streamError: string | null = null;
   if (!gzip) {
-    parser.feed(head);
+    await feed(head);
     decodedBytes += head.length;
     for (;;) {
       checkAbort();
@@ -94,7 +149,7 @@ async function load(source: TraceSource, opts: LoadOptions): Promise<LoadResult>
       if (r.done) break;
       bytesRead += r.value.length;
       decodedBytes += r.value.length;
-      parser.feed(r.value);
+      await feed(r.value);
       report(false);
     }
   } else {
@@ -122,7 +177,7 @@ async function load(source: TraceSource, opts: LoadOptions): Promise<LoadResult>
         const r = await ir.read();
         if (r.done) break;
         decodedBytes += r.value.length;
-        parser.feed(r.value);
+        await feed(r.value);
         report(false);
       }
     } catch (e) {
@@ -133,7 +188,29 @@ async function load(source: TraceSource, opts: LoadOptions): Promise<LoadResult>
   }
   report(true);
   checkAbort();
-  const outcome = parser.finish();
+  const outcome = shards ? await shards.finish() : parser!.finish();
+  const tsBase = shards ? shards.timeBase : parser!.scanner.tsBase;
+  return finishLoad(collector, outcome, tsBase, { name, t0, totalBytes: totalBytes || bytesRead, gzip, streamError, shards, workers: shards ? runners.length : 0 });
+}
+
+async function isGzip(blob: Blob): Promise<boolean> {
+  const b = new Uint8Array(await blob.slice(0, 2).arrayBuffer());
+  return b[0] === 0x1f && b[1] === 0x8b;
+}
+
+interface LoadFacts {
+  name: string;
+  t0: number;
+  totalBytes: number;
+  gzip: boolean;
+  streamError: string | null;
+  shards: ParallelParse | null;
+  workers: number;
+}
+
+/** Input that held no events at all is an error; anything else becomes the model. */
+function finishLoad(collector: Collector, outcome: ParseOutcome, tsBase: number, f: LoadFacts): LoadResult {
+  const { name, shards } = f;
   if (outcome.events === 0) {
     if (outcome.syntaxError && outcome.form === 'none') {
       throw new TraceLoadError(`${name} is not a JSON trace: it must start with { or [ (found "${outcome.syntaxError.context.slice(0, 16)}" at byte ${outcome.syntaxError.atByte}).`);
@@ -144,14 +221,23 @@ async function load(source: TraceSource, opts: LoadOptions): Promise<LoadResult>
     if (outcome.form === 'none') throw new TraceLoadError(`${name} contains only whitespace.`);
     if (!outcome.eventsArray && !outcome.truncated) throw new TraceLoadError(`${name} has no traceEvents array: it is JSON, but not a trace.`);
   }
-  if (streamError) collector.warnings.count(streamError);
+  if (f.streamError) collector.warnings.count(f.streamError);
   const t1 = performance.now();
-  const finished = finishTrace(collector, outcome, name, parser.scanner.tsBase);
+  const finished = finishTrace(collector, outcome, name, tsBase);
   const s = finished.model.summary;
-  s.timing = { parseMs: Math.round(t1 - t0), finishMs: Math.round(performance.now() - t1) };
-  s.bytes = totalBytes || bytesRead;
-  s.loadMs = Math.round(performance.now() - t0);
-  return { ...finished, gzip };
+  s.timing = {
+    parseMs: Math.round(t1 - f.t0),
+    finishMs: Math.round(performance.now() - t1),
+    workers: f.workers,
+    segments: shards ? shards.segments : 0,
+    recuts: shards ? shards.fallbacks : 0,
+    waitMs: Math.round(shards?.waitMs ?? 0),
+    mergeMs: Math.round(shards?.mergeMs ?? 0),
+    workerMs: Math.round(shards?.workerMs ?? 0),
+  };
+  s.bytes = f.totalBytes;
+  s.loadMs = Math.round(performance.now() - f.t0);
+  return { ...finished, gzip: f.gzip };
 }
 
 function toStream(source: TraceSource): ReadableStream<Uint8Array> {

@@ -110,6 +110,24 @@ describe('phases', () => {
     expect(m.summary.flows).toEqual({ matched: 2, unmatched: 1 });
   });
 
+  it('flow ids: 7 and "7" are one id, "07" is another, ids past 2^40 still match', async () => {
+    const big = 2 ** 45;
+    const r = await loadEvents([
+      X('a', 0, 10, 1), X('b', 20, 10, 2), X('c', 40, 10, 3), X('d', 60, 10, 4), X('e', 80, 10, 5),
+      { ph: 's', id: 7, cat: 'c', name: 'n', ts: 1, pid: 1, tid: 1 },
+      { ph: 'f', id: '7', cat: 'c', name: 'n', ts: 21, pid: 1, tid: 2, bp: 'e' },
+      { ph: 's', id: big, cat: 'c', name: 'n', ts: 41, pid: 1, tid: 3 },
+      { ph: 'f', id: String(big), cat: 'c', name: 'n', ts: 61, pid: 1, tid: 4, bp: 'e' },
+      { ph: 'f', id: '07', cat: 'c', name: 'n', ts: 81, pid: 1, tid: 5, bp: 'e' }, // not 7: no s
+      { ph: 's', id: 7, cat: 'other', name: 'n', ts: 81, pid: 1, tid: 5 }, // another category: no f
+    ]);
+    const m = r.model;
+    const [a] = slicesNamed(r, 'a'), [b] = slicesNamed(r, 'b'), [c] = slicesNamed(r, 'c'), [d] = slicesNamed(r, 'd');
+    const pairs = Array.from(m.flows.from, (f, k) => [f, m.flows.to[k]]);
+    expect(pairs).toEqual([[a, b], [c, d]]);
+    expect(m.summary.flows).toEqual({ matched: 2, unmatched: 2 }); // matched counts the f ends
+  });
+
   it('v1 flow chains s → t → f link step by step; fan-out links each f to the s', async () => {
     const r = await loadEvents([
       X('a', 0, 10, 1), X('b', 20, 10, 2), X('c', 40, 10, 3), X('d', 40, 10, 4),

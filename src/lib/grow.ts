@@ -18,10 +18,27 @@ export class Grow<T extends TypedArray> {
     this.data[this.length++] = v;
   }
 
+  /** Makes room for `extra` more values; write them at data[length..] and add to length. */
+  ensure(extra: number): T {
+    if (this.length + extra > this.data.length) {
+      let cap = this.data.length * 2;
+      while (cap < this.length + extra) cap *= 2;
+      const next = new this.ctor(cap);
+      next.set(this.data.subarray(0, this.length));
+      this.data = next;
+    }
+    return this.data;
+  }
+
   private grow(): void {
     const next = new this.ctor(this.data.length * 2);
     next.set(this.data);
     this.data = next;
+  }
+
+  /** The content, without a copy: valid until the next push; the caller may change it. */
+  view(): T {
+    return this.data.subarray(0, this.length) as T;
   }
 
   /** A right-sized copy of the content. */

@@ -48,6 +48,7 @@ export interface TrackDraft {
 }
 
 export interface CounterDraft {
+  pid: number; // string id
   track: number;
   name: string;
   times: Grow<Float64Array>;
@@ -70,6 +71,8 @@ export class TraceTooLargeError extends Error {
   }
 }
 const TRACK_KEY = 67108864; // 2^26: pid id * TRACK_KEY + tid id stays an exact integer
+const PLAIN_ID_RANGE = 1099511627776; // 2^40: numeric flow ids are below it
+const NUMERIC_PAIRS = 8192; // pair * 2^40 + id stays exact below 2^53
 
 export class Collector implements EventSink {
   readonly warnings = new Warnings();
@@ -117,6 +120,8 @@ export class Collector implements EventSink {
   readonly asCat = growU32();
   readonly asOffset = growF64();
   readonly asyncKeys = new Map<string, number>();
+  /** (pid, cat, id) of each async key, three per key. */
+  readonly asyncKeyParts: number[] = [];
 
   // Flow v1 endpoints: key = (cat, name, id).
   readonly flKey = growU32();
@@ -125,6 +130,9 @@ export class Collector implements EventSink {
   readonly flTs = growF64();
   readonly flEnclosing = growU8();
   readonly flowKeys = new Map<number, number>();
+  private readonly flowKeysNumeric = new Map<number, number>();
+  /** (cat, name, id) of each flow key, three per key. */
+  readonly flowKeyParts: number[] = [];
   private readonly flowPairs = new Map<number, number>();
   flowNoId = 0;
 
@@ -157,6 +165,15 @@ export class Collector implements EventSink {
 
   constructor(readonly strings: StringTable) {
     this.emptyId = strings.intern('');
+  }
+
+  /**
+   * Makes room for about `slices` slices at once: growing by doubling touches twice the
+   * memory, and untouched capacity costs nothing until used.
+   */
+  reserve(slices: number): void {
+    const n = Math.min(Math.ceil(slices), this.maxSlices);
+    for (const g of [this.sStart, this.sDur, this.sTrack, this.sName, this.sCat, this.sFlags, this.sOffset]) g.ensure(n - g.length);
   }
 
   metadataKeys: string[] = [];
@@ -207,7 +224,7 @@ export class Collector implements EventSink {
     return t;
   }
 
-  private otherTrack(kind: 'async' | 'counter', pid: number, tid: number, label: string): number {
+  otherTrack(kind: 'async' | 'counter', pid: number, tid: number, label: string): number {
     const key = `${kind}\u0000${pid}\u0000${tid}\u0000${label}`;
     let t = this.otherTracks.get(key);
     if (t === undefined) {
@@ -371,25 +388,11 @@ export class Collector implements EventSink {
   }
 
   private onFlow(f: EventFields, pid: number, tid: number, name: number, ph: number): void {
-    if (f.id < 0) {
+    if (f.id < 0 && f.idNum < 0) {
       this.flowNoId++;
       return;
     }
-    // Numeric keys: (cat, name) → a small pair id, then (pair, id) → flow key.
-    const catId = f.cat < 0 ? this.emptyId : f.cat;
-    const pairText = catId * TRACK_KEY + name;
-    let pair = this.flowPairs.get(pairText);
-    if (pair === undefined) {
-      pair = this.flowPairs.size;
-      this.flowPairs.set(pairText, pair);
-    }
-    const keyNum = pair * TRACK_KEY + f.id;
-    let key = this.flowKeys.get(keyNum);
-    if (key === undefined) {
-      key = this.flowKeys.size;
-      this.flowKeys.set(keyNum, key);
-    }
-    this.flKey.push(key);
+    this.flKey.push(this.flowKey(f.cat < 0 ? this.emptyId : f.cat, name, f.id >= 0 ? f.id : -1 - f.idNum));
     this.flPh.push(ph);
     this.flThread.push(pid * TRACK_KEY + tid);
     this.flTs.push(f.ts);
@@ -397,15 +400,52 @@ export class Collector implements EventSink {
     this.flEnclosing.push(ph !== PH_f || f.bp === 101 ? 1 : 0);
   }
 
-  private onAsync(f: EventFields, pid: number, name: number, ph: number): void {
-    const cat = f.cat < 0 ? this.emptyId : f.cat;
-    const id = f.id >= 0 ? f.id : f.id2;
+  /** The event's id as a string id (interning a numeric id now), or -1. */
+  private idString(f: EventFields): number {
+    return f.id >= 0 ? f.id : f.idNum >= 0 ? this.strings.intern(String(f.idNum)) : -1;
+  }
+
+  /**
+   * The dense id of a flow (cat, name, id): cat and name are string ids; id is a string id
+   * (>= 0) or a plain integer v written as -1 - v.
+   */
+  flowKey(cat: number, name: number, id: number): number {
+    // Numeric keys: (cat, name) → a small pair id, then (pair, id) → flow key.
+    const pairText = cat * TRACK_KEY + name;
+    let pair = this.flowPairs.get(pairText);
+    if (pair === undefined) {
+      pair = this.flowPairs.size;
+      this.flowPairs.set(pairText, pair);
+    }
+    if (id < 0 && pair >= NUMERIC_PAIRS) id = this.strings.intern(String(-1 - id));
+    const numeric = id < 0;
+    const keyNum = numeric ? pair * PLAIN_ID_RANGE + (-1 - id) : pair * TRACK_KEY + id;
+    const map = numeric ? this.flowKeysNumeric : this.flowKeys;
+    let key = map.get(keyNum);
+    if (key === undefined) {
+      key = this.flowKeyParts.length / 3;
+      map.set(keyNum, key);
+      this.flowKeyParts.push(cat, name, id);
+    }
+    return key;
+  }
+
+  /** The dense id of an async span key (pid, cat, id): string ids (id may be -1). */
+  asyncKey(pid: number, cat: number, id: number): number {
     const keyText = `${pid}\u0000${cat}\u0000${id}`;
     let key = this.asyncKeys.get(keyText);
     if (key === undefined) {
       key = this.asyncKeys.size;
       this.asyncKeys.set(keyText, key);
+      this.asyncKeyParts.push(pid, cat, id);
     }
+    return key;
+  }
+
+  private onAsync(f: EventFields, pid: number, name: number, ph: number): void {
+    const cat = f.cat < 0 ? this.emptyId : f.cat;
+    const id = this.idString(f);
+    const key = this.asyncKey(pid, cat, id >= 0 ? id : f.id2);
     const track = this.otherTrack('async', pid, cat, '');
     this.asKey.push(key);
     this.asTrack.push(track);
@@ -424,27 +464,33 @@ export class Collector implements EventSink {
       return;
     }
     const base = this.strings.strings[name]!;
-    const suffix = f.id >= 0 ? `[${this.strings.strings[f.id]}]` : '';
+    const id = this.idString(f);
+    const suffix = id >= 0 ? `[${this.strings.strings[id]}]` : '';
     let any = false;
     for (const [k, raw] of Object.entries(args)) {
       const v = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
       if (!Number.isFinite(v)) continue;
       any = true;
-      const seriesName = `${base}${suffix} ${k}`;
-      const key = `${pid}\u0000${seriesName}`;
-      let c = this.counters.get(key);
-      if (!c) {
-        const track = this.otherTrack('counter', pid, -1, seriesName);
-        c = { track, name: seriesName, times: growF64(64), values: growF64(64) };
-        this.tracks[track]!.counter = this.counterList.length;
-        this.counters.set(key, c);
-        this.counterList.push(c);
-      }
+      const c = this.counterSeries(pid, `${base}${suffix} ${k}`);
       c.times.push(f.ts);
       c.values.push(v);
     }
     if (!any) this.warnings.add('counter without numeric values', index, f.start, '');
     this.extend(f.ts, f.ts);
+  }
+
+  /** The counter series `seriesName` of process `pid`, created on first use. */
+  counterSeries(pid: number, seriesName: string): CounterDraft {
+    const key = `${pid}\u0000${seriesName}`;
+    let c = this.counters.get(key);
+    if (!c) {
+      const track = this.otherTrack('counter', pid, -1, seriesName);
+      c = { pid, track, name: seriesName, times: growF64(64), values: growF64(64) };
+      this.tracks[track]!.counter = this.counterList.length;
+      this.counters.set(key, c);
+      this.counterList.push(c);
+    }
+    return c;
   }
 
   private onMetadataEvent(f: EventFields, sc: Scanner): void {

@@ -38,7 +38,19 @@ export interface Summary {
   examples: { reason: string; index: number; atByte: number; detail: string }[];
   bytesPerEvent: number;
   /** Where loadMs went: reading and parsing the bytes, then matching, layout and indexing. */
-  timing: { parseMs: number; finishMs: number };
+  timing: {
+    parseMs: number;
+    finishMs: number;
+    /** Parse workers used (0: parsed on the loading thread). */
+    workers: number;
+    /** Segments the file was cut into for them, and how many cuts proved wrong (re-read). */
+    segments: number;
+    recuts: number;
+    /** Parallel parse: time this thread waited for and merged results; the workers' summed time. */
+    waitMs: number;
+    mergeMs: number;
+    workerMs: number;
+  };
 }
 
 export type TrackKind = 'thread' | 'gpu' | 'async' | 'counter';

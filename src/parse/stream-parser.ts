@@ -48,7 +48,7 @@ export class StreamParser {
   readonly strings: StringTable;
   readonly scanner: Scanner;
   private readonly fields = new EventFields();
-  private work = new Uint8Array(1 << 16);
+  private work: Uint8Array = new Uint8Array(1 << 16);
   private len = 0;
   private pos = 0;
   private base = 0;
@@ -77,12 +77,47 @@ export class StreamParser {
     return this.total;
   }
 
+  /**
+   * Starts inside the event array, at an event boundary `base` bytes into the stream: how a
+   * parse worker reads a later segment of the file. `form` is the file's top-level form.
+   */
+  startInEvents(form: 'object' | 'array', base: number): void {
+    this.form = form;
+    this.eventsInObject = form === 'object';
+    this.seenEventsKey = form === 'object';
+    this.state = State.Events;
+    this.base = base;
+  }
+
+  /**
+   * Whether everything fed so far was read and the parser stands between two events of
+   * the event array: then the next byte is provably where the next event starts.
+   */
+  endsBetweenEvents(): boolean {
+    this.minAvail = 0;
+    this.run();
+    return this.state === State.Events && this.restIsBlank();
+  }
+
+  /** The outcome so far, for a segment that ended between events (not the file's end). */
+  segmentOutcome(): ParseOutcome {
+    const o = this.outcome;
+    o.events = this.total;
+    o.form = this.form;
+    o.eventsArray = this.hasEventsArray;
+    return o;
+  }
+
   get hasEventsArray(): boolean {
     return this.seenEventsKey || this.form === 'array';
   }
 
   feed(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
+    if (this.pos === this.len) {
+      this.feedInPlace(chunk);
+      return;
+    }
     if (this.pos > 0) {
       this.work.copyWithin(0, this.pos, this.len);
       this.base += this.pos;
@@ -101,6 +136,29 @@ export class StreamParser {
     this.outcome.bytes += chunk.length;
     if (this.len - this.pos < this.minAvail) return;
     this.run();
+  }
+
+  /**
+   * Nothing is pending: read the chunk where it is and keep only its unread tail (part of
+   * an event cut by the chunk's end). Copying every chunk into the work buffer cost a
+   * memory pass over the whole file.
+   */
+  private feedInPlace(chunk: Uint8Array): void {
+    const own = this.work;
+    this.base += this.len;
+    this.work = chunk;
+    this.pos = 0;
+    this.len = chunk.length;
+    this.minAvail = 0;
+    this.outcome.bytes += chunk.length;
+    this.run();
+    const rest = this.len - this.pos;
+    const keep = rest > own.length ? new Uint8Array(Math.max(rest, own.length * 2)) : own;
+    keep.set(chunk.subarray(this.pos, this.len));
+    this.base += this.pos;
+    this.work = keep;
+    this.pos = 0;
+    this.len = rest;
   }
 
   finish(): ParseOutcome {

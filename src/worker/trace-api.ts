@@ -6,6 +6,7 @@ import * as Comlink from 'comlink';
 import { readEventAt } from '../engine/event-at.ts';
 import { loadTrace, TraceLoadError, type Progress } from '../engine/load.ts';
 import type { TraceModel } from '../model/types.ts';
+import { parseRunners, setParseWorkers, warmUpParseWorkers } from './parse-pool.ts';
 import { stopWarmUp, warmUp } from './warm-up.ts';
 
 export type TraceInput = { kind: 'blob'; blob: Blob; name?: string } | { kind: 'url'; url: string } | { kind: 'bytes'; bytes: Uint8Array; name: string };
@@ -30,8 +31,13 @@ export function checkUrl(url: string, base: string): URL {
 
 export const traceApi = {
   /** Optimises the parser's hot paths while the page is idle (see warm-up.ts). */
+  /** Parse workers to use (the page's ?workers=), before the first load. */
+  setParseWorkers(n: number): void {
+    setParseWorkers(n);
+  },
+
   warmUp(): Promise<void> {
-    return warmUp();
+    return Promise.all([warmUp(), warmUpParseWorkers(400)]).then(() => undefined);
   },
 
   async load(id: string, input: TraceInput, onProgress?: (p: Progress) => void): Promise<TraceModel> {
@@ -69,6 +75,7 @@ export const traceApi = {
       }
       const opts = {
         name,
+        runners: parseRunners(),
         signal: controller.signal,
         ...(onProgress ? { onProgress } : {}),
         ...(totalBytes !== undefined ? { totalBytes } : {}),

@@ -4,7 +4,7 @@
 
 import { loadTrace } from '../engine/load.ts';
 
-function sampleTrace(events: number): Uint8Array {
+export function sampleTrace(events: number): Uint8Array {
   const parts: string[] = [];
   let ts = 1700000000000;
   for (let i = 0; i < events; i++) {

@@ -1,0 +1,54 @@
+/**
+ * npm run -s probe -- <file in .bench/> [runs]
+ *
+ * A developer's stopwatch for the load path: opens the built app in headless Chromium, loads
+ * the file as a File `runs` times (a fresh page each time, so every load is a cold one as in
+ * the bench), and prints one JSON line per run with the wall time of `kinetoscope.open` and
+ * the engine's own split (summary.timing). Use it before and after a change to a hot path;
+ * `npm run bench` is the figure of record. PROBE_QUERY='?workers=0' compares with one thread;
+ * PROBE_CONSOLE=1 prints the page's and workers' console.
+ */
+
+import { launchBrowser, newContext } from './browser.ts';
+import { ensureBuild } from './build.ts';
+import { startServer } from './server.ts';
+
+async function main(): Promise<void> {
+  const [file, runsArg] = process.argv.slice(2);
+  if (!file) {
+    process.stderr.write('usage: npm run -s probe -- <file in .bench/> [runs]\n');
+    process.exit(2);
+  }
+  const runs = Number(runsArg ?? 3);
+  await ensureBuild();
+  const server = await startServer();
+  const browser = await launchBrowser();
+  try {
+    for (let i = 0; i < runs; i++) {
+      const context = await newContext(browser);
+      const page = await context.newPage();
+      if (process.env.PROBE_CONSOLE) page.on('console', (m) => process.stderr.write(`  console: ${m.text()}\n`));
+      await page.goto(`${server.origin}/${process.env.PROBE_QUERY ?? ''}`);
+      await page.waitForFunction(() => typeof window.kinetoscope?.open === 'function');
+      // as a user would: the page is open a moment before a file is dropped (workers warm up)
+      await page.waitForTimeout(1500);
+      const r = await page.evaluate(async (url) => {
+        const blob = await (await fetch(url)).blob();
+        const f = new File([blob], url.split('/').pop()!);
+        const t0 = performance.now();
+        const s = await window.kinetoscope.open(f);
+        return { openMs: Math.round(performance.now() - t0), events: s.events.total, loadMs: s.loadMs, timing: s.timing };
+      }, `/bench/${file}`);
+      process.stdout.write(`${JSON.stringify({ run: i, ...r })}\n`);
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`probe: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});

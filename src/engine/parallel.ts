@@ -1,0 +1,396 @@
+// The coordinator of a parallel parse. Decoded chunks arrive in order; they are grouped into
+// segments cut just before an event (segments.ts guesses where), each segment goes to a
+// parse worker, and the results are absorbed into one Collector strictly in file order.
+//
+// A cut is only a guess until the worker that parsed the segment before it reports that it
+// ended exactly between two events; a segment that starts at a proven boundary and ends
+// between events was read exactly as a single pass would read it. When a segment does not
+// end cleanly (its cut fell inside a string, or into a value after the event array), the
+// coordinator takes that segment's bytes and every later one's back from the workers and
+// reads on by itself from there: slower, never wrong.
+//
+// Chunks are handed over, not copied: on this 2-core VM a pass over fresh memory costs about
+// as much as parsing it, so the bytes are touched once by the stream and once by the parser.
+
+import type { Collector } from '../model/collector.ts';
+import { absorbDump, type CollectorDump } from '../model/merge.ts';
+import type { ParseOutcome } from '../parse/stream-parser.ts';
+import { StringTable } from '../parse/string-table.ts';
+import { Segment, SegmentParser, type SegmentJob, type SegmentResult } from './segment.ts';
+import { findEventStart, guessTsBase, topLevelForm } from './segments.ts';
+
+/** Parses segments somewhere else (a parse worker), or inline in tests. */
+export interface SegmentRunner {
+  /** Parses a segment; the runner keeps its chunks until `drop` or `release`. */
+  parse(job: SegmentJob): Promise<SegmentResult>;
+  /** The segment's chunks back (its cut proved wrong, or one before it did). */
+  take(session: number, seq: number): Promise<Uint8Array[]>;
+  /** The segment was merged: its chunks can go. */
+  drop(session: number, seq: number): void;
+  /** The load `session` is over: everything of it can go. */
+  release(session: number): void;
+}
+
+interface InFlight {
+  seq: number;
+  base: number;
+  runner: number;
+  result: Promise<SegmentResult>;
+  /** Blob mode: where the segment ends. */
+  end?: number;
+}
+
+let nextSession = 1;
+/** Bytes of the file's start kept to find the event array and a time base. */
+const HEAD_BYTES = 1 << 20;
+
+export class ParallelParse {
+  private pending: Uint8Array[] = [];
+  private pendingLen = 0;
+  /** Decoded offset of the first pending byte. */
+  private base = 0;
+  private seq = 0;
+  private form: 'object' | 'array' | null = null;
+  private tsBase = NaN;
+  /** The file's first bytes (a copy), until the event array is found. */
+  private head: Uint8Array | null = new Uint8Array(0);
+  /** Stream offset from which cuts may be made: the event array's start (-1: not found yet). */
+  private cutsFrom = -1;
+  private readonly inFlight: InFlight[] = [];
+  /** Per runner: its string ids → the coordinator's. */
+  private readonly remaps: number[][];
+  private eventsMerged = 0;
+  private first: ParseOutcome | null = null;
+  private last: ParseOutcome | null = null;
+  private syntaxError: ParseOutcome['syntaxError'] = null;
+  private syntaxErrors = 0;
+  private nonObjectElements = 0;
+  /** The single-threaded reader used after a cut proved wrong. */
+  private tail: { segment: Segment; strings: StringTable } | null = null;
+  private decoded = 0;
+  private blob: Blob | null = null;
+  private blobDone = 0;
+  private readonly session = nextSession++;
+  /** Segments re-read on this thread because a cut was wrong (0 or 1). */
+  fallbacks = 0;
+  /** Where the time went: waiting for results, merging them, and the workers' own time. */
+  waitMs = 0;
+  mergeMs = 0;
+  workerMs = 0;
+
+  constructor(
+    private readonly collector: Collector,
+    private readonly runners: SegmentRunner[],
+    private readonly segmentBytes: number,
+    /** Called after each merged segment (progress). */
+    private readonly onMerged: () => void = () => undefined,
+  ) {
+    this.remaps = runners.map(() => []);
+  }
+
+  get eventsSoFar(): number {
+    return this.eventsMerged + (this.tail?.segment.eventsSoFar ?? 0);
+  }
+
+  /** Segments dispatched so far. */
+  get segments(): number {
+    return this.seq;
+  }
+
+  /** The shared time base (NaN until known). */
+  get timeBase(): number {
+    return this.tsBase;
+  }
+
+  async feed(chunk: Uint8Array): Promise<void> {
+    if (chunk.length === 0) return;
+    this.decoded += chunk.length;
+    if (this.tail) {
+      this.tail.segment.feed(chunk);
+      return;
+    }
+    this.pending.push(chunk);
+    this.pendingLen += chunk.length;
+    if (this.head) this.readHead(chunk);
+    while (this.cutsFrom >= 0 && this.pendingLen >= this.segmentBytes * 1.25 && !this.tail) {
+      if (!this.cut()) break;
+      while (this.inFlight.length >= this.runners.length * 2 && !this.tail) await this.mergeNext();
+    }
+  }
+
+  async finish(): Promise<ParseOutcome> {
+    if (this.head) this.endHead();
+    if (!this.tail && (this.pendingLen > 0 || this.seq === 0)) this.dispatch(this.pending, true);
+    while (this.inFlight.length > 0) await this.mergeNext();
+    if (this.tail) this.absorbTail();
+    this.release();
+    const first = this.first!;
+    const last = this.last!;
+    return {
+      bytes: this.decoded,
+      events: this.eventsMerged,
+      form: first.form,
+      eventsArray: first.eventsArray,
+      truncated: last.truncated,
+      syntaxError: this.syntaxError,
+      syntaxErrors: this.syntaxErrors,
+      nonObjectElements: this.nonObjectElements,
+      trailingGarbage: last.trailingGarbage,
+    };
+  }
+
+  /**
+   * A plain (not gzip) file: cut it by reading a few bytes around each cut, and let every
+   * worker read its own ranges. `checkAbort` throws when the load was cancelled.
+   */
+  async parseBlob(blob: Blob, checkAbort: () => void): Promise<ParseOutcome> {
+    const size = blob.size;
+    this.blob = blob;
+    this.readHead(new Uint8Array(await blob.slice(0, Math.min(size, HEAD_BYTES)).arrayBuffer()));
+    if (this.head) {
+      if (this.cutsFrom < 0) this.cutsFrom = this.head.length;
+      this.endHead();
+    }
+    let start = 0;
+    while (!this.tail) {
+      checkAbort();
+      const want = Math.max(start + this.segmentBytes, this.cutsFrom);
+      const cut = want + this.segmentBytes / 4 < size ? await findCutInBlob(blob, want) : -1;
+      this.dispatchRange(start, cut < 0 ? size : cut, cut < 0);
+      if (cut < 0) break;
+      start = cut;
+      while (this.inFlight.length >= this.runners.length * 2 && !this.tail) await this.mergeNext();
+    }
+    this.decoded = size;
+    return this.finish();
+  }
+
+  /** Bytes of the input read and parsed so far (in the Blob mode: merged segments). */
+  get bytesDone(): number {
+    return this.blob ? this.blobDone : this.decoded;
+  }
+
+  private dispatchRange(start: number, end: number, last: boolean): void {
+    const seq = this.seq++;
+    const runner = seq % this.runners.length;
+    const job: SegmentJob = {
+      session: this.session, seq, chunks: [], blob: this.blob!, base: start, end,
+      form: seq === 0 ? null : (this.form ?? 'array'), tsBase: this.tsBase, last, maxSlices: Infinity,
+    };
+    const result = this.runners[runner]!.parse(job);
+    result.catch(() => undefined);
+    this.inFlight.push({ seq, base: start, runner, result, end });
+  }
+
+  /** Lets the workers drop this load's state (also after an error or a cancel). */
+  release(): void {
+    for (const r of this.runners) r.release(this.session);
+  }
+
+  /**
+   * Collects the file's first bytes until the event array's start is found: cuts before it
+   * (in distributedInfo's arrays of objects, say) would only be undone. The same bytes give
+   * the top-level form and a shared time base.
+   */
+  private readHead(chunk: Uint8Array): void {
+    const head = this.head!;
+    const next = new Uint8Array(head.length + Math.min(chunk.length, HEAD_BYTES));
+    next.set(head);
+    next.set(chunk.subarray(0, next.length - head.length), head.length);
+    this.head = next;
+    this.form = topLevelForm(next.subarray(0, 4096));
+    const at = this.form === 'array' ? 0 : indexOfBytes(next, TRACE_EVENTS_KEY, Math.max(0, head.length - TRACE_EVENTS_KEY.length), next.length);
+    if (at >= 0) {
+      this.cutsFrom = at;
+      this.endHead();
+    } else if (next.length >= HEAD_BYTES) {
+      this.cutsFrom = next.length; // no event array in the first MiB: cut anyway, the proof decides
+      this.endHead();
+    }
+  }
+
+  private endHead(): void {
+    this.tsBase = guessTsBase(this.head!, this.head!.length);
+    this.head = null;
+  }
+
+  /** Cuts the next segment off the pending chunks; false when no cut is in sight yet. */
+  private cut(): boolean {
+    const want = Math.max(this.segmentBytes, this.cutsFrom - this.base);
+    let offset = 0;
+    for (let i = 0; i < this.pending.length; i++) {
+      const c = this.pending[i]!;
+      if (offset + c.length > want) {
+        const p = findEventStart(c, Math.max(0, want - offset), c.length);
+        if (p > 0) {
+          const before = this.pending.slice(0, i);
+          before.push(c.slice(0, p)); // copied: the rest of this chunk's buffer goes with the next segment
+          this.pending.splice(0, i + 1, c.subarray(p));
+          this.dispatch(before, false);
+          return true;
+        }
+      }
+      offset += c.length;
+    }
+    return false;
+  }
+
+  /** Sends `chunks` as the next segment. */
+  private dispatch(chunks: Uint8Array[], last: boolean): void {
+    let length = 0;
+    for (const c of chunks) length += c.length;
+    const seq = this.seq++;
+    const runner = seq % this.runners.length;
+    const job: SegmentJob = {
+      session: this.session, seq, chunks, base: this.base, form: seq === 0 ? null : (this.form ?? 'array'),
+      tsBase: this.tsBase, last, maxSlices: Infinity,
+    };
+    const result = this.runners[runner]!.parse(job);
+    // Avoid an unhandled rejection while earlier segments are merged; mergeNext rethrows.
+    result.catch(() => undefined);
+    this.inFlight.push({ seq, base: this.base, runner, result });
+    this.base += length;
+    this.pendingLen -= length;
+    if (last) this.pending = [];
+  }
+
+  private async mergeNext(): Promise<void> {
+    const f = this.inFlight.shift()!;
+    const w0 = performance.now();
+    const r = await f.result;
+    const w1 = performance.now();
+    this.waitMs += w1 - w0;
+    this.workerMs += r.ms;
+    const remap = this.remaps[f.runner]!;
+    for (const s of r.newStrings) remap.push(this.collector.strings.intern(s));
+    if (this.tail) return; // a cut before this segment was wrong: the tail reader has its bytes
+    if (!r.clean) {
+      await this.startTail(f);
+    } else {
+      this.absorb(r.outcome, r.dump, remap);
+      this.runners[f.runner]!.drop(this.session, f.seq);
+      if (f.end !== undefined) this.blobDone = f.end;
+      this.onMerged();
+    }
+    this.mergeMs += performance.now() - w1;
+  }
+
+  private absorb(o: ParseOutcome, dump: CollectorDump, remap: ArrayLike<number>): void {
+    absorbDump(this.collector, dump, remap, this.eventsMerged, this.tsBase);
+    // The first segment with a timestamp sets the base when the first bytes had none.
+    if (Number.isNaN(this.tsBase)) this.tsBase = dump.tsBase;
+    this.first ??= o;
+    this.last = o;
+    if (o.truncated) o.truncated = { atByte: o.truncated.atByte, afterEvents: o.truncated.afterEvents + this.eventsMerged };
+    this.syntaxError ??= o.syntaxError;
+    this.syntaxErrors += o.syntaxErrors;
+    this.nonObjectElements += o.nonObjectElements;
+    this.eventsMerged += o.events;
+  }
+
+  /** Re-reads from segment `f` on this thread: its bytes, every later segment's, then the rest. */
+  private async startTail(f: InFlight): Promise<void> {
+    this.fallbacks++;
+    const strings = new StringTable();
+    const remaining = this.collector.maxSlices - this.collector.sStart.length;
+    const segment = new Segment(strings, {
+      seq: f.seq, base: f.base, form: f.seq === 0 ? null : (this.form ?? 'array'), tsBase: this.tsBase, maxSlices: remaining,
+    });
+    this.tail = { segment, strings };
+    if (this.blob) {
+      const reader = (this.blob.slice(f.base).stream() as ReadableStream<Uint8Array>).getReader();
+      for (;;) {
+        const r = await reader.read();
+        if (r.done) break;
+        segment.feed(r.value);
+      }
+      this.blobDone = this.blob.size;
+      return;
+    }
+    for (const g of [f, ...this.inFlight]) {
+      for (const c of await this.runners[g.runner]!.take(this.session, g.seq)) segment.feed(c);
+    }
+    for (const c of this.pending) segment.feed(c);
+    this.pending = [];
+    this.pendingLen = 0;
+  }
+
+  private absorbTail(): void {
+    const { segment, strings } = this.tail!;
+    const r = segment.end(true, () => strings.strings);
+    const remap = r.newStrings.map((s) => this.collector.strings.intern(s));
+    this.absorb(r.outcome, r.dump, remap);
+  }
+}
+
+const TRACE_EVENTS_KEY = new TextEncoder().encode('"traceEvents"');
+
+/** The first probable event start at or after `from` in the Blob, read 64 KiB at a time; -1: none. */
+async function findCutInBlob(blob: Blob, from: number): Promise<number> {
+  const BACK = 64; // bytes before the window: the '},' before a '{' may be there
+  for (let at = from; at < blob.size; at += WINDOW - 2 * BACK - 128) {
+    const lo = Math.max(0, at - BACK);
+    const buf = new Uint8Array(await blob.slice(lo, Math.min(blob.size, at + WINDOW)).arrayBuffer());
+    const p = findEventStart(buf, at - lo, buf.length);
+    if (p >= 0) return lo + p;
+  }
+  return -1;
+}
+const WINDOW = 64 << 10;
+
+function indexOfBytes(buf: Uint8Array, needle: Uint8Array, from: number, end: number): number {
+  let p = from;
+  for (;;) {
+    p = buf.indexOf(needle[0]!, p);
+    if (p < 0 || p + needle.length > end) return -1;
+    let k = 1;
+    while (k < needle.length && buf[p + k] === needle[k]) k++;
+    if (k === needle.length) return p;
+    p++;
+  }
+}
+
+/**
+ * Segment runners on this thread, one `SegmentParser` each as if each were a worker (tests,
+ * and the reference for what a worker does).
+ */
+export function inlineRunners(n: number): SegmentRunner[] {
+  return Array.from({ length: n }, () => new SegmentHost());
+}
+
+/** What a parse worker holds: a parser per load, and each segment's chunks until merged. */
+export class SegmentHost implements SegmentRunner {
+  private readonly parsers = new Map<number, SegmentParser>();
+  private readonly kept = new Map<string, Uint8Array[]>();
+
+  private parser(session: number): SegmentParser {
+    let parser = this.parsers.get(session);
+    if (!parser) this.parsers.set(session, (parser = new SegmentParser()));
+    return parser;
+  }
+
+  parse(job: SegmentJob): Promise<SegmentResult> {
+    if (job.blob) return this.parser(job.session).parseBlob({ ...job, blob: job.blob, end: job.end ?? job.blob.size });
+    this.kept.set(`${job.session}/${job.seq}`, job.chunks);
+    return Promise.resolve(this.parser(job.session).parse(job));
+  }
+
+  takeNow(session: number, seq: number): Uint8Array[] {
+    const chunks = this.kept.get(`${session}/${seq}`) ?? [];
+    this.kept.delete(`${session}/${seq}`);
+    return chunks;
+  }
+
+  take(session: number, seq: number): Promise<Uint8Array[]> {
+    return Promise.resolve(this.takeNow(session, seq));
+  }
+
+  drop(session: number, seq: number): void {
+    this.kept.delete(`${session}/${seq}`);
+  }
+
+  release(session: number): void {
+    this.parsers.delete(session);
+    for (const key of this.kept.keys()) if (key.startsWith(`${session}/`)) this.kept.delete(key);
+  }
+}
