@@ -35,6 +35,8 @@ export interface Run {
   /** Speedscope's own console.time("import") (import only, no fetch or first frame). */
   speedscopeImportMs?: number | null;
   speedscopeWarnings?: number;
+  /** Kinetoscope's own split of loadMs (summary.timing): parse, finish, parse workers used. */
+  timing?: { parseMs: number; finishMs: number; workers: number; segments: number };
   errors?: string[];
 }
 

@@ -10,7 +10,7 @@
 
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { timeAppLoad, type AppLoadResult } from './app.ts';
+import { IDLE_BEFORE_OPEN_MS, timeAppLoad, type AppLoadResult } from './app.ts';
 import { launchBrowser } from './browser.ts';
 import { ensureBuild } from './build.ts';
 import { timeJsonParse } from './json-parse.ts';
@@ -55,8 +55,8 @@ async function main(): Promise<void> {
   const notes: string[] = [
     'bytes: size of the file on disk (gzip files: compressed size); decodedBytes: size of the JSON text after gunzip.',
     'mbPerS = decodedBytes / 1e6 / (loadMs / 1000): decoded (JSON text) MB per second, 1 MB = 10^6 bytes.',
-    "loadMs: in a fresh page of the built app at /, the file is first fetched into a File (not timed, as for jsonParseMs), then performance.now() around `await window.kinetoscope.open(file)`, which resolves when the trace is loaded and its first frame drawn (gunzip + parse + model + first frame: the path of a dropped file). Opening the URL directly measures ~2x slower here only because the bench's own server shares the two cores while it sends the file.",
-    'bytesPerEvent: summary.bytesPerEvent as reported by Kinetoscope.',
+    'loadMs: in a fresh page of the built app at /, left open ' + String(IDLE_BEFORE_OPEN_MS) + " ms first (as while a user picks a file; the worker warms its parser meanwhile), the file is first fetched into a File (not timed, as for jsonParseMs), then performance.now() around `await window.kinetoscope.open(file)`, which resolves when the trace is loaded and its first frame drawn (gunzip + parse + model + first frame: the path of a dropped file). Opening the URL directly measures ~2x slower here only because the bench's own server shares the two cores while it sends the file.",
+    'bytesPerEvent: summary.bytesPerEvent as reported by Kinetoscope; timing: its summary.timing (parseMs: read + parse, finishMs: matching, layout, flows, index; workers: parse workers used, 0 = one thread, the default on fewer than 4 cores).',
     'jsonParseMs: JSON.parse(text) alone, in a dedicated Worker (started from /bench/blank.html with /bench/json-worker.js) after fetch, DecompressionStream gunzip and TextDecoder, which are not timed. null when the decoded text exceeds V8\'s string limit (2^29-24 chars, ~512 MiB).',
     'speedscopeMs: speedscope 1.25.0 (node_modules/speedscope/dist/release, unmodified, served at /speedscope/) opened at /speedscope/#profileURL=/bench/<copy>; time from the profile fetch\'s start (PerformanceResourceTiming) to two animation frames after its "Time Order" flamechart view (its minimap + flamechart canvases) appeared in the DOM: fetch + import (incl. its own gunzip) + first frame. console.warn is muted in that page (counted as speedscopeWarnings: thousands of "Tried to end" warnings, each serialised over CDP under Playwright otherwise).',
     'speedscope input: a copy of each file WITHOUT the traceEvents entries whose pid or tid is not a JSON number (the Kineto "Spans"/"Traces"/"" events): on the original files speedscope 1.25.0 fails with "Could not find events for key". Same compression as the original (gzip level 6 for .gz).',
@@ -134,6 +134,7 @@ async function main(): Promise<void> {
           run.bytesPerEvent = round(app.bytesPerEvent, 2);
           run.peakRssMb = app.peakRssMb;
           run.rssBeforeMb = app.rssBeforeMb;
+          run.timing = app.timing;
           log(`  loadMs ${run.loadMs}, ${run.mbPerS} MB/s, peak RSS ${run.peakRssMb} MB`);
           if (app.eventsTotal !== trace.events) {
             const msg = `${trace.name}: summary.events.total = ${app.eventsTotal}, generated ${trace.events}`;
