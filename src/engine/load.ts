@@ -36,7 +36,7 @@ const PARALLEL_MIN_BYTES = 4 << 20;
 /** Segments: a few per worker, so that the last one alone is short; at most 32 MiB. */
 function segmentSize(decodedEstimate: number, workers: number): number {
   if (decodedEstimate <= 0) return 8 << 20;
-  return Math.min(4 << 20, Math.max(1 << 20, Math.ceil(decodedEstimate / (workers * 4))));
+  return Math.min(32 << 20, Math.max(1 << 20, Math.ceil(decodedEstimate / (workers * 4))));
 }
 
 export type TraceSource = Blob | Uint8Array | ReadableStream<Uint8Array>;
