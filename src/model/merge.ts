@@ -4,6 +4,7 @@
 // read every event. String ids differ per worker, so everything that holds one is mapped
 // through `remap` (worker id → coordinator id); slice and edge indexes are offset.
 
+import { buffersOf } from '../lib/buffers.ts';
 import type { Grow } from '../lib/grow.ts';
 import type { Collector, ProcessDraft, TrackDraft } from './collector.ts';
 import { TraceTooLargeError } from './collector.ts';
@@ -86,20 +87,10 @@ export function dumpCollector(c: Collector, tsBase: number): CollectorDump {
 
 /** Every typed array of a dump, for postMessage's transfer list. */
 export function dumpTransferables(d: CollectorDump): ArrayBuffer[] {
-  const out: ArrayBuffer[] = [];
-  const add = (o: object): void => {
-    for (const v of Object.values(o)) if (ArrayBuffer.isView(v)) out.push(v.buffer as ArrayBuffer);
-  };
-  add(d.slices);
-  add(d.be);
-  add(d.async);
-  add(d.flows);
-  add(d.v2);
-  add(d.corr);
-  out.push(d.kernels.slice.buffer as ArrayBuffer);
-  for (const a of d.kernels.f64) out.push(a.buffer as ArrayBuffer);
-  for (const s of d.counters) out.push(s.times.buffer as ArrayBuffer, s.values.buffer as ArrayBuffer);
-  return out;
+  return buffersOf(
+    [d.slices, d.be, d.async, d.flows, d.v2, d.corr],
+    [d.kernels.slice, ...d.kernels.f64, ...d.counters.flatMap((s) => [s.times, s.values])],
+  );
 }
 
 // Appends src to g, each value passed through f.

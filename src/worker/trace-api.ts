@@ -3,6 +3,7 @@
 // needs to read an event's full args on demand: the source and each slice's offset.
 
 import * as Comlink from 'comlink';
+import { buffersOf } from '../lib/buffers.ts';
 import { readEventAt } from '../engine/event-at.ts';
 import { loadTrace, TraceLoadError, type Progress } from '../engine/load.ts';
 import type { TraceModel } from '../model/types.ts';
@@ -134,15 +135,7 @@ function streamUrl(url: string): ReadableStream<Uint8Array> {
 }
 
 function transferables(m: TraceModel): Transferable[] {
-  const out: Transferable[] = [];
-  const add = (o: object): void => {
-    for (const v of Object.values(o)) if (ArrayBuffer.isView(v)) out.push(v.buffer as ArrayBuffer);
-  };
-  add(m.slices);
-  add(m.flows);
-  add(m.kernels);
-  for (const c of m.counters) out.push(c.times.buffer as ArrayBuffer, c.values.buffer as ArrayBuffer);
-  return out;
+  return buffersOf([m.slices, m.flows, m.kernels], m.counters.flatMap((c) => [c.times, c.values]));
 }
 
 export type TraceApi = typeof traceApi;
