@@ -98,7 +98,9 @@ async function loadWith(source: TraceSource, opts: LoadOptions, release: (() => 
   let parser: StreamParser | null = null;
   let shards: ParallelParse | null = null;
   const startShards = (estimate: number): ParallelParse => {
-    const p = new ParallelParse(collector, runners, opts.segmentBytes ?? segmentSize(estimate, runners.length), () => report(false));
+    // Chunks of a caller's byte array are views of it: copied before they go to a worker.
+    const ownsChunks = !(source instanceof Uint8Array);
+    const p = new ParallelParse(collector, runners, opts.segmentBytes ?? segmentSize(estimate, runners.length), () => report(false), ownsChunks);
     release.push(() => p.release());
     eventsSoFar = () => p.eventsSoFar;
     return p;
@@ -171,19 +173,21 @@ async function loadWith(source: TraceSource, opts: LoadOptions, release: (() => 
     });
     const inflated = counted.pipeThrough(new DecompressionStream('gzip') as unknown as ReadableWritablePair<Uint8Array, Uint8Array>);
     const ir = inflated.getReader();
-    try {
-      for (;;) {
-        checkAbort();
-        const r = await ir.read();
-        if (r.done) break;
-        decodedBytes += r.value.length;
-        await feed(r.value);
-        report(false);
+    for (;;) {
+      checkAbort();
+      let r: ReadableStreamReadResult<Uint8Array>;
+      // Only the inflation's own failure is the file's fault; a parse or merge error is not.
+      try {
+        r = await ir.read();
+      } catch {
+        streamError = `the gzip data is corrupt or cut off after ${bytesRead} compressed bytes (${decodedBytes} bytes inflated)`;
+        if (decodedBytes === 0) throw new TraceLoadError(`${name} is not a valid gzip file: ${streamError}.`);
+        break;
       }
-    } catch (e) {
-      if (e instanceof TraceLoadError) throw e;
-      streamError = `the gzip data is corrupt or cut off after ${bytesRead} compressed bytes (${decodedBytes} bytes inflated)`;
-      if (decodedBytes === 0) throw new TraceLoadError(`${name} is not a valid gzip file: ${streamError}.`);
+      if (r.done) break;
+      decodedBytes += r.value.length;
+      await feed(r.value);
+      report(false);
     }
   }
   report(true);

@@ -104,3 +104,70 @@ describe('parallel parse', () => {
     expect(canonical(ranges.model, ranges.offsets)).toEqual(canonical(one.model, one.offsets));
   });
 });
+
+describe('parallel parse, cases a review found', () => {
+  const X = (i: number, extra = {}) => JSON.stringify({ ph: 'X', pid: 1, tid: 1, ts: 1000 + i, dur: 1, name: `e${i % 7}`, ...extra });
+
+  it('a worker given two Blob ranges at once reports their strings in order', async () => {
+    // Every event has a name of its own, so each segment adds strings; the first range is
+    // slow to read, so without queueing the second would finish (and report) first.
+    const events = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ ph: 'X', pid: 1, tid: 1, ts: 1000 + i, dur: 1, name: `op ${i}` }));
+    const bytes = new TextEncoder().encode(`{"traceEvents":[${events.join(',')}]}`);
+    class SlowFirstRange extends Blob {
+      override slice(start?: number, end?: number): Blob {
+        const part = super.slice(start, end);
+        if (start !== 0) return part; // only the first range's stream is slow
+        const slow = new Blob([part]);
+        slow.stream = () => {
+          const inner = part.stream().getReader();
+          return new ReadableStream({
+            async pull(c) {
+              await new Promise((r) => setTimeout(r, 30));
+              const r = await inner.read();
+              if (r.done) c.close();
+              else c.enqueue(r.value);
+            },
+          });
+        };
+        return slow;
+      }
+    }
+    const one = await loadTrace(bytes, { name: 't.json' });
+    const many = await loadTrace(new SlowFirstRange([bytes]), { name: 't.json', runners: inlineRunners(1), segmentBytes: 20_000 });
+    expect(many.model.summary.timing.segments).toBeGreaterThan(2);
+    expect(canonical(many.model, many.offsets)).toEqual(canonical(one.model, one.offsets));
+  });
+
+  it('flow keys match across segments even past 8192 (cat, name) pairs in one of them', async () => {
+    // The f for (c, x, 7) shares a segment with 8300 other flow names, so there (c, x) is
+    // pair 8300; in the merged collector it is pair 0. A first key longer than the cut
+    // check reads keeps the cutter out of that block, so it stays one segment.
+    const uncuttable = 'k'.repeat(70);
+    const late = (e: object) => JSON.stringify({ [uncuttable]: 1, ...e });
+    const events = [X(0), JSON.stringify({ ph: 's', id: 7, cat: 'c', name: 'x', ts: 1000, pid: 1, tid: 1 })];
+    for (let i = 1; i < 100; i++) events.push(X(i));
+    for (let i = 0; i < 8300; i++) events.push(late({ ph: 's', id: i, cat: 'c', name: `n${i}`, ts: 1001, pid: 1, tid: 1 }));
+    events.push(late({ ph: 'X', pid: 1, tid: 1, ts: 1500, dur: 1, name: 'target' }));
+    events.push(late({ ph: 'f', id: 7, cat: 'c', name: 'x', ts: 1500, pid: 1, tid: 1, bp: 'e' }));
+    const bytes = new TextEncoder().encode(`{"traceEvents":[${events.join(',\n')}]}`);
+    const one = await loadTrace(bytes, { name: 'f.json' });
+    expect(one.model.summary.flows.matched).toBe(1);
+    const many = await loadTrace(bytes, { name: 'f.json', runners: inlineRunners(2), segmentBytes: 2000 });
+    expect(many.model.summary.timing.segments).toBeGreaterThan(2);
+    expect(canonical(many.model, many.offsets)).toEqual(canonical(one.model, one.offsets));
+  });
+
+  it('an empty process_labels later in the file wins, and a form far after the first byte is found', async () => {
+    const events = [
+      JSON.stringify({ ph: 'M', name: 'process_labels', pid: 1, args: { labels: 'GPU-ish' } }),
+      ...Array.from({ length: 200 }, (_, i) => X(i)),
+      JSON.stringify({ ph: 'M', name: 'process_labels', pid: 1, args: { labels: '' } }),
+    ];
+    const bytes = new TextEncoder().encode(`${' '.repeat(5000)}{"traceEvents":[${events.join(',')}],"traceName":"t"}`);
+    const one = await loadTrace(bytes, { name: 'l.json' });
+    expect(one.model.processes[0]!.labels).toBe('');
+    const many = await loadTrace(bytes, { name: 'l.json', runners: inlineRunners(2), segmentBytes: 600 });
+    expect(many.model.summary.timing.segments).toBeGreaterThan(2);
+    expect(canonical(many.model, many.offsets)).toEqual(canonical(one.model, one.offsets));
+  });
+});

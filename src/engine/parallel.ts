@@ -17,7 +17,7 @@ import { absorbDump, type CollectorDump } from '../model/merge.ts';
 import type { ParseOutcome } from '../parse/stream-parser.ts';
 import { StringTable } from '../parse/string-table.ts';
 import { Segment, SegmentParser, type SegmentJob, type SegmentResult } from './segment.ts';
-import { findEventStart, guessTsBase, topLevelForm } from './segments.ts';
+import { findEventStart, firstTsBase, topLevelForm } from './segments.ts';
 
 /** Parses segments somewhere else (a parse worker), or inline in tests. */
 export interface SegmentRunner {
@@ -84,6 +84,8 @@ export class ParallelParse {
     private readonly segmentBytes: number,
     /** Called after each merged segment (progress). */
     private readonly onMerged: () => void = () => undefined,
+    /** False: chunks are views of someone else's buffer; copy them before handing them over. */
+    private readonly ownsChunks = true,
   ) {
     this.remaps = runners.map(() => []);
   }
@@ -102,8 +104,9 @@ export class ParallelParse {
     return this.tsBase;
   }
 
-  async feed(chunk: Uint8Array): Promise<void> {
-    if (chunk.length === 0) return;
+  async feed(given: Uint8Array): Promise<void> {
+    if (given.length === 0) return;
+    const chunk = this.ownsChunks || this.tail ? given : given.slice();
     this.decoded += chunk.length;
     if (this.tail) {
       this.tail.segment.feed(chunk);
@@ -146,11 +149,10 @@ export class ParallelParse {
   async parseBlob(blob: Blob, checkAbort: () => void): Promise<ParseOutcome> {
     const size = blob.size;
     this.blob = blob;
-    this.readHead(new Uint8Array(await blob.slice(0, Math.min(size, HEAD_BYTES)).arrayBuffer()));
-    if (this.head) {
-      if (this.cutsFrom < 0) this.cutsFrom = this.head.length;
-      this.endHead();
-    }
+    const head = new Uint8Array(await blob.slice(0, Math.min(size, HEAD_BYTES)).arrayBuffer());
+    this.tsBase = firstTsBase([head]);
+    this.readHead(head);
+    if (this.head) this.endHead();
     let start = 0;
     while (!this.tail) {
       checkAbort();
@@ -175,7 +177,7 @@ export class ParallelParse {
     const runner = seq % this.runners.length;
     const job: SegmentJob = {
       session: this.session, seq, chunks: [], blob: this.blob!, base: start, end,
-      form: seq === 0 ? null : (this.form ?? 'array'), tsBase: this.tsBase, last, maxSlices: Infinity,
+      form: seq === 0 ? null : this.form, tsBase: this.tsBase, last, maxSlices: Infinity,
     };
     const result = this.runners[runner]!.parse(job);
     result.catch(() => undefined);
@@ -190,7 +192,7 @@ export class ParallelParse {
   /**
    * Collects the file's first bytes until the event array's start is found: cuts before it
    * (in distributedInfo's arrays of objects, say) would only be undone. The same bytes give
-   * the top-level form and a shared time base.
+   * the top-level form; a file that is neither an object nor an array is never cut.
    */
   private readHead(chunk: Uint8Array): void {
     const head = this.head!;
@@ -198,19 +200,17 @@ export class ParallelParse {
     next.set(head);
     next.set(chunk.subarray(0, next.length - head.length), head.length);
     this.head = next;
-    this.form = topLevelForm(next.subarray(0, 4096));
-    const at = this.form === 'array' ? 0 : indexOfBytes(next, TRACE_EVENTS_KEY, Math.max(0, head.length - TRACE_EVENTS_KEY.length), next.length);
+    this.form = topLevelForm(next);
+    const at = this.form === 'array' ? 0 : this.form === 'object' ? indexOfBytes(next, TRACE_EVENTS_KEY, Math.max(0, head.length - TRACE_EVENTS_KEY.length), next.length) : -1;
     if (at >= 0) {
       this.cutsFrom = at;
-      this.endHead();
-    } else if (next.length >= HEAD_BYTES) {
-      this.cutsFrom = next.length; // no event array in the first MiB: cut anyway, the proof decides
-      this.endHead();
-    }
+      this.head = null;
+    } else if (next.length >= HEAD_BYTES) this.endHead();
   }
 
+  /** No more head: without the event array in it, cut anyway (the proof decides); without a form, never. */
   private endHead(): void {
-    this.tsBase = guessTsBase(this.head!, this.head!.length);
+    if (this.cutsFrom < 0) this.cutsFrom = this.form === null ? Infinity : this.head!.length;
     this.head = null;
   }
 
@@ -239,10 +239,11 @@ export class ParallelParse {
   private dispatch(chunks: Uint8Array[], last: boolean): void {
     let length = 0;
     for (const c of chunks) length += c.length;
+    if (this.seq === 0) this.tsBase = firstTsBase(chunks);
     const seq = this.seq++;
     const runner = seq % this.runners.length;
     const job: SegmentJob = {
-      session: this.session, seq, chunks, base: this.base, form: seq === 0 ? null : (this.form ?? 'array'),
+      session: this.session, seq, chunks, base: this.base, form: seq === 0 ? null : this.form,
       tsBase: this.tsBase, last, maxSlices: Infinity,
     };
     const result = this.runners[runner]!.parse(job);
@@ -294,7 +295,7 @@ export class ParallelParse {
     const strings = new StringTable();
     const remaining = this.collector.maxSlices - this.collector.sStart.length;
     const segment = new Segment(strings, {
-      seq: f.seq, base: f.base, form: f.seq === 0 ? null : (this.form ?? 'array'), tsBase: this.tsBase, maxSlices: remaining,
+      seq: f.seq, base: f.base, form: f.seq === 0 ? null : this.form, tsBase: this.tsBase, maxSlices: remaining,
     });
     this.tail = { segment, strings };
     if (this.blob) {
@@ -362,6 +363,8 @@ export function inlineRunners(n: number): SegmentRunner[] {
 export class SegmentHost implements SegmentRunner {
   private readonly parsers = new Map<number, SegmentParser>();
   private readonly kept = new Map<string, Uint8Array[]>();
+  /** Per load, the last job: jobs run one after another, so that strings are reported in order. */
+  private readonly queue = new Map<number, Promise<unknown>>();
 
   private parser(session: number): SegmentParser {
     let parser = this.parsers.get(session);
@@ -370,9 +373,17 @@ export class SegmentHost implements SegmentRunner {
   }
 
   parse(job: SegmentJob): Promise<SegmentResult> {
-    if (job.blob) return this.parser(job.session).parseBlob({ ...job, blob: job.blob, end: job.end ?? job.blob.size });
-    this.kept.set(`${job.session}/${job.seq}`, job.chunks);
-    return Promise.resolve(this.parser(job.session).parse(job));
+    if (!job.blob) {
+      this.kept.set(`${job.session}/${job.seq}`, job.chunks);
+      return Promise.resolve(this.parser(job.session).parse(job));
+    }
+    // Reading a Blob is asynchronous: a second job must not start before the first ends, or
+    // their new strings would be reported out of order.
+    const blob = job.blob;
+    const run = (): Promise<SegmentResult> => this.parser(job.session).parseBlob({ ...job, blob, end: job.end ?? blob.size });
+    const result = (this.queue.get(job.session) ?? Promise.resolve()).then(run, run);
+    this.queue.set(job.session, result);
+    return result;
   }
 
   takeNow(session: number, seq: number): Uint8Array[] {
@@ -391,6 +402,7 @@ export class SegmentHost implements SegmentRunner {
 
   release(session: number): void {
     this.parsers.delete(session);
+    this.queue.delete(session);
     for (const key of this.kept.keys()) if (key.startsWith(`${session}/`)) this.kept.delete(key);
   }
 }

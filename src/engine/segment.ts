@@ -51,7 +51,7 @@ export class Segment {
 
   constructor(
     strings: StringTable,
-    private readonly job: Omit<SegmentJob, 'chunks' | 'last' | 'session'>,
+    private readonly job: Omit<SegmentJob, 'chunks' | 'last' | 'session' | 'blob' | 'end'>,
   ) {
     this.collector = new Collector(strings);
     this.collector.maxSlices = job.maxSlices;

@@ -4,6 +4,10 @@
 // between two events (see parallel.ts), so a guess that falls inside a string only costs
 // time, never correctness.
 
+import { Collector } from '../model/collector.ts';
+import { StreamParser } from '../parse/stream-parser.ts';
+import { StringTable } from '../parse/string-table.ts';
+
 const QUOTE = 34, COMMA = 44, COLON = 58, LBRACE = 123, RBRACE = 125, BACKSLASH = 92;
 
 function isWs(c: number): boolean {
@@ -50,7 +54,7 @@ function followedByKey(buf: Uint8Array, p: number, end: number): boolean {
   return buf[q] === COLON;
 }
 
-/** The top-level form from the first non-blank byte (after a BOM): '{' object, '[' array. */
+/** The top-level form from the first non-blank byte (after a BOM): '{' object, '[' array; null: not yet, or neither. */
 export function topLevelForm(buf: Uint8Array): 'object' | 'array' | null {
   let p = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
   while (p < buf.length && isWs(buf[p]!)) p++;
@@ -58,34 +62,19 @@ export function topLevelForm(buf: Uint8Array): 'object' | 'array' | null {
 }
 
 /**
- * An integer µs base shared by all segments, so that their relative times need no shift:
- * the integer part of the first `"ts":` number in the bytes (NaN when there is none).
- * Any integer near the data keeps the fractions exact; it need not be the minimum.
+ * The integer µs base a single pass would pick (from the first timestamp it reads), found
+ * by parsing up to the first MiB of `chunks` with a throwaway parser: with it every
+ * segment's relative times are the very numbers one pass computes. NaN when none is there
+ * (segments then pick their own and are shifted when merged).
  */
-export function guessTsBase(buf: Uint8Array, end: number): number {
-  const limit = Math.min(end, 1 << 20);
-  let p = 0;
-  for (;;) {
-    p = buf.indexOf(QUOTE, p);
-    if (p < 0 || p + 8 > limit) return NaN;
-    if (buf[p + 1] === 116 && buf[p + 2] === 115 && buf[p + 3] === QUOTE) {
-      let q = p + 4;
-      while (q < limit && isWs(buf[q]!)) q++;
-      if (buf[q] === COLON) {
-        q++;
-        while (q < limit && isWs(buf[q]!)) q++;
-        const neg = buf[q] === 45;
-        if (neg) q++;
-        let v = 0;
-        let digits = 0;
-        while (q < limit && buf[q]! >= 48 && buf[q]! <= 57 && digits < 16) {
-          v = v * 10 + buf[q]! - 48;
-          digits++;
-          q++;
-        }
-        if (digits > 0 && digits < 16) return neg ? -v - 1 : v;
-      }
-    }
-    p++;
+export function firstTsBase(chunks: Uint8Array[]): number {
+  const strings = new StringTable();
+  const parser = new StreamParser(new Collector(strings), strings);
+  let fed = 0;
+  for (const c of chunks) {
+    if (fed >= 1 << 20 || !Number.isNaN(parser.scanner.tsBase)) break;
+    parser.feed(c.subarray(0, (1 << 20) - fed));
+    fed += Math.min(c.length, (1 << 20) - fed);
   }
+  return parser.scanner.tsBase;
 }

@@ -34,6 +34,8 @@ export interface ProcessDraft {
   pid: number; // string id
   name: string;
   labels: string;
+  /** A process_labels event set `labels` (to '' too). */
+  hasLabels: boolean;
   sortIndex: number;
   hasSortIndex: boolean;
   gpuEvents: number;
@@ -206,7 +208,7 @@ export class Collector implements EventSink {
   process(pid: number): ProcessDraft {
     let p = this.processes.get(pid);
     if (!p) {
-      p = { pid, name: '', labels: '', sortIndex: 0, hasSortIndex: false, gpuEvents: 0 };
+      p = { pid, name: '', labels: '', hasLabels: false, sortIndex: 0, hasSortIndex: false, gpuEvents: 0 };
       this.processes.set(pid, p);
     }
     return p;
@@ -417,6 +419,8 @@ export class Collector implements EventSink {
       pair = this.flowPairs.size;
       this.flowPairs.set(pairText, pair);
     }
+    // The parts keep the id as given: a merge decides with its own pair numbers.
+    const given = id;
     if (id < 0 && pair >= NUMERIC_PAIRS) id = this.strings.intern(String(-1 - id));
     const numeric = id < 0;
     const keyNum = numeric ? pair * PLAIN_ID_RANGE + (-1 - id) : pair * TRACK_KEY + id;
@@ -425,7 +429,7 @@ export class Collector implements EventSink {
     if (key === undefined) {
       key = this.flowKeyParts.length / 3;
       map.set(keyNum, key);
-      this.flowKeyParts.push(cat, name, id);
+      this.flowKeyParts.push(cat, name, given);
     }
     return key;
   }
@@ -505,7 +509,11 @@ export class Collector implements EventSink {
         if (typeof args.name === 'string' && args.name) this.process(pid).name = args.name;
         break;
       case 'process_labels':
-        if (typeof args.labels === 'string') this.process(pid).labels = args.labels;
+        if (typeof args.labels === 'string') {
+          const p = this.process(pid);
+          p.labels = args.labels;
+          p.hasLabels = true;
+        }
         break;
       case 'process_sort_index':
         if (typeof args.sort_index === 'number') {

@@ -161,6 +161,11 @@ export function sortByStart(seg: Uint32Array, start: Float64Array, dur: Float64A
   for (let g = 0; g < n; ) {
     let e = g + 1;
     while (e < n && start[out[e]!] === start[out[g]!]) e++;
+    if (e - g > 64) {
+      out.subarray(g, e).sort((a, b) => dur[b]! - dur[a]! || a - b);
+      g = e;
+      continue;
+    }
     for (let k = g + 1; k < e; k++) {
       const x = out[k]!;
       let j = k - 1;

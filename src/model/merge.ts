@@ -142,7 +142,10 @@ export function absorbDump(c: Collector, d: CollectorDump, remap: ArrayLike<numb
   for (const p of d.processes) {
     const g = c.process(str(p.pid));
     if (p.name) g.name = p.name;
-    if (p.labels) g.labels = p.labels;
+    if (p.hasLabels) {
+      g.labels = p.labels;
+      g.hasLabels = true;
+    }
     if (p.hasSortIndex) {
       g.sortIndex = p.sortIndex;
       g.hasSortIndex = true;

@@ -31,14 +31,14 @@ export function checkUrl(url: string, base: string): URL {
 }
 
 export const traceApi = {
-  /** Optimises the parser's hot paths while the page is idle (see warm-up.ts). */
   /** Parse workers to use (the page's ?workers=), before the first load. */
   setParseWorkers(n: number): void {
     setParseWorkers(n);
   },
 
+  /** Optimises the parser's hot paths while the page is idle (see warm-up.ts). */
   warmUp(): Promise<void> {
-    return Promise.all([warmUp(), warmUpParseWorkers(400)]).then(() => undefined);
+    return Promise.all([warmUp(), warmUpParseWorkers(1000)]).then(() => undefined);
   },
 
   async load(id: string, input: TraceInput, onProgress?: (p: Progress) => void): Promise<TraceModel> {
