@@ -387,19 +387,25 @@ export class Scanner {
       this.pos = e;
       return;
     }
+    // One table load per byte instead of five comparisons: most bytes of args are dull.
+    const cls = SKIP_CLASS;
     let depth = 0;
     while (p < end) {
-      const b = buf[p]!;
-      if (b === QUOTE) {
+      const k = cls[buf[p]!]!;
+      if (k === 0) {
+        p++;
+        continue;
+      }
+      if (k === 1) {
         p++;
         for (;;) {
           if (p >= end) throw NEED_MORE;
-          const d = buf[p]!;
-          if (d === QUOTE) break;
-          p += d === BACKSLASH ? 2 : 1;
+          const d = cls[buf[p]!]!;
+          if (d === 1) break;
+          p += d === 4 ? 2 : 1;
         }
-      } else if (b === LBRACE || b === LBRACKET) depth++;
-      else if (b === RBRACE || b === RBRACKET) {
+      } else if (k === 2) depth++;
+      else if (k === 3) {
         depth--;
         if (depth === 0) {
           this.pos = p + 1;
@@ -624,6 +630,15 @@ export class Scanner {
 }
 
 const TRUE = K('true'), FALSE = K('false'), NULL = K('null');
+
+/** skipValue's byte classes: 1 quote, 2 opening bracket, 3 closing bracket, 4 backslash, 0 the rest. */
+const SKIP_CLASS = new Uint8Array(256);
+SKIP_CLASS[QUOTE] = 1;
+SKIP_CLASS[LBRACE] = 2;
+SKIP_CLASS[LBRACKET] = 2;
+SKIP_CLASS[RBRACE] = 3;
+SKIP_CLASS[RBRACKET] = 3;
+SKIP_CLASS[BACKSLASH] = 4;
 
 /** A number, true, false or null (the bare tokens JSON allows). */
 function isLiteral(buf: Uint8Array, s: number, e: number): boolean {
