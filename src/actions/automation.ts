@@ -32,7 +32,7 @@ export interface KinetoscopeApi {
 export function createAutomationApi(store: AppStore, renderer: () => RendererHandle | null): KinetoscopeApi {
   const waitForFrame: FrameWaiter = async () => {
     // The view mounts its renderer after the first trace arrives; wait for it.
-    for (let i = 0; i < 200 && !renderer(); i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 2000 && !renderer(); i++) await new Promise((r) => setTimeout(r, 1));
     await renderer()?.nextFrame();
   };
   return {

@@ -94,10 +94,13 @@ describe('TimelineRenderer', () => {
     r.dispose();
   });
 
-  it('resolves nextFrame after a painted frame, scheduling one when nothing is dirty', async () => {
+  it('nextFrame: at once when the state on the canvas is current, else after the next frame', async () => {
     const f = fakeCanvas(400, 300);
     const store = createAppStore({ traces: [trace], view: { start: 0, end: 1000 } });
-    const r = new TimelineRenderer(f.canvas, store);
+    const r = new TimelineRenderer(f.canvas, store); // paints the current state at once
+    await r.nextFrame();
+    expect(f.pendingFrames()).toBe(0);
+    store.setState({ view: { start: 10, end: 500 } });
     let done = false;
     const p = r.nextFrame().then(() => {
       done = true;

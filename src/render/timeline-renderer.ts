@@ -44,6 +44,8 @@ export class TimelineRenderer {
   private pending = 0;
   private disposed = false;
   private waiters: (() => void)[] = [];
+  /** The state the last frame painted (a frame for an unchanged state is not needed). */
+  private painted: AppState | null = null;
   private dprQuery: MediaQueryList | null = null;
   private readonly onDprChange = (): void => this.resize();
 
@@ -72,7 +74,8 @@ export class TimelineRenderer {
 
   /** Resolves after the next painted frame (scheduling one if nothing is dirty). */
   nextFrame(): Promise<void> {
-    if (this.disposed) return Promise.resolve();
+    // Nothing changed since the last frame: the current state is on the canvas already.
+    if (this.disposed || (!this.pending && !this.contentDirty && this.painted === this.store.getState())) return Promise.resolve();
     return new Promise((resolve) => {
       this.waiters.push(resolve);
       if (!this.pending) this.invalidate(false);
@@ -158,6 +161,7 @@ export class TimelineRenderer {
       this.timer.record(performance.now() - t0);
     }
     this.contentDirty = false;
+    this.painted = fc ? this.store.getState() : null;
     for (const w of this.waiters.splice(0)) w();
   }
 
