@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     'speedscope input: a copy of each file WITHOUT the traceEvents entries whose pid or tid is not a JSON number (the Kineto "Spans"/"Traces"/"" events): on the original files speedscope 1.25.0 fails with "Could not find events for key". Same compression as the original (gzip level 6 for .gz).',
     `speedscope is skipped above ${SPEEDSCOPE_MAX_EVENTS} events (the issue reports that it gives up there; the decoded text also exceeds V8's string limit); timeouts: ${TIMEOUT_MS / 60_000} min per measurement${quick ? `, except speedscope: ${QUICK_SPEEDSCOPE_TIMEOUT_MS / 1000} s per file in --quick (to stay under two minutes; the full run gives it ${TIMEOUT_MS / 60_000} min)` : ''}.`,
     'vsJsonParse = jsonParseMs / loadMs; vsSpeedscope = speedscopeMs / loadMs (> 1: Kinetoscope is faster).',
-    'peakRssMb: peak of the summed VmRSS of all Chromium processes (every descendant of the benchmark\'s node process, sampled every 100 ms) during the Kinetoscope load; rssBeforeMb: the same with the app page open right before the load, once the RSS has settled (closed pages gone). Shared pages count once per process.',
+    'peakRssMb: peak of the summed VmRSS of all Chromium processes (every descendant of the benchmark\'s node process, sampled every 100 ms; the process tree is re-read once a second, as walking all of /proc each time took a tenth of the machine) during the Kinetoscope load; rssBeforeMb: the same with the app page open right before the load, once the RSS has settled (closed pages gone). Shared pages count once per process.',
     'Chromium runs headless with --disable-gpu (WebGL falls back to SwiftShader).',
   ];
   let failed = false;
