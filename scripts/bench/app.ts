@@ -8,7 +8,7 @@
 
 import type { Browser, Page } from 'playwright';
 import type { FrameStats } from '../../src/render/frame-timer.ts';
-import { newContext, RssSampler, settleRss } from './browser.ts';
+import { newContext, RssSampler, settleCpu, settleRss } from './browser.ts';
 import { orTimeout } from './paths.ts';
 
 export interface AppLoadResult {
@@ -110,6 +110,7 @@ export async function timeAppLoad(
     // A user opens the page, then picks a file: meanwhile the worker warms its parser (about 1 s).
     await page.waitForTimeout(IDLE_BEFORE_OPEN_MS);
     const rssBeforeMb = await settleRss();
+    await settleCpu();
     const sampler = new RssSampler();
     sampler.start(100);
     let reply: OpenReply;

@@ -81,6 +81,27 @@ export async function descendantsRssKb(root = process.pid): Promise<number> {
 }
 
 /**
+ * Waits until the machine is idle (under `busyBelow` of both cores busy over 250 ms), at most
+ * `maxMs`: a page closed after a heavy measurement (speedscope's) can keep a core busy for
+ * seconds, which the next measurement would pay for. Returns the last busy fraction.
+ */
+export async function settleCpu(maxMs = 10_000, busyBelow = 0.15): Promise<number> {
+  const read = async (): Promise<{ idle: number; total: number }> => {
+    const fields = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    return { idle: fields[3]! + fields[4]!, total: fields.reduce((a, b) => a + b, 0) };
+  };
+  const end = Date.now() + maxMs;
+  let prev = await read();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 250));
+    const cur = await read();
+    const busy = 1 - (cur.idle - prev.idle) / Math.max(1, cur.total - prev.total);
+    if (busy < busyBelow || Date.now() > end) return busy;
+    prev = cur;
+  }
+}
+
+/**
  * Waits until the browser tree's RSS stops falling (closed pages' processes have exited), at
  * most `maxMs`; returns the last sample in MB.
  */

@@ -5,7 +5,7 @@
 // JSON.parse(text).
 
 import type { Browser } from 'playwright';
-import { newContext } from './browser.ts';
+import { newContext, settleCpu } from './browser.ts';
 import { errorText, log, orTimeout } from './paths.ts';
 
 /** V8's maximum string length (2^29 − 24 UTF-16 units); ASCII JSON decodes 1 byte → 1 unit. */
@@ -50,6 +50,7 @@ export async function timeJsonParse(
     let crashed = false;
     page.on('crash', () => (crashed = true));
     await page.goto(`${origin}/bench/blank.html`);
+    await settleCpu();
     const run = page.evaluate(
       ({ url, gzip, maxChars }) =>
         new Promise<WorkerReply>((resolve) => {

@@ -64,6 +64,7 @@ async function main(): Promise<void> {
     'vsJsonParse = jsonParseMs / loadMs; vsSpeedscope = speedscopeMs / loadMs (> 1: Kinetoscope is faster).',
     'peakRssMb: peak of the summed VmRSS of all Chromium processes (every descendant of the benchmark\'s node process, sampled every 100 ms; the process tree is re-read once a second, as walking all of /proc each time took a tenth of the machine) during the Kinetoscope load; rssBeforeMb: the same with the app page open right before the load, once the RSS has settled (closed pages gone). Shared pages count once per process.',
     'Chromium runs headless with --disable-gpu (WebGL falls back to SwiftShader).',
+    'Before each timed measurement (Kinetoscope, JSON.parse, speedscope) the benchmark waits until the machine is idle (under 15 % busy over 250 ms, at most 10 s): a page closed after a heavy measurement can keep a core busy for seconds.',
   ];
   let failed = false;
   const fail = (msg: string) => {

@@ -20,7 +20,7 @@
 // serialised over CDP, which would charge speedscope for the harness. Counts are reported.
 
 import type { Browser } from 'playwright';
-import { newContext } from './browser.ts';
+import { newContext, settleCpu } from './browser.ts';
 import { errorText, log, orTimeout } from './paths.ts';
 
 export interface SpeedscopeResult {
@@ -90,6 +90,7 @@ export async function timeSpeedscope(
   const result: SpeedscopeResult = {
     speedscopeMs: null, importMs: null, sinceNavigationMs: null, warnings: 0, error: null, failedAfterMs: null,
   };
+  await settleCpu();
   const started = Date.now();
   const context = await newContext(browser);
   try {
