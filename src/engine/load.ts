@@ -124,7 +124,7 @@ async function loadWith(source: TraceSource, opts: LoadOptions, release: (() => 
   if (first.done) throw new TraceLoadError(`${name} is empty (0 bytes).`);
   const head = first.value;
   bytesRead += head.length;
-  const gzip = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+  const gzip = isGzipMagic(head);
 
   // One parser on this thread, or segments parsed by workers and merged here.
   const estimate = gzip ? totalBytes * 8 : totalBytes;
@@ -197,9 +197,13 @@ async function loadWith(source: TraceSource, opts: LoadOptions, release: (() => 
   return finishLoad(collector, outcome, tsBase, { name, t0, totalBytes: totalBytes || bytesRead, gzip, streamError, shards, workers: shards ? runners.length : 0 });
 }
 
+/** gzip is told by its first two bytes, never by the file's name. */
+function isGzipMagic(b: Uint8Array): boolean {
+  return b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+}
+
 async function isGzip(blob: Blob): Promise<boolean> {
-  const b = new Uint8Array(await blob.slice(0, 2).arrayBuffer());
-  return b[0] === 0x1f && b[1] === 0x8b;
+  return isGzipMagic(new Uint8Array(await blob.slice(0, 2).arrayBuffer()));
 }
 
 interface LoadFacts {

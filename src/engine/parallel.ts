@@ -16,7 +16,7 @@ import type { Collector } from '../model/collector.ts';
 import { absorbDump, type CollectorDump } from '../model/merge.ts';
 import type { ParseOutcome } from '../parse/stream-parser.ts';
 import { StringTable } from '../parse/string-table.ts';
-import { Segment, SegmentParser, type SegmentJob, type SegmentResult } from './segment.ts';
+import { feedBlob, Segment, SegmentParser, type SegmentJob, type SegmentResult } from './segment.ts';
 import { findEventStart, firstTsBase, topLevelForm } from './segments.ts';
 
 /** Parses segments somewhere else (a parse worker), or inline in tests. */
@@ -299,12 +299,7 @@ export class ParallelParse {
     });
     this.tail = { segment, strings };
     if (this.blob) {
-      const reader = (this.blob.slice(f.base).stream() as ReadableStream<Uint8Array>).getReader();
-      for (;;) {
-        const r = await reader.read();
-        if (r.done) break;
-        segment.feed(r.value);
-      }
+      await feedBlob(this.blob.slice(f.base), segment);
       this.blobDone = this.blob.size;
       return;
     }

@@ -87,6 +87,16 @@ export class Segment {
   }
 }
 
+/** Feeds a Blob's bytes to a segment as the stream delivers them. */
+export async function feedBlob(blob: Blob, segment: Segment): Promise<void> {
+  const reader = (blob.stream() as ReadableStream<Uint8Array>).getReader();
+  for (;;) {
+    const r = await reader.read();
+    if (r.done) return;
+    segment.feed(r.value);
+  }
+}
+
 /** A parse worker's state across the segments it is given: its string table. */
 export class SegmentParser {
   readonly strings = new StringTable();
@@ -105,12 +115,7 @@ export class SegmentParser {
   async parseBlob(job: SegmentJob & { blob: Blob; end: number }): Promise<SegmentResult> {
     const segment = new Segment(this.strings, job);
     segment.reserve((job.end - job.base) / 400);
-    const reader = (job.blob.slice(job.base, job.end).stream() as ReadableStream<Uint8Array>).getReader();
-    for (;;) {
-      const r = await reader.read();
-      if (r.done) break;
-      segment.feed(r.value);
-    }
+    await feedBlob(job.blob.slice(job.base, job.end), segment);
     return segment.end(job.last, () => this.takeNewStrings());
   }
 

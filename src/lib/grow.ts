@@ -14,26 +14,20 @@ export class Grow<T extends TypedArray> {
   }
 
   push(v: number): void {
-    if (this.length === this.data.length) this.grow();
+    if (this.length === this.data.length) this.ensure(1);
     this.data[this.length++] = v;
   }
 
   /** Makes room for `extra` more values; write them at data[length..] and add to length. */
   ensure(extra: number): T {
     if (this.length + extra > this.data.length) {
-      let cap = this.data.length * 2;
+      let cap = Math.max(16, this.data.length * 2);
       while (cap < this.length + extra) cap *= 2;
       const next = new this.ctor(cap);
       next.set(this.data.subarray(0, this.length));
       this.data = next;
     }
     return this.data;
-  }
-
-  private grow(): void {
-    const next = new this.ctor(this.data.length * 2);
-    next.set(this.data);
-    this.data = next;
   }
 
   /** The content, without a copy: valid until the next push; the caller may change it. */

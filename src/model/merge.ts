@@ -93,6 +93,13 @@ export function dumpTransferables(d: CollectorDump): ArrayBuffer[] {
   );
 }
 
+/** A segment's key ids → c's: `parts` holds three numbers per key, in key order. */
+function mapKeyParts(parts: number[], key: (a: number, b: number, id: number) => number): Uint32Array {
+  const out = new Uint32Array(parts.length / 3);
+  for (let k = 0; k < out.length; k++) out[k] = key(parts[3 * k]!, parts[3 * k + 1]!, parts[3 * k + 2]!);
+  return out;
+}
+
 // Appends src to g, each value passed through f.
 function appendMapped(g: Grow<Uint32Array>, src: Uint32Array, f: (v: number) => number): void {
   const n = src.length;
@@ -189,11 +196,9 @@ export function absorbDump(c: Collector, d: CollectorDump, remap: ArrayLike<numb
   appendMapped(c.beCat, be.cat, str);
   append(c.beOffset, be.offset);
 
-  const asyncMap = new Uint32Array(d.asyncKeyParts.length / 3);
-  for (let k = 0; k < asyncMap.length; k++) {
-    const [pid, cat, id] = d.asyncKeyParts.slice(3 * k, 3 * k + 3) as [number, number, number];
-    asyncMap[k] = c.asyncKey(str(pid), str(cat), id < 0 ? id : str(id));
-  }
+  // Ids below 0 are not string ids (none, or a plain integer) and stay as they are.
+  const idOf = (id: number): number => (id < 0 ? id : str(id));
+  const asyncMap = mapKeyParts(d.asyncKeyParts, (pid, cat, id) => c.asyncKey(str(pid), str(cat), idOf(id)));
   const as = d.async;
   appendMapped(c.asKey, as.key, (k) => asyncMap[k]!);
   appendMapped(c.asTrack, as.track, track);
@@ -203,11 +208,7 @@ export function absorbDump(c: Collector, d: CollectorDump, remap: ArrayLike<numb
   appendMapped(c.asCat, as.cat, str);
   append(c.asOffset, as.offset);
 
-  const flowMap = new Uint32Array(d.flowKeyParts.length / 3);
-  for (let k = 0; k < flowMap.length; k++) {
-    const [cat, name, id] = d.flowKeyParts.slice(3 * k, 3 * k + 3) as [number, number, number];
-    flowMap[k] = c.flowKey(str(cat), str(name), id < 0 ? id : str(id));
-  }
+  const flowMap = mapKeyParts(d.flowKeyParts, (cat, name, id) => c.flowKey(str(cat), str(name), idOf(id)));
   const fl = d.flows;
   appendMapped(c.flKey, fl.key, (k) => flowMap[k]!);
   append(c.flPh, fl.ph);
