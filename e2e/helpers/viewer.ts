@@ -3,11 +3,11 @@
 
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect, type Page } from '@playwright/test';
 import type { KinetoscopeApi } from '../../src/actions/automation.ts';
+import { TRACES_DIR } from '../../src/testing/traces-dir.ts';
 
-export const TRACES = fileURLToPath(new URL('../../../shared/traces/', import.meta.url));
+export const TRACES = TRACES_DIR;
 
 export async function openApp(page: Page): Promise<void> {
   await page.goto('/');

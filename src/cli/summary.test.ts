@@ -10,10 +10,11 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { oracleSummary } from '../testing/oracle.ts';
 import { readTraceText } from '../testing/read-trace-node.ts';
+import { TRACES_DIR } from '../testing/traces-dir.ts';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const traces = fileURLToPath(new URL('../../../shared/traces/', import.meta.url));
+const traces = TRACES_DIR;
 const tsx = join(root, 'node_modules/.bin/tsx');
 
 async function summary(path: string): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -2,13 +2,13 @@
 // with an independent plain scan of the JSON (src/testing/oracle.ts).
 
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { oracleSummary } from '../testing/oracle.ts';
 import { readTraceText } from '../testing/read-trace-node.ts';
 import { loadTrace } from './load.ts';
+import { TRACES_DIR } from '../testing/traces-dir.ts';
 
-const dir = fileURLToPath(new URL('../../../shared/traces/', import.meta.url));
+const dir = TRACES_DIR;
 const files = readdirSync(dir).filter((f) => f !== 'SOURCES.md').sort();
 
 describe('the real trace corpus', () => {

@@ -4,10 +4,10 @@
 
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadTrace, TraceLoadError } from './load.ts';
+import { tracePath } from '../testing/traces-dir.ts';
 
 const names = fc.constantFrom('aten::mm', 'cudaLaunchKernel', 'ProfilerStep#1', '<b>x</b>', 'ünï', '🚀', 'a"b\\c');
 const micros = fc.integer({ min: 0, max: 10_000_000 }).map((n) => n / 1000); // 3 decimals, as Kineto writes
@@ -44,7 +44,7 @@ describe('property: valid traces round-trip', () => {
   });
 });
 
-const realTrace = gunzipSync(readFileSync(fileURLToPath(new URL('../../../shared/traces/hta__step_based_trace_2543932.json.gz', import.meta.url))));
+const realTrace = gunzipSync(readFileSync(tracePath('hta__step_based_trace_2543932.json.gz')));
 
 const mutation = fc.oneof(
   fc.record({ kind: fc.constant('cut' as const), at: fc.nat() }),

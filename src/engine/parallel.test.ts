@@ -4,13 +4,13 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { TraceModel } from '../model/types.ts';
 import { loadTrace } from './load.ts';
 import { inlineRunners } from './parallel.ts';
+import { TRACES_DIR } from '../testing/traces-dir.ts';
 
-const dir = fileURLToPath(new URL('../../../shared/traces/', import.meta.url));
+const dir = TRACES_DIR;
 const files = readdirSync(dir).filter((f) => f !== 'SOURCES.md').sort();
 
 /** The model with every string id replaced by its text, and the load's timings dropped. */

@@ -5,6 +5,7 @@ import type { LoadedTrace } from '../store/app-store.ts';
 import { hitTestAt, rowAt, sliceNear } from './hit-test.ts';
 import { TimeScale } from './time-scale.ts';
 import { computeTrackLayout, ROW_HEIGHT, rowTop, RULER_HEIGHT } from './track-layout.ts';
+import { tracePath } from '../testing/traces-dir.ts';
 
 describe('sliceNear', () => {
   const start = Float64Array.from([0, 10, 20]);
@@ -41,7 +42,7 @@ describe('rowAt', () => {
 describe('hitTestAt on a real trace', () => {
   let trace: LoadedTrace;
   beforeAll(async () => {
-    const bytes = new Uint8Array(await readFile('/work/shared/traces/hta__benchmark_simple_add_trace.json.gz'));
+    const bytes = new Uint8Array(await readFile(tracePath('hta__benchmark_simple_add_trace.json.gz')));
     trace = { id: 'a', name: 'simple_add', model: (await loadTrace(bytes, { name: 'simple_add' })).model, url: null };
   });
 

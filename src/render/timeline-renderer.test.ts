@@ -8,6 +8,7 @@ import { loadTrace } from '../engine/load.ts';
 import { createAppStore, type LoadedTrace } from '../store/app-store.ts';
 import { TimelineRenderer } from './timeline-renderer.ts';
 import { computeTrackLayout, ROW_HEIGHT, rowTop, RULER_HEIGHT } from './track-layout.ts';
+import { tracePath } from '../testing/traces-dir.ts';
 
 interface Fake {
   canvas: HTMLCanvasElement;
@@ -58,7 +59,7 @@ function fakeCanvas(width: number, height: number, dpr = 2): Fake {
 
 let trace: LoadedTrace;
 beforeAll(async () => {
-  const bytes = new Uint8Array(await readFile('/work/shared/traces/param__linear_kineto.json.gz'));
+  const bytes = new Uint8Array(await readFile(tracePath('param__linear_kineto.json.gz')));
   trace = { id: 'a', name: 'linear', model: (await loadTrace(bytes, { name: 'linear' })).model, url: null };
 });
 

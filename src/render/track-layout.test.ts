@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadTrace } from '../engine/load.ts';
 import type { ProcessInfo, TraceModel, TrackInfo, TrackKind } from '../model/types.ts';
 import type { LoadedTrace } from '../store/app-store.ts';
+import { tracePath } from '../testing/traces-dir.ts';
 import {
   computeTrackLayout, COUNTER_HEIGHT, itemIndexAt, PROCESS_HEADER_HEIGHT, processKey, ROW_HEIGHT, rowTop,
   SUMMARY_HEIGHT, TRACE_HEADER_HEIGHT, TRACK_PAD, trackLayoutFor,
@@ -94,7 +95,7 @@ describe('computeTrackLayout', () => {
   });
 
   it('lays out a real Kineto trace: every track once, heights adding up', async () => {
-    const bytes = new Uint8Array(await readFile('/work/shared/traces/hta__benchmark_simple_add_trace.json.gz'));
+    const bytes = new Uint8Array(await readFile(tracePath('hta__benchmark_simple_add_trace.json.gz')));
     const { model } = await loadTrace(bytes, { name: 'simple_add' });
     const { items, totalHeight } = computeTrackLayout([{ id: 'a', name: 'simple_add', model, url: null }], {});
     const tracks = items.filter((i) => i.kind === 'track').map((i) => i.track);

@@ -3,10 +3,10 @@
 // the figures that /work/shared/traces/SOURCES.md states (computed there by another tool).
 
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { oracleSummary } from './oracle.ts';
 import { readTraceText } from './read-trace-node.ts';
+import { TRACES_DIR } from './traces-dir.ts';
 
 /** Object-form trace text. */
 function trace(events: unknown[], extra: Record<string, unknown> = {}): string {
@@ -328,7 +328,7 @@ describe('spanUs', () => {
 // ---------------------------------------------------------------------------------------
 // The shared corpus, against the figures SOURCES.md states (produced by a separate tool).
 
-const TRACES = fileURLToPath(new URL('../../../shared/traces/', import.meta.url));
+const TRACES = TRACES_DIR;
 const traceFiles = readdirSync(TRACES)
   .filter((f) => f !== 'SOURCES.md')
   .sort();

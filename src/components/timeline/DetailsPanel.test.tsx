@@ -7,10 +7,11 @@ import { FLAG_LAUNCH } from '../../model/types.ts';
 import { createAppStore, type AppStore, type LoadedTrace } from '../../store/app-store.ts';
 import { StoreProvider } from '../../store/hooks.tsx';
 import { DetailsPanel, type DetailsPanelProps } from './DetailsPanel.tsx';
+import { tracePath } from '../../testing/traces-dir.ts';
 
 let trace: LoadedTrace;
 beforeAll(async () => {
-  const bytes = new Uint8Array(await readFile('/work/shared/traces/hta__benchmark_simple_add_trace.json.gz'));
+  const bytes = new Uint8Array(await readFile(tracePath('hta__benchmark_simple_add_trace.json.gz')));
   trace = { id: 't1', name: 'simple_add', model: (await loadTrace(bytes, { name: 'simple_add' })).model, url: null };
 });
 afterEach(cleanup);

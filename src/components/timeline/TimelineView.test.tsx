@@ -8,10 +8,11 @@ import { StoreProvider } from '../../store/hooks.tsx';
 import { TimelineRenderer } from '../../render/timeline-renderer.ts';
 import { processKey } from '../../render/track-layout.ts';
 import { TimelineView } from './TimelineView.tsx';
+import { tracePath } from '../../testing/traces-dir.ts';
 
 let trace: LoadedTrace;
 beforeAll(async () => {
-  const bytes = new Uint8Array(await readFile('/work/shared/traces/hta__benchmark_simple_add_trace.json.gz'));
+  const bytes = new Uint8Array(await readFile(tracePath('hta__benchmark_simple_add_trace.json.gz')));
   trace = { id: 't1', name: '<b>simple_add</b>.json', model: (await loadTrace(bytes, { name: 'simple_add' })).model, url: null };
 });
 

@@ -5,9 +5,10 @@ import type { TraceModel } from '../../model/types.ts';
 import { FLAG_GPU, FLAG_LAUNCH } from '../../model/types.ts';
 import { argText, kernelInfo, kernelRow, numSmsFor, sliceFlows } from './details-data.ts';
 import { announceText, sliceInfo } from './slice-info.ts';
+import { tracePath } from '../../testing/traces-dir.ts';
 
 async function load(file: string): Promise<TraceModel> {
-  const bytes = new Uint8Array(await readFile(`/work/shared/traces/${file}`));
+  const bytes = new Uint8Array(await readFile(tracePath(file)));
   return (await loadTrace(bytes, { name: file })).model;
 }
 
