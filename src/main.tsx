@@ -3,6 +3,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createAutomationApi, type RendererHandle } from './actions/automation.ts';
+import { warmUpWhileIdle } from './actions/warm-up.ts';
 import { App } from './components/App.tsx';
 import { createAppStore } from './store/app-store.ts';
 import { StoreProvider } from './store/hooks.tsx';
@@ -28,9 +29,8 @@ const params = new URLSearchParams(location.search);
 const workers = params.get('workers');
 if (workers !== null && /^\d+$/.test(workers)) void traceWorker().setParseWorkers(Number(workers));
 
-// Start the worker now and let it warm its parser while the user picks a file.
-const idle = window.requestIdleCallback ?? ((cb: () => void) => setTimeout(cb, 200));
-idle(() => void traceWorker().warmUp());
+// Start the worker now; it and the page warm up while the user picks a file.
+warmUpWhileIdle(store);
 
 const traceUrl = params.get('trace');
 if (traceUrl) {

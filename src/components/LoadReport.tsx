@@ -1,7 +1,7 @@
 // The load report: the summary JSON of each loaded trace, its warnings and first examples.
 
 import { useAppStore, useAppStoreApi } from '../store/hooks.tsx';
-import { formatBytes, formatMicros } from '../lib/format.ts';
+import { formatBytes, formatCount, formatMicros } from '../lib/format.ts';
 
 export function LoadReport() {
   const store = useAppStoreApi();
@@ -16,14 +16,14 @@ export function LoadReport() {
           <section key={id}>
             <h3>{s.file}</h3>
             <p>
-              {s.events.total.toLocaleString('en-US')} events, {formatBytes(s.bytes)}, loaded in {s.loadMs} ms; span {formatMicros(s.spanUs)};{' '}
+              {formatCount(s.events.total)} events, {formatBytes(s.bytes)}, loaded in {s.loadMs} ms; span {formatMicros(s.spanUs)};{' '}
               {s.processes} processes, {s.threads} threads, {s.counters} counters; GPU: {s.gpu.devices} devices, {s.gpu.streams} streams,{' '}
-              {s.gpu.kernels.toLocaleString('en-US')} kernels ({s.gpu.launchLinked.toLocaleString('en-US')} linked to their launch).
+              {formatCount(s.gpu.kernels)} kernels ({formatCount(s.gpu.launchLinked)} linked to their launch).
             </p>
             {Object.keys(s.warnings).length > 0 ? (
               <ul className="warnings">
                 {Object.entries(s.warnings).map(([reason, n]) => (
-                  <li key={reason}>{reason}{n > 1 ? ` × ${n.toLocaleString('en-US')}` : ''}</li>
+                  <li key={reason}>{reason}{n > 1 ? ` × ${formatCount(n)}` : ''}</li>
                 ))}
               </ul>
             ) : (

@@ -1,6 +1,6 @@
 import { useAppStore } from '../store/hooks.tsx';
 import { cancelLoading } from '../actions/open-trace.ts';
-import { formatBytes } from '../lib/format.ts';
+import { formatBytes, formatCount } from '../lib/format.ts';
 
 export function ProgressBar() {
   const loading = useAppStore((s) => s.loading);
@@ -11,7 +11,7 @@ export function ProgressBar() {
     <div className="progress" data-testid="progress">
       <label>
         Loading {name}: {formatBytes(bytesRead)}
-        {totalBytes > 0 ? ` of ${formatBytes(totalBytes)}` : ''}, {events.toLocaleString('en-US')} events
+        {totalBytes > 0 ? ` of ${formatBytes(totalBytes)}` : ''}, {formatCount(events)} events
         <progress max={100} value={pct} aria-label={`Loading ${name}`} />
       </label>
       <button type="button" onClick={cancelLoading}>Cancel</button>

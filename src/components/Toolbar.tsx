@@ -1,4 +1,5 @@
 import { useAppStore, useAppStoreApi } from '../store/hooks.tsx';
+import { formatCount } from '../lib/format.ts';
 
 export function Toolbar({ onOpen, onCompare }: { onOpen: () => void; onCompare: () => void }) {
   const store = useAppStoreApi();
@@ -22,7 +23,7 @@ export function Toolbar({ onOpen, onCompare }: { onOpen: () => void; onCompare: 
       )}
       {hasTrace && (
         <button type="button" onClick={() => store.setState({ showReport: true })} data-testid="report-button">
-          Load report{warnings > 0 ? ` (${warnings.toLocaleString('en-US')} warnings)` : ''}
+          Load report{warnings > 0 ? ` (${formatCount(warnings)} warnings)` : ''}
         </button>
       )}
       <button type="button" onClick={() => store.setState({ theme: theme === 'dark' ? 'light' : 'dark' })} aria-label="Switch light/dark theme">

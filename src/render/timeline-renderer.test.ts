@@ -75,6 +75,19 @@ describe('TimelineRenderer', () => {
     r.dispose();
   });
 
+  it('repaints on resize only when the size changed (a ResizeObserver first reports the size it mounted at)', () => {
+    const f = fakeCanvas(800, 600, 2);
+    const store = createAppStore({ traces: [trace], view: { start: 0, end: trace.model.endUs }, theme: 'light' });
+    const r = new TimelineRenderer(f.canvas, store);
+    r.resize();
+    expect(r.frameStats().frames).toBe(1);
+    (f.canvas as { clientWidth: number }).clientWidth = 900;
+    r.resize();
+    expect(r.frameStats().frames).toBe(2);
+    expect(f.canvas.width).toBe(1800);
+    r.dispose();
+  });
+
   it('merges many store changes into one frame and repaints only the overlay on hover', () => {
     const f = fakeCanvas(800, 600);
     const store = createAppStore({ traces: [trace], view: { start: 0, end: trace.model.endUs }, theme: 'light' });

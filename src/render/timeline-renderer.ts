@@ -40,6 +40,7 @@ export class TimelineRenderer {
   private width = 0;
   private height = 0;
   private dpr = 1;
+  private sized = false;
   private contentDirty = true;
   private pending = 0;
   private disposed = false;
@@ -82,6 +83,14 @@ export class TimelineRenderer {
     });
   }
 
+  /** Paints a pending frame now instead of at the next animation frame (the warm-up uses it). */
+  flush(): void {
+    if (!this.pending) return;
+    this.cancel(this.pending);
+    this.pending = 0;
+    this.frame();
+  }
+
   /** Time spent painting each frame (content + overlay), in ms. */
   frameStats(reset = false): FrameStats {
     return this.timer.stats(reset);
@@ -101,6 +110,10 @@ export class TimelineRenderer {
     const dpr = win?.devicePixelRatio || 1;
     const w = this.canvas.clientWidth;
     const h = this.canvas.clientHeight;
+    // A ResizeObserver reports the size it first sees, which the constructor has painted at
+    // already: repainting it would double the cost of a trace's first frame.
+    if (this.sized && dpr === this.dpr && w === this.width && h === this.height) return;
+    this.sized = true;
     if (dpr !== this.dpr || !this.dprQuery) {
       // Moving the window to another screen changes the ratio without resizing anything.
       this.dprQuery?.removeEventListener('change', this.onDprChange);

@@ -6,12 +6,15 @@ import { SegmentHost } from '../engine/parallel.ts';
 import { SegmentParser, type SegmentJob, type SegmentResult } from '../engine/segment.ts';
 import { dumpTransferables } from '../model/merge.ts';
 import { ownBuffers } from './transfer.ts';
-import { sampleTrace } from './warm-up.ts';
+import { warmUpSample } from './warm-up.ts';
 
 const host = new SegmentHost();
+/** A real segment has arrived: the warm-up stops (it would only delay it). */
+let working = false;
 
 const api = {
   async parse(job: SegmentJob): Promise<SegmentResult> {
+    working = true;
     const result = await host.parse(job);
     return Comlink.transfer(result, dumpTransferables(result.dump));
   },
@@ -30,11 +33,13 @@ const api = {
   },
 
   /** Gets the parser's hot paths optimised before the first real segment (see warm-up.ts). */
-  warmUp(budgetMs: number): void {
-    const chunks = [sampleTrace(400)];
+  async warmUp(budgetMs: number): Promise<void> {
+    // Read from a Blob in chunks, as the segments of a dropped file are.
+    const blob = new Blob([warmUpSample() as Uint8Array<ArrayBuffer>]);
     const t0 = performance.now();
-    while (performance.now() - t0 < budgetMs) {
-      new SegmentParser().parse({ session: 0, seq: 0, chunks, base: 0, form: null, tsBase: NaN, last: true, maxSlices: Infinity });
+    while (!working && performance.now() - t0 < budgetMs) {
+      await new SegmentParser().parseBlob({ session: 0, seq: 0, chunks: [], blob, end: blob.size, base: 0, form: null, tsBase: NaN, last: true, maxSlices: Infinity });
+      await new Promise((r) => setTimeout(r, 0));
     }
   },
 };

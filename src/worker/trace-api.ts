@@ -8,7 +8,7 @@ import { readEventAt } from '../engine/event-at.ts';
 import { loadTrace, TraceLoadError, type Progress } from '../engine/load.ts';
 import type { TraceModel } from '../model/types.ts';
 import { parseRunners, setParseWorkers, warmUpParseWorkers } from './parse-pool.ts';
-import { stopWarmUp, warmUp } from './warm-up.ts';
+import { sampleTrace, stopWarmUp, warmUp } from './warm-up.ts';
 
 export type TraceInput = { kind: 'blob'; blob: Blob; name?: string } | { kind: 'url'; url: string } | { kind: 'bytes'; bytes: Uint8Array; name: string };
 
@@ -39,6 +39,12 @@ export const traceApi = {
   /** Optimises the parser's hot paths while the page is idle (see warm-up.ts). */
   warmUp(): Promise<void> {
     return Promise.all([warmUp(), warmUpParseWorkers(1000)]).then(() => undefined);
+  },
+
+  /** A small Kineto-shaped model for the page to warm its drawing code with (render/warm-up.ts). */
+  async sampleModel(): Promise<TraceModel> {
+    const { model } = await loadTrace(sampleTrace(8), { name: 'warm-up' });
+    return Comlink.transfer(model, transferables(model));
   },
 
   async load(id: string, input: TraceInput, onProgress?: (p: Progress) => void): Promise<TraceModel> {

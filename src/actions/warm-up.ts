@@ -1,0 +1,26 @@
+// While the page waits for a file, the trace worker warms its parser (worker/warm-up.ts) and
+// the page its drawing code (render/warm-up.ts), so that the first trace loads as fast as later ones.
+
+import type { AppStore } from '../store/app-store.ts';
+import { warmUpDrawing } from '../render/warm-up.ts';
+import { traceWorker } from '../worker/client.ts';
+
+const idle: (cb: () => void) => void = (cb) => (window.requestIdleCallback ? window.requestIdleCallback(cb) : setTimeout(cb, 200));
+
+/** A trace is loaded or loading: warming would only delay it. */
+function busy(store: AppStore): boolean {
+  const s = store.getState();
+  return s.traces.length > 0 || s.loading !== null;
+}
+
+export function warmUpWhileIdle(store: AppStore): void {
+  idle(() => {
+    const worker = traceWorker();
+    void worker.warmUp();
+    if (busy(store)) return;
+    worker.sampleModel().then(
+      (model) => idle(() => busy(store) || warmUpDrawing(document, model)),
+      () => undefined, // only a warm-up
+    );
+  });
+}

@@ -1,0 +1,58 @@
+// The page's drawing warm-up paints a sample on a hidden canvas and leaves nothing behind.
+
+import { describe, expect, it } from 'vitest';
+import { loadTrace } from '../engine/load.ts';
+import { sampleTrace } from '../worker/warm-up.ts';
+import { warmUpDrawing } from './warm-up.ts';
+
+/** Just enough of a document: elements that record what was drawn on their 2D contexts. */
+function fakeDocument() {
+  const calls = new Map<string, number>();
+  const ctx = new Proxy({} as Record<string | symbol, unknown>, {
+    get(target, key) {
+      if (key in target) return target[key];
+      if (key === 'measureText') return (s: string) => ({ width: s.length * 6 });
+      if (key === 'createPattern') return () => null;
+      return () => calls.set(String(key), (calls.get(String(key)) ?? 0) + 1);
+    },
+    set(target, key, value) {
+      target[key] = value;
+      return true;
+    },
+  });
+  const children: unknown[] = [];
+  const view = { devicePixelRatio: 1, requestAnimationFrame: () => 1, cancelAnimationFrame() {}, matchMedia: () => ({ addEventListener() {}, removeEventListener() {} }) };
+  const doc = {
+    defaultView: view,
+    body: { append: (el: unknown) => children.push(el) },
+    createElement: () => {
+      const el = {
+        style: {} as Record<string, string>,
+        width: 0,
+        height: 0,
+        clientWidth: 1280,
+        clientHeight: 640,
+        ownerDocument: null as unknown,
+        getContext: () => ctx,
+        setAttribute() {},
+        append() {},
+        remove: () => children.splice(children.indexOf(el), 1),
+      };
+      el.ownerDocument = doc;
+      return el;
+    },
+  };
+  return { doc: doc as unknown as Document, calls, children };
+}
+
+describe('warmUpDrawing', () => {
+  it('paints the sample zoomed out and in, with labels and arrows, then removes its canvas', async () => {
+    const { model } = await loadTrace(sampleTrace(8), { name: 'warm-up' });
+    const { doc, calls, children } = fakeDocument();
+    warmUpDrawing(doc, model);
+    expect(calls.get('drawImage')).toBe(4); // four frames
+    expect(calls.get('fillText') ?? 0).toBeGreaterThan(20); // ruler and slice labels
+    expect(calls.get('bezierCurveTo') ?? 0).toBeGreaterThan(0); // flow arrows
+    expect(children).toEqual([]);
+  });
+});

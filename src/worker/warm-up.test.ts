@@ -1,0 +1,47 @@
+// The warm-up sample is only useful if it takes the paths real files take (see warm-up.ts):
+// check that it is a clean Kineto-shaped trace that makes every table grow.
+
+import { describe, expect, it } from 'vitest';
+import { loadTrace } from '../engine/load.ts';
+import { sampleTrace, stopWarmUp, warmUp, warmUpSample } from './warm-up.ts';
+
+describe('warm-up sample', () => {
+  it('loads without a warning, with the phases and GPU work of a real Kineto file', async () => {
+    const bytes = warmUpSample();
+    const text = new TextDecoder().decode(bytes);
+    const { model } = await loadTrace(new Blob([bytes as Uint8Array<ArrayBuffer>]), { name: 'warm-up' });
+    const s = model.summary;
+    expect(s.warnings).toEqual({});
+    // independent counts from the text
+    const count = (re: RegExp): number => text.match(re)?.length ?? 0;
+    expect(s.events.total).toBe(count(/"ph": ?"/g));
+    expect(s.gpu.kernels).toBe(count(/"cat": "kernel"/g));
+    expect(s.gpu.memcpy).toBe(count(/"cat": "gpu_memcpy"/g));
+    expect(s.gpu.memset).toBe(count(/"cat": "gpu_memset"/g));
+    expect(s.gpu.launchLinked).toBe(s.gpu.kernels + s.gpu.memcpy + s.gpu.memset);
+    expect(s.flows.unmatched).toBe(0);
+    for (const ph of ['X', 'i', 's', 'f', 'M', 'B', 'E', 'b', 'e', 'C']) expect(s.events.byPhase[ph], ph).toBeGreaterThan(0);
+  });
+
+  it('grows every table past its first capacity, with 7-digit ids and numbers past 2^31', async () => {
+    const { model } = await loadTrace(warmUpSample(), { name: 'warm-up' });
+    expect(model.strings.length).toBeGreaterThan(2048);
+    expect(model.summary.gpu.kernels).toBeGreaterThan(1024);
+    expect(model.tracks.some((t) => Number(t.tid) > 1_000_000)).toBe(true);
+    expect(new TextDecoder().decode(warmUpSample())).toMatch(/"Addr": \d{14}/);
+    expect(model.endUs).toBeGreaterThan(2 ** 31 / 1000); // a span whose ns do not fit 32 bits
+  });
+
+  it('is a small sample for a few steps (the page draws one to warm its renderer)', () => {
+    expect(sampleTrace(8).length).toBeLessThan(500_000);
+  });
+
+  it('stops when a real load starts', async () => {
+    const t0 = performance.now();
+    const done = warmUp(60_000);
+    await new Promise((r) => setTimeout(r, 50));
+    stopWarmUp();
+    await done;
+    expect(performance.now() - t0).toBeLessThan(10_000);
+  });
+});
