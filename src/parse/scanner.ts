@@ -117,6 +117,10 @@ export class Scanner {
   private strEnd = 0;
   private strHash = 0;
   private strEscaped = false;
+  // The last plain-integer pid and tid read, and their ids: consecutive events are mostly on
+  // one thread, and hashing and probing the digits of both took a tenth of the parse.
+  private readonly lastIdValue = new Float64Array([-1, -1]);
+  private readonly lastId = new Int32Array(2);
 
   /**
    * Whether events of a category carry args the columns need (launch and kernel fields).
@@ -241,6 +245,21 @@ export class Scanner {
       return this.strings.intern(String(value));
     }
     return -1;
+  }
+
+  /** internToken for a pid (slot 0) or tid (slot 1), with a one-entry cache per slot. */
+  internIdToken(slot: 0 | 1): number {
+    const at = this.pos;
+    const v = this.readPlainInteger();
+    if (v < 0) return this.internToken();
+    if (v === this.lastIdValue[slot]) return this.lastId[slot]!;
+    // A plain integer's digits are its only spelling (no sign, no leading zero), so its value
+    // names its id as well as its bytes do.
+    this.pos = at;
+    const id = this.internToken();
+    this.lastIdValue[slot] = v;
+    this.lastId[slot] = id;
+    return id;
   }
 
   /**
@@ -481,11 +500,11 @@ export class Scanner {
         if (c === QUOTE) f.cat = this.internString();
         else this.skipValue();
       } else if (len === 3 && k0 === 112 && this.keyIs(KEY_PID)) {
-        f.pid = this.internToken();
+        f.pid = this.internIdToken(0);
         f.pidState = f.pid >= 0 ? OK : f.pid === -2 ? MISSING : BAD_TYPE;
         if (f.pid < 0) this.skipValue();
       } else if (len === 3 && k0 === 116 && this.keyIs(KEY_TID)) {
-        f.tid = this.internToken();
+        f.tid = this.internIdToken(1);
         f.tidState = f.tid >= 0 ? OK : f.tid === -2 ? MISSING : BAD_TYPE;
         if (f.tid < 0) this.skipValue();
       } else if (len === 4 && this.keyIs(KEY_ARGS)) {
