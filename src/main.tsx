@@ -28,6 +28,9 @@ const params = new URLSearchParams(location.search);
 // ?workers=N: parse workers (0: parse on the trace worker alone); default one per core.
 const workers = params.get('workers');
 if (workers !== null && /^\d+$/.test(workers)) void traceWorker().setParseWorkers(Number(workers));
+// ?inflate=worker|here: gzip inflated on its own worker or on the trace worker; default by cores.
+const inflate = params.get('inflate');
+if (inflate === 'worker' || inflate === 'here') void traceWorker().setInflateWorker(inflate === 'worker');
 
 // Start the worker now; it and the page warm up while the user picks a file.
 warmUpWhileIdle(store);

@@ -3,6 +3,7 @@
 // source: a Blob slice for plain files, or a re-inflation up to the offset for gzip.
 
 import { NEED_MORE, Scanner } from '../parse/scanner.ts';
+import { gunzip } from './gunzip.ts';
 import { StringTable } from '../parse/string-table.ts';
 
 const MAX_EVENT_BYTES = 64 << 20;
@@ -25,7 +26,8 @@ export async function readEventAt(
     }
   }
   let src = stream();
-  if (gzip) src = src.pipeThrough(new DecompressionStream('gzip') as unknown as ReadableWritablePair<Uint8Array, Uint8Array>);
+  // bounded: a plain DecompressionStream would queue the whole inflated file (gunzip.ts)
+  if (gzip) src = gunzip(src);
   const reader = src.getReader();
   let at = 0;
   let buf = new Uint8Array(0);

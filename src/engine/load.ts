@@ -6,6 +6,7 @@ import { Collector, TraceTooLargeError } from '../model/collector.ts';
 import { finishTrace, type FinishedTrace } from '../model/finish.ts';
 import { StreamParser, type ParseOutcome } from '../parse/stream-parser.ts';
 import { StringTable } from '../parse/string-table.ts';
+import { gunzip } from './gunzip.ts';
 import { ParallelParse, type SegmentRunner } from './parallel.ts';
 
 export interface Progress {
@@ -28,6 +29,11 @@ export interface LoadOptions {
   runners?: SegmentRunner[];
   /** Segment size for the parallel parse (default: from the file size); forces it on. */
   segmentBytes?: number;
+  /**
+   * Inflates a gzip file on another thread, which reads the file itself (the page's inflate
+   * worker); null or absent: on this one. The stream must fail only when the inflation does.
+   */
+  inflate?: (file: Blob) => { stream: ReadableStream<Uint8Array>; compressedRead(): number } | null;
 }
 
 /** Below this many (decoded) bytes one parser is as fast as several. */
@@ -113,7 +119,7 @@ async function loadWith(source: TraceSource, opts: LoadOptions, release: (() => 
     const outcome = await shards.parseBlob(source, checkAbort);
     report(true);
     checkAbort();
-    return finishLoad(collector, outcome, shards.timeBase, { name, t0, totalBytes, gzip: false, streamError: null, shards, workers: runners.length });
+    return finishLoad(collector, outcome, shards.timeBase, { name, t0, totalBytes, gzip: false, streamError: null, shards, workers: runners.length, inflateWorker: false });
   }
 
   const reader = toStream(source).getReader();
@@ -142,6 +148,7 @@ async function loadWith(source: TraceSource, opts: LoadOptions, release: (() => 
 
   let decodedBytes = 0;
   let streamError: string | null = null;
+  let inflateWorker = false;
   if (!gzip) {
     await feed(head);
     decodedBytes += head.length;
@@ -155,46 +162,63 @@ async function loadWith(source: TraceSource, opts: LoadOptions, release: (() => 
       report(false);
     }
   } else {
-    const counted = new ReadableStream<Uint8Array>({
-      start(controller) {
-        controller.enqueue(head);
-      },
-      async pull(controller) {
-        const r = await reader.read();
-        if (r.done) controller.close();
-        else {
-          bytesRead += r.value.length;
-          controller.enqueue(r.value);
-        }
-      },
-      cancel(reason) {
-        return reader.cancel(reason);
-      },
-    });
-    const inflated = counted.pipeThrough(new DecompressionStream('gzip') as unknown as ReadableWritablePair<Uint8Array, Uint8Array>);
+    const elsewhere = source instanceof Blob ? (opts.inflate?.(source) ?? null) : null;
+    let inflated: ReadableStream<Uint8Array>;
+    let countCompressed = (): void => undefined; // the local path counts as it reads
+    if (elsewhere) {
+      inflateWorker = true;
+      void reader.cancel();
+      inflated = elsewhere.stream;
+      countCompressed = () => (bytesRead = elsewhere.compressedRead());
+    } else {
+      const counted = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(head);
+        },
+        async pull(controller) {
+          const r = await reader.read();
+          if (r.done) controller.close();
+          else {
+            bytesRead += r.value.length;
+            controller.enqueue(r.value);
+          }
+        },
+        cancel(reason) {
+          return reader.cancel(reason);
+        },
+      });
+      inflated = gunzip(counted);
+    }
     const ir = inflated.getReader();
-    for (;;) {
-      checkAbort();
-      let r: ReadableStreamReadResult<Uint8Array>;
-      // Only the inflation's own failure is the file's fault; a parse or merge error is not.
-      try {
-        r = await ir.read();
-      } catch {
-        streamError = `the gzip data is corrupt or cut off after ${bytesRead} compressed bytes (${decodedBytes} bytes inflated)`;
-        if (decodedBytes === 0) throw new TraceLoadError(`${name} is not a valid gzip file: ${streamError}.`);
-        break;
+    try {
+      for (;;) {
+        checkAbort();
+        let r: ReadableStreamReadResult<Uint8Array>;
+        // Only the inflation's own failure is the file's fault; a parse or merge error is not.
+        try {
+          r = await ir.read();
+        } catch {
+          countCompressed();
+          streamError = `the gzip data is corrupt or cut off after ${bytesRead} compressed bytes (${decodedBytes} bytes inflated)`;
+          if (decodedBytes === 0) throw new TraceLoadError(`${name} is not a valid gzip file: ${streamError}.`);
+          break;
+        }
+        if (r.done) break;
+        countCompressed();
+        decodedBytes += r.value.length;
+        await feed(r.value);
+        report(false);
       }
-      if (r.done) break;
-      decodedBytes += r.value.length;
-      await feed(r.value);
-      report(false);
+    } catch (e) {
+      void ir.cancel().catch(() => undefined); // a cancelled load stops the inflater too
+      throw e;
     }
   }
   report(true);
   checkAbort();
   const outcome = shards ? await shards.finish() : parser!.finish();
   const tsBase = shards ? shards.timeBase : parser!.scanner.tsBase;
-  return finishLoad(collector, outcome, tsBase, { name, t0, totalBytes: totalBytes || bytesRead, gzip, streamError, shards, workers: shards ? runners.length : 0 });
+  return finishLoad(collector, outcome, tsBase, { name, t0, totalBytes: totalBytes || bytesRead, gzip, streamError, shards, workers: shards ? runners.length : 0, inflateWorker });
 }
 
 /** gzip is told by its first two bytes, never by the file's name. */
@@ -214,6 +238,7 @@ interface LoadFacts {
   streamError: string | null;
   shards: ParallelParse | null;
   workers: number;
+  inflateWorker: boolean;
 }
 
 /** Input that held no events at all is an error; anything else becomes the model. */
@@ -242,6 +267,7 @@ function finishLoad(collector: Collector, outcome: ParseOutcome, tsBase: number,
     waitMs: Math.round(shards?.waitMs ?? 0),
     mergeMs: Math.round(shards?.mergeMs ?? 0),
     workerMs: Math.round(shards?.workerMs ?? 0),
+    inflateWorker: f.inflateWorker,
   };
   s.bytes = f.totalBytes;
   s.loadMs = Math.round(performance.now() - f.t0);

@@ -50,6 +50,8 @@ export interface Summary {
     waitMs: number;
     mergeMs: number;
     workerMs: number;
+    /** gzip inflated on the inflate worker (true) or on the loading thread. */
+    inflateWorker: boolean;
   };
 }
 

@@ -7,6 +7,7 @@ import { buffersOf } from '../lib/buffers.ts';
 import { readEventAt } from '../engine/event-at.ts';
 import { loadTrace, TraceLoadError, type Progress } from '../engine/load.ts';
 import type { TraceModel } from '../model/types.ts';
+import { inflateElsewhere, setInflateWorker, startInflater } from './inflater.ts';
 import { parseRunners, setParseWorkers, warmUpParseWorkers } from './parse-pool.ts';
 import { sampleTrace, stopWarmUp, warmUp } from './warm-up.ts';
 
@@ -36,8 +37,14 @@ export const traceApi = {
     setParseWorkers(n);
   },
 
+  /** Whether gzip is inflated on its own worker (the page's ?inflate=), before the first load. */
+  setInflateWorker(on: boolean): void {
+    setInflateWorker(on);
+  },
+
   /** Optimises the parser's hot paths while the page is idle (see warm-up.ts). */
   warmUp(): Promise<void> {
+    startInflater();
     return Promise.all([warmUp(), warmUpParseWorkers(1000)]).then(() => undefined);
   },
 
@@ -83,6 +90,7 @@ export const traceApi = {
       const opts = {
         name,
         runners: parseRunners(),
+        inflate: inflateElsewhere,
         signal: controller.signal,
         ...(onProgress ? { onProgress } : {}),
         ...(totalBytes !== undefined ? { totalBytes } : {}),

@@ -1,0 +1,68 @@
+// gzip inflated as a stream with its memory bounded. Chromium's DecompressionStream takes all
+// of its input at once and queues every inflated byte for a slow reader: a 3 MB gzip became
+// 53 MB of waiting chunks ahead of the parser (a multi-GB file would not fit), and when the
+// input was cut off, the error dropped that queue, so a slow reader lost nearly everything
+// before the cut. So the compressed bytes go in one chunk at a time, and only once the reader
+// has taken all that the previous one inflated to.
+
+const NOT_YET = Symbol('not yet');
+
+/** A settled promise's value, or NOT_YET while it is pending (without waiting for it). */
+async function ifSettled<T>(p: Promise<T>): Promise<T | typeof NOT_YET> {
+  return Promise.race([p, Promise.resolve(NOT_YET)]);
+}
+
+export type Inflater = () => ReadableWritablePair<Uint8Array, Uint8Array>;
+
+const gzipInflater: Inflater = () => new DecompressionStream('gzip') as unknown as ReadableWritablePair<Uint8Array, Uint8Array>;
+
+/** The inflated bytes of `compressed`; fails when the inflation does, after every byte before the failure. */
+export function gunzip(compressed: ReadableStream<Uint8Array>, inflater: Inflater = gzipInflater): ReadableStream<Uint8Array> {
+  const { readable, writable } = inflater();
+  const writer = writable.getWriter();
+  const out = readable.getReader();
+  const input = compressed.getReader();
+  let pending: Promise<ReadableStreamReadResult<Uint8Array>> | null = null;
+  let writing: Promise<void> | null = null;
+  let inputDone = false;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        for (;;) {
+          pending ??= out.read();
+          const r = inputDone ? await pending : await ifSettled(pending);
+          if (r !== NOT_YET) {
+            pending = null;
+            if (r.done) controller.close();
+            else controller.enqueue(r.value);
+            return;
+          }
+          if (writing) {
+            // Some inflaters finish a write only once its output is read: wait for either.
+            await Promise.race([writing, pending]).catch(() => undefined);
+            continue;
+          }
+          // Everything inflated so far has been taken: feed the next compressed chunk.
+          const next = await input.read();
+          if (next.done) {
+            // Output still on its way (Node inflates on its thread pool) would be dropped by a cut-off file's error.
+            if ((await Promise.race([pending, new Promise<typeof NOT_YET>((res) => setTimeout(res, 0, NOT_YET))])) !== NOT_YET) continue;
+            inputDone = true;
+            // Errors (a cut-off file) surface through `pending`, after every byte before them.
+            writer.close().catch(() => undefined);
+          } else {
+            writing = writer.write(next.value).then(
+              () => void (writing = null),
+              () => void (writing = null),
+            );
+          }
+        }
+      },
+      cancel(reason) {
+        void input.cancel(reason).catch(() => undefined);
+        void out.cancel(reason).catch(() => undefined);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}

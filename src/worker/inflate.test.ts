@@ -1,0 +1,134 @@
+// The inflate protocol between the inflate worker and the trace worker, over a real
+// MessageChannel (Node's): same bytes as gunzip, bounded memory, failures and cancels.
+
+import { readFile } from 'node:fs/promises';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { loadTrace } from '../engine/load.ts';
+import { tracePath } from '../testing/traces-dir.ts';
+import { IN_FLIGHT_BYTES, inflatedFrom, serveInflate, type Inflated } from './inflate.ts';
+
+function streamOf(bytes: Uint8Array, chunk = 65536): ReadableStream<Uint8Array> {
+  let at = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(c) {
+      if (at >= bytes.length) c.close();
+      else c.enqueue(bytes.slice(at, (at += chunk)));
+    },
+  });
+}
+
+/** An inflater on one end of a channel, the parser's stream on the other (as between the workers). */
+function viaChannel(compressed: ReadableStream<Uint8Array>): { inflated: Inflated; stream: ReadableStream<Uint8Array>; served: Promise<void>; received: () => number } {
+  const { port1, port2 } = new MessageChannel();
+  let received = 0;
+  const inflated = inflatedFrom(port1 as unknown as MessagePort);
+  const deliver = port1.onmessage!;
+  port1.onmessage = (e) => {
+    if ('chunk' in e.data) received += (e.data.chunk as Uint8Array).length;
+    deliver.call(port1, e);
+  };
+  return { inflated, stream: inflated.stream, served: serveInflate(compressed, port2 as unknown as MessagePort), received: () => received };
+}
+
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for await (const p of stream as unknown as AsyncIterable<Uint8Array>) parts.push(p);
+  return Buffer.concat(parts);
+}
+
+describe('inflating on another thread', () => {
+  it('gives the bytes gunzip gives for a real trace, and the same model as inflating here', async () => {
+    const gz = new Uint8Array(await readFile(tracePath('hta__df_index_resolver.json.gz')));
+    const { inflated, stream, served } = viaChannel(streamOf(gz));
+    expect(Buffer.compare(await readAll(stream), gunzipSync(gz))).toBe(0);
+    expect(inflated.compressedRead()).toBe(gz.length);
+    await served;
+
+    const file = new Blob([gz]);
+    const progress: number[] = [];
+    const here = await loadTrace(file, { name: 'x' });
+    const there = await loadTrace(file, { name: 'x', inflate: (f) => viaChannel(f.stream()).inflated, onProgress: (p) => progress.push(p.bytesRead) });
+    expect(progress.at(-1)).toBe(gz.length); // progress in compressed bytes, from the inflater
+    const { loadMs: _a, timing: _b, ...a } = here.model.summary;
+    const { loadMs: _c, timing: _d, ...b } = there.model.summary;
+    expect(b).toEqual(a);
+    expect(b.events.total).toBeGreaterThan(1000);
+  });
+
+  it('sends at most IN_FLIGHT_BYTES (and a chunk) ahead of a parser that is not reading', async () => {
+    const text = new TextEncoder().encode('{"ph":"X","name":"k","ts":1,"dur":2,"pid":1,"tid":1},'.repeat(1 << 20)); // 52 MB
+    const { stream, served, received } = viaChannel(streamOf(gzipSync(text)));
+    const reader = stream.getReader();
+    await reader.read();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(received()).toBeGreaterThan(0);
+    expect(received()).toBeLessThanOrEqual(IN_FLIGHT_BYTES + (1 << 20));
+    expect(received()).toBeLessThan(text.length / 4); // bounded, not the file's size
+    let total = 0;
+    for (;;) {
+      const r = await reader.read();
+      if (r.done) break;
+      total += r.value.length;
+    }
+    expect(received()).toBe(text.length);
+    expect(total).toBeGreaterThan(text.length - (1 << 20));
+    await served;
+  });
+
+  it('a cut-off gzip fails the stream after the bytes before the cut, and loads like inflating here', async () => {
+    const gz = new Uint8Array(await readFile(tracePath('hta__df_index_resolver.json.gz')));
+    const cut = gz.slice(0, Math.floor(gz.length * 0.6));
+    const { stream } = viaChannel(streamOf(cut));
+    const reader = stream.getReader();
+    let got = 0;
+    await expect(
+      (async () => {
+        for (;;) {
+          const r = await reader.read();
+          if (r.done) return;
+          got += r.value.length;
+        }
+      })(),
+    ).rejects.toThrow(/./);
+    expect(got).toBeGreaterThan(0);
+
+    const here = await loadTrace(new Blob([cut]), { name: 'x' });
+    const there = await loadTrace(new Blob([cut]), { name: 'x', inflate: (f) => viaChannel(f.stream()).inflated });
+    expect(there.model.summary.events.total).toBe(here.model.summary.events.total);
+    expect(there.model.summary.warnings).toEqual(here.model.summary.warnings);
+    expect(Object.keys(there.model.summary.warnings).join()).toMatch(/gzip data is corrupt or cut off/);
+  });
+
+  it('a cancelled load stops the inflater', async () => {
+    const text = new TextEncoder().encode('x'.repeat(64 << 20));
+    const { stream, served, received } = viaChannel(streamOf(gzipSync(text)));
+    const reader = stream.getReader();
+    await reader.read();
+    await reader.cancel();
+    await served; // resolves (else the test times out): the inflater saw the cancel and stopped
+    const after = received();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(received()).toBe(after);
+    expect(after).toBeLessThan(text.length);
+  });
+
+  it('a load cancelled by the user cancels the inflation', async () => {
+    const text = new TextEncoder().encode('{"ph":"X","name":"k","ts":1,"dur":2,"pid":1,"tid":1},'.repeat(1 << 20));
+    const controller = new AbortController();
+    let served: Promise<void> | null = null;
+    const load = loadTrace(new Blob([gzipSync(text)]), {
+      name: 'x',
+      signal: controller.signal,
+      inflate: (f) => {
+        const c = viaChannel(f.stream());
+        served = c.served;
+        return c.inflated;
+      },
+    });
+    setTimeout(() => controller.abort(), 30);
+    await expect(load).rejects.toThrow(/cancelled/);
+    await served; // resolves (else the test times out)
+    expect(served).not.toBeNull();
+  });
+});
