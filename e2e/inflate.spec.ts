@@ -19,7 +19,7 @@ function completeEvents(text: string): number {
   for (i++; i < text.length; i++) {
     const c = text[i];
     if (c === '"') {
-      for (i++; text[i] !== '"'; i++) if (text[i] === '\\') i++;
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
     } else if (c === '{' || c === '[') depth++;
     else if (c === '}' || c === ']') {
       if (depth === 0) break; // the end of the array

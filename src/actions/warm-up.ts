@@ -16,8 +16,8 @@ function busy(store: AppStore): boolean {
 export function warmUpWhileIdle(store: AppStore): void {
   idle(() => {
     const worker = traceWorker();
+    if (busy(store)) return; // started by ?trace= or an early drop: the worker is at work already
     void worker.warmUp();
-    if (busy(store)) return;
     worker.sampleModel().then(
       (model) => idle(() => busy(store) || warmUpDrawing(document, model)),
       () => undefined, // only a warm-up

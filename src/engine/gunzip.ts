@@ -25,37 +25,47 @@ export function gunzip(compressed: ReadableStream<Uint8Array>, inflater: Inflate
   let pending: Promise<ReadableStreamReadResult<Uint8Array>> | null = null;
   let writing: Promise<void> | null = null;
   let inputDone = false;
+  async function step(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
+    for (;;) {
+      pending ??= out.read();
+      const r = inputDone ? await pending : await ifSettled(pending);
+      if (r !== NOT_YET) {
+        pending = null;
+        if (r.done) controller.close();
+        else controller.enqueue(r.value);
+        return;
+      }
+      if (writing) {
+        // Some inflaters finish a write only once its output is read: wait for either.
+        await Promise.race([writing, pending]).catch(() => undefined);
+        continue;
+      }
+      // Everything inflated so far has been taken: feed the next compressed chunk.
+      const next = await input.read();
+      if (next.done) {
+        // Output still on its way (Node inflates on its thread pool) would be dropped by a cut-off file's error.
+        if ((await Promise.race([pending, new Promise<typeof NOT_YET>((res) => setTimeout(res, 0, NOT_YET))])) !== NOT_YET) continue;
+        inputDone = true;
+        // Errors (a cut-off file) surface through `pending`, after every byte before them.
+        writer.close().catch(() => undefined);
+      } else {
+        writing = writer.write(next.value).then(
+          () => void (writing = null),
+          () => void (writing = null),
+        );
+      }
+    }
+  }
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        for (;;) {
-          pending ??= out.read();
-          const r = inputDone ? await pending : await ifSettled(pending);
-          if (r !== NOT_YET) {
-            pending = null;
-            if (r.done) controller.close();
-            else controller.enqueue(r.value);
-            return;
-          }
-          if (writing) {
-            // Some inflaters finish a write only once its output is read: wait for either.
-            await Promise.race([writing, pending]).catch(() => undefined);
-            continue;
-          }
-          // Everything inflated so far has been taken: feed the next compressed chunk.
-          const next = await input.read();
-          if (next.done) {
-            // Output still on its way (Node inflates on its thread pool) would be dropped by a cut-off file's error.
-            if ((await Promise.race([pending, new Promise<typeof NOT_YET>((res) => setTimeout(res, 0, NOT_YET))])) !== NOT_YET) continue;
-            inputDone = true;
-            // Errors (a cut-off file) surface through `pending`, after every byte before them.
-            writer.close().catch(() => undefined);
-          } else {
-            writing = writer.write(next.value).then(
-              () => void (writing = null),
-              () => void (writing = null),
-            );
-          }
+        try {
+          await step(controller);
+        } catch (e) {
+          // The inflation failed (or the input could not be read): release both ends.
+          void input.cancel(e).catch(() => undefined);
+          void writer.abort(e).catch(() => undefined);
+          throw e;
         }
       },
       cancel(reason) {

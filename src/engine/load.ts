@@ -190,6 +190,9 @@ async function loadWith(source: TraceSource, opts: LoadOptions, release: (() => 
       inflated = gunzip(counted);
     }
     const ir = inflated.getReader();
+    // Cancel stops a read that is waiting (on another worker, say) at once: it ends the stream.
+    const stop = (): void => void ir.cancel().catch(() => undefined);
+    opts.signal?.addEventListener('abort', stop, { once: true });
     try {
       for (;;) {
         checkAbort();
@@ -210,8 +213,10 @@ async function loadWith(source: TraceSource, opts: LoadOptions, release: (() => 
         report(false);
       }
     } catch (e) {
-      void ir.cancel().catch(() => undefined); // a cancelled load stops the inflater too
+      stop(); // a failed or cancelled load stops the inflater too
       throw e;
+    } finally {
+      opts.signal?.removeEventListener('abort', stop);
     }
   }
   report(true);

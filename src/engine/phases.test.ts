@@ -110,17 +110,20 @@ describe('phases', () => {
     expect(m.summary.flows).toEqual({ matched: 2, unmatched: 1 });
   });
 
-  it('pids and tids: 7, "7" and 7.0 are one thread, "07" and -7 others, whatever the order they come in', async () => {
+  it('pids and tids: 7, "7" and 7.0 are one thread, "07", -7 and 7x others, in any order and any chunking', async () => {
     // raw tokens: JSON.stringify cannot write 7.0
-    const spellings = ['7', '"7"', '7', '"07"', '7.0', '"7"', '-7', '1700000000123', '"1700000000123"', '7'];
+    const spellings = ['7', '"7"', '7', '"07"', '7.0', '"7"', '-7', '1700000000123', '"1700000000123"', '7x', '7'];
     const events = spellings.map((id, i) => `{"ph": "X", "name": "e${i}", "ts": ${i * 10}, "dur": 5, "pid": ${id}, "tid": ${id}}`);
-    const r = await loadText(`{"traceEvents": [${events.join(',')}]}`);
-    const m = r.model;
-    const trackOf = (i: number) => m.slices.track[slicesNamed(r, `e${i}`)[0]!]!;
-    const same = (i: number, j: number) => trackOf(i) === trackOf(j);
-    expect([same(0, 1), same(0, 2), same(0, 4), same(0, 5), same(0, 9), same(7, 8)]).toEqual([true, true, true, true, true, true]);
-    expect([same(0, 3), same(0, 6), same(3, 4), same(0, 7)]).toEqual([false, false, false, false]);
-    expect(m.tracks[trackOf(7)]!.tid).toBe('1700000000123');
+    const text = `{"traceEvents": [${events.join(',')}]}`;
+    for (const chunk of [undefined, 1, 2, 3, 5, 7]) {
+      const r = await loadText(text, 'test.json', chunk);
+      const m = r.model;
+      const trackOf = (i: number) => m.slices.track[slicesNamed(r, `e${i}`)[0]!]!;
+      const same = (i: number, j: number) => trackOf(i) === trackOf(j);
+      expect([same(0, 1), same(0, 2), same(0, 4), same(0, 5), same(0, 10), same(7, 8)]).toEqual([true, true, true, true, true, true]);
+      expect([same(0, 3), same(0, 6), same(3, 4), same(0, 7), same(0, 9)]).toEqual([false, false, false, false, false]);
+      expect([m.tracks[trackOf(7)]!.tid, m.tracks[trackOf(9)]!.tid]).toEqual(['1700000000123', '7x']);
+    }
   });
 
   it('flow ids: 7 and "7" are one id, "07" is another, ids past 2^40 still match', async () => {

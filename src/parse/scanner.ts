@@ -103,6 +103,11 @@ const A_REGS = K('registers per thread'), A_SHMEM = K('shared memory');
 const A_BPS = K('blocks per SM'), A_WPS = K('warps per SM'), A_OCC = K('est. achieved occupancy %');
 const A_DEVICE = K('device'), A_STREAM = K('stream');
 
+/** What ends a bare token (a number, true, null). */
+function isDelimiter(c: number): boolean {
+  return c === COMMA || c === RBRACE || c === RBRACKET || c === 32 || c === 10 || c === 13 || c === 9 || c === COLON;
+}
+
 export class Scanner {
   buf: Uint8Array = new Uint8Array(0);
   pos = 0;
@@ -214,8 +219,7 @@ export class Scanner {
     const buf = this.buf, end = this.end;
     let p = this.pos;
     while (p < end) {
-      const c = buf[p]!;
-      if (c === COMMA || c === RBRACE || c === RBRACKET || c === 32 || c === 10 || c === 13 || c === 9 || c === COLON) return p;
+      if (isDelimiter(buf[p]!)) return p;
       p++;
     }
     throw NEED_MORE;
@@ -252,6 +256,11 @@ export class Scanner {
     const at = this.pos;
     const v = this.readPlainInteger();
     if (v < 0) return this.internToken();
+    if (this.buf[at] !== QUOTE && !isDelimiter(this.buf[this.pos]!)) {
+      // Digits run into something else (7x): a token of its own, as internToken reads it.
+      this.pos = at;
+      return this.internToken();
+    }
     if (v === this.lastIdValue[slot]) return this.lastId[slot]!;
     // A plain integer's digits are its only spelling (no sign, no leading zero), so its value
     // names its id as well as its bytes do.

@@ -117,12 +117,14 @@ describe('inflating on another thread', () => {
     const text = new TextEncoder().encode('{"ph":"X","name":"k","ts":1,"dur":2,"pid":1,"tid":1},'.repeat(1 << 20));
     const controller = new AbortController();
     let served: Promise<void> | null = null;
+    let received = (): number => 0;
     const load = loadTrace(new Blob([gzipSync(text)]), {
       name: 'x',
       signal: controller.signal,
       inflate: (f) => {
         const c = viaChannel(f.stream());
         served = c.served;
+        received = c.received;
         return c.inflated;
       },
     });
@@ -130,5 +132,18 @@ describe('inflating on another thread', () => {
     await expect(load).rejects.toThrow(/cancelled/);
     await served; // resolves (else the test times out)
     expect(served).not.toBeNull();
+    expect(received()).toBeLessThan(text.length / 2); // it stopped, not ran to the end
+  });
+
+  it('an inflater that dies mid-file fails the stream after the chunks it had sent (no wait for ever)', async () => {
+    const { port1, port2 } = new MessageChannel();
+    const inflated = inflatedFrom(port1 as unknown as MessagePort);
+    port2.postMessage({ chunk: new Uint8Array([1, 2, 3]), read: 10 });
+    await new Promise((r) => setTimeout(r, 20));
+    inflated.fail('the inflate worker stopped');
+    const reader = inflated.stream.getReader();
+    expect(Array.from((await reader.read()).value!)).toEqual([1, 2, 3]);
+    await expect(reader.read()).rejects.toThrow('the inflate worker stopped');
+    port2.close();
   });
 });

@@ -74,10 +74,12 @@ export interface Inflated {
   stream: ReadableStream<Uint8Array>;
   /** Compressed bytes the inflater has read so far. */
   compressedRead(): number;
+  /** Ends the stream with an error (the inflater itself failed: it will post nothing more). */
+  fail(message: string): void;
 }
 
-/** The parser's side: the inflated bytes arriving on `port`. */
-export function inflatedFrom(port: Port): Inflated {
+/** The parser's side: the inflated bytes arriving on `port`; `onEnd` once it has ended, whichever way. */
+export function inflatedFrom(port: Port, onEnd?: () => void): Inflated {
   const queue: Uint8Array[] = [];
   let read = 0;
   let end: { error: string | null } | null = null;
@@ -92,6 +94,7 @@ export function inflatedFrom(port: Port): Inflated {
   const close = (): void => {
     port.onmessage = null;
     port.close();
+    onEnd?.();
   };
   const stream = new ReadableStream<Uint8Array>(
     {
@@ -115,5 +118,9 @@ export function inflatedFrom(port: Port): Inflated {
     },
     { highWaterMark: 0 },
   );
-  return { stream, compressedRead: () => read };
+  const fail = (message: string): void => {
+    end ??= { error: message };
+    wake?.();
+  };
+  return { stream, compressedRead: () => read, fail };
 }

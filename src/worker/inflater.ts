@@ -4,6 +4,8 @@ import { inflatedFrom, type Inflated } from './inflate.ts';
 
 let worker: Worker | null = null;
 let wanted: boolean | null = null;
+/** Streams in progress, failed together if the worker itself fails. */
+const open = new Set<Inflated>();
 
 /**
  * On by default from 4 cores. On the 2-core CI machine it was measured no faster: the parse
@@ -20,20 +22,38 @@ export function setInflateWorker(on: boolean): void {
   wanted = on;
 }
 
-function inflateWorker(): Worker {
-  worker ??= new Worker(new URL('./inflate.worker.ts', import.meta.url), { type: 'module', name: 'kinetoscope-inflate' });
+/** The worker, or null when it cannot be started or has failed (then gzip is inflated here). */
+function inflateWorker(): Worker | null {
+  if (worker || !inflaterWanted()) return worker;
+  try {
+    worker = new Worker(new URL('./inflate.worker.ts', import.meta.url), { type: 'module', name: 'kinetoscope-inflate' });
+  } catch {
+    wanted = false;
+    return null;
+  }
+  worker.onerror = () => {
+    // It could not load, or crashed: loads in progress fail (they would wait for ever), later ones inflate here.
+    wanted = false;
+    worker = null;
+    for (const s of open) s.fail('the inflate worker stopped');
+    open.clear();
+  };
   return worker;
 }
 
 /** Starts the worker before a gzip file needs it (its start-up is then off the load's path). */
 export function startInflater(): void {
-  if (typeof Worker !== 'undefined' && inflaterWanted()) inflateWorker();
+  if (typeof Worker !== 'undefined') inflateWorker();
 }
 
 /** Inflates a gzip file on the inflate worker, which reads it itself; null: inflate on this thread. */
 export function inflateElsewhere(file: Blob): Inflated | null {
-  if (typeof Worker === 'undefined' || typeof MessageChannel === 'undefined' || !inflaterWanted()) return null;
+  if (typeof Worker === 'undefined' || typeof MessageChannel === 'undefined') return null;
+  const w = inflateWorker();
+  if (!w) return null;
   const { port1, port2 } = new MessageChannel();
-  inflateWorker().postMessage({ file, port: port2 }, [port2]);
-  return inflatedFrom(port1);
+  w.postMessage({ file, port: port2 }, [port2]);
+  const inflated: Inflated = inflatedFrom(port1, () => open.delete(inflated));
+  open.add(inflated);
+  return inflated;
 }

@@ -6,7 +6,7 @@ import { SegmentHost } from '../engine/parallel.ts';
 import { SegmentParser, type SegmentJob, type SegmentResult } from '../engine/segment.ts';
 import { dumpTransferables } from '../model/merge.ts';
 import { ownBuffers } from './transfer.ts';
-import { warmUpSample } from './warm-up.ts';
+import { releaseWarmUpSample, warmUpBlob } from './warm-up.ts';
 
 const host = new SegmentHost();
 /** A real segment has arrived: the warm-up stops (it would only delay it). */
@@ -35,7 +35,8 @@ const api = {
   /** Gets the parser's hot paths optimised before the first real segment (see warm-up.ts). */
   async warmUp(budgetMs: number): Promise<void> {
     // Read from a Blob in chunks, as the segments of a dropped file are.
-    const blob = new Blob([warmUpSample() as Uint8Array<ArrayBuffer>]);
+    const blob = warmUpBlob();
+    releaseWarmUpSample();
     const t0 = performance.now();
     while (performance.now() - t0 < budgetMs) {
       if (working) return;

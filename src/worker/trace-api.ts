@@ -45,6 +45,7 @@ export const traceApi = {
   /** Optimises the parser's hot paths while the page is idle (see warm-up.ts). */
   warmUp(): Promise<void> {
     startInflater();
+    if (controllers.size > 0) return Promise.resolve(); // a load is running: warming would slow it
     return Promise.all([warmUp(), warmUpParseWorkers(1000)]).then(() => undefined);
   },
 

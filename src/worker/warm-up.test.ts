@@ -43,6 +43,6 @@ describe('warm-up sample', () => {
     await new Promise((r) => setTimeout(r, 50));
     stopWarmUp();
     await done;
-    expect(performance.now() - t0).toBeLessThan(10_000);
+    expect(performance.now() - t0).toBeLessThan(3000); // not the 60 s budget
   });
 });

@@ -183,18 +183,33 @@ export function warmUpSample(): Uint8Array {
   return sample;
 }
 
+/** The sample as a dropped file would be: a Blob, read in chunks. */
+export function warmUpBlob(): Blob {
+  return new Blob([warmUpSample() as Uint8Array<ArrayBuffer>]);
+}
+
+/** Lets the sample go once warming is over. */
+export function releaseWarmUpSample(): void {
+  sample = null;
+}
+
 /** Parses the sample for up to `budgetMs`, yielding between runs; a real load stops it at once. */
 export function warmUp(budgetMs = 1000): Promise<void> {
   warming ??= (async () => {
-    const blob = new Blob([warmUpSample() as Uint8Array<ArrayBuffer>]);
+    const blob = warmUpBlob();
     const t0 = performance.now();
-    while (!stop.signal.aborted && performance.now() - t0 < budgetMs) {
-      try {
-        await loadTrace(blob, { name: 'warm-up', signal: stop.signal });
-      } catch {
-        return; // cancelled by a real load
+    try {
+      while (!stop.signal.aborted && performance.now() - t0 < budgetMs) {
+        try {
+          await loadTrace(blob, { name: 'warm-up', signal: stop.signal });
+        } catch (e) {
+          if (stop.signal.aborted) return; // a real load began
+          throw e;
+        }
+        await new Promise((r) => setTimeout(r, 0));
       }
-      await new Promise((r) => setTimeout(r, 0));
+    } finally {
+      releaseWarmUpSample();
     }
   })();
   return warming;
