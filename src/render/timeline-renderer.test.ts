@@ -9,6 +9,7 @@ import { createAppStore, type LoadedTrace } from '../store/app-store.ts';
 import { TimelineRenderer } from './timeline-renderer.ts';
 import { computeTrackLayout, ROW_HEIGHT, rowTop, RULER_HEIGHT } from './track-layout.ts';
 import { tracePath } from '../testing/traces-dir.ts';
+import { recordingContext } from '../testing/recording-context.ts';
 
 interface Fake {
   canvas: HTMLCanvasElement;
@@ -19,21 +20,7 @@ interface Fake {
 
 /** A canvas whose 2D context counts method calls, with a manual requestAnimationFrame. */
 function fakeCanvas(width: number, height: number, dpr = 2): Fake {
-  const calls = new Map<string, number>();
-  const ctx = new Proxy({} as Record<string | symbol, unknown>, {
-    get(target, key) {
-      if (key in target) return target[key];
-      if (key === 'measureText') return (s: string) => ({ width: s.length * 6 });
-      if (key === 'createPattern') return () => null;
-      return (..._args: unknown[]) => {
-        calls.set(String(key), (calls.get(String(key)) ?? 0) + 1);
-      };
-    },
-    set(target, key, value) {
-      target[key] = value;
-      return true;
-    },
-  });
+  const { ctx, calls } = recordingContext();
   let queue: (() => void)[] = [];
   const makeCanvas = (): HTMLCanvasElement => ({ width: 0, height: 0, clientWidth: width, clientHeight: height, getContext: () => ctx, ownerDocument: doc }) as unknown as HTMLCanvasElement;
   const view = {

@@ -4,22 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { loadTrace } from '../engine/load.ts';
 import { sampleTrace } from '../worker/warm-up.ts';
 import { warmUpDrawing } from './warm-up.ts';
+import { recordingContext } from '../testing/recording-context.ts';
 
 /** Just enough of a document: elements that record what was drawn on their 2D contexts. */
 function fakeDocument() {
-  const calls = new Map<string, number>();
-  const ctx = new Proxy({} as Record<string | symbol, unknown>, {
-    get(target, key) {
-      if (key in target) return target[key];
-      if (key === 'measureText') return (s: string) => ({ width: s.length * 6 });
-      if (key === 'createPattern') return () => null;
-      return () => calls.set(String(key), (calls.get(String(key)) ?? 0) + 1);
-    },
-    set(target, key, value) {
-      target[key] = value;
-      return true;
-    },
-  });
+  const { ctx, calls } = recordingContext();
   const children: unknown[] = [];
   const view = { devicePixelRatio: 1, requestAnimationFrame: () => 1, cancelAnimationFrame() {}, matchMedia: () => ({ addEventListener() {}, removeEventListener() {} }) };
   const doc = {
