@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { loadEvents } from '../testing/load-text.ts';
-import { enclosingAt, overlapping } from './row-index.ts';
+import { bindInTimeOrder, enclosingAt, nextStartingAt, overlapping } from './row-index.ts';
 
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -69,4 +69,24 @@ describe('row index', () => {
       }
     }
   });
+
+  for (const seed of [4, 5]) {
+    it(`binding many points in time order gives what one search per point gives (seed ${seed})`, async () => {
+      const { model } = await loadEvents(randomEvents(seed, 4000));
+      const r = rng(seed * 31);
+      const n = 3000;
+      // points with repeats and clusters, some before and after every slice, both kinds
+      const t = Float64Array.from({ length: n }, (_, k) => (k % 10 === 0 ? Math.floor(r() * 50) * 25 : r() * 1400 - 50));
+      const enclosing = Uint8Array.from({ length: n }, () => (r() < 0.6 ? 1 : 0));
+      const order = Uint32Array.from({ length: n }, (_, k) => k).sort((a, b) => t[a]! - t[b]! || a - b);
+      for (const track of model.tracks) {
+        const out = new Int32Array(n).fill(-2);
+        bindInTimeOrder(model.slices, track.rowStart, order, t, enclosing, out);
+        const expected = Array.from(t, (v, p) => (enclosing[p] ? enclosingAt(model.slices, track.rowStart, v) : nextStartingAt(model.slices, track.rowStart, v)));
+        expect(Array.from(out)).toEqual(expected);
+        expect(expected.filter((v) => v >= 0).length).toBeGreaterThan(n / 2);
+      }
+    });
+  }
 });
+

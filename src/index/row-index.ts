@@ -88,3 +88,70 @@ export function nextStartingAt(slices: SliceColumns, rowStart: ArrayLike<number>
   }
   return best;
 }
+
+/** firstEndingAtOrAfter from a cursor that only moves forward, galloping: a jump of n costs log n. */
+function nextEndingAtOrAfter(start: Float64Array, dur: Float64Array, lo: number, hi: number, t: number): number {
+  // Every index below lo ends before t.
+  for (let step = 1; ; step *= 2) {
+    const probe = lo + step - 1;
+    if (probe >= hi) return firstEndingAtOrAfter(start, dur, lo, hi, t);
+    if (start[probe]! + dur[probe]! >= t) return firstEndingAtOrAfter(start, dur, lo, probe + 1, t);
+    lo = probe + 1;
+  }
+}
+
+/** firstStartingAtOrAfter from a cursor that only moves forward, galloping. */
+function nextStartingAtOrAfter(start: Float64Array, lo: number, hi: number, t: number): number {
+  // Every index below lo starts before t.
+  for (let step = 1; ; step *= 2) {
+    const probe = lo + step - 1;
+    if (probe >= hi) return firstStartingAtOrAfter(start, lo, hi, t);
+    if (start[probe]! >= t) return firstStartingAtOrAfter(start, lo, probe + 1, t);
+    lo = probe + 1;
+  }
+}
+
+/**
+ * enclosingAt (where `enclosing[p]`) or nextStartingAt for many points p of one track, taken
+ * in time order (`order`), into out[p]. Each row keeps a cursor that only moves forward, so a
+ * track's rows are walked once for all its points instead of searched once per point per
+ * row: flow endpoints on a 10^6-event trace spent 90 ms in those searches.
+ */
+export function bindInTimeOrder(
+  slices: SliceColumns,
+  rowStart: ArrayLike<number>,
+  order: ArrayLike<number>,
+  t: Float64Array,
+  enclosing: Uint8Array,
+  out: Int32Array,
+): void {
+  const { start, dur } = slices;
+  const rows = rowStart.length - 1;
+  const endCursor = new Int32Array(Math.max(0, rows));
+  const startCursor = new Int32Array(Math.max(0, rows));
+  for (let r = 0; r < rows; r++) endCursor[r] = startCursor[r] = rowStart[r]!;
+  for (let k = 0; k < order.length; k++) {
+    const p = order[k]!;
+    const tp = t[p]!;
+    let found = -1;
+    if (enclosing[p]) {
+      for (let r = rows - 1; r >= 0; r--) {
+        const hi = rowStart[r + 1]!;
+        const i = nextEndingAtOrAfter(start, dur, endCursor[r]!, hi, tp);
+        endCursor[r] = i;
+        if (i < hi && start[i]! <= tp) {
+          found = i;
+          break;
+        }
+      }
+    } else {
+      for (let r = 0; r < rows; r++) {
+        const hi = rowStart[r + 1]!;
+        const i = nextStartingAtOrAfter(start, startCursor[r]!, hi, tp);
+        startCursor[r] = i;
+        if (i < hi && (found < 0 || start[i]! < start[found]!)) found = i;
+      }
+    }
+    out[p] = found;
+  }
+}

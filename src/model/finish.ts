@@ -2,11 +2,11 @@
 // edges into slices, lays slices out in rows, binds flows to slices, names and orders
 // processes and tracks, and computes the summary.
 
-import { enclosingAt, nextStartingAt } from '../index/row-index.ts';
+import { bindInTimeOrder } from '../index/row-index.ts';
 import type { ParseOutcome } from '../parse/stream-parser.ts';
 import type { Collector } from './collector.ts';
-import { buildFlows } from './flows.ts';
-import { layoutSlices } from './layout.ts';
+import { buildFlows, countingOrder } from './flows.ts';
+import { layoutSlices, sortByStart } from './layout.ts';
 import { buildTracks } from './tracks.ts';
 import {
   FLAG_ASYNC, FLAG_GPU, FLAG_INSTANT, FLAG_UNFINISHED,
@@ -67,14 +67,9 @@ export function finishTrace(c: Collector, outcome: ParseOutcome, fileName: strin
 
   const { processes, tracks } = buildTracks(c, layout.rowStarts, slices);
 
-  // Flow endpoints bind to slices through the row index.
-  const bindV1 = (i: number): number => {
-    const track = c.threadTracks.get(c.flThread.data[i]!);
-    if (track === undefined) return -1;
-    const rows = layout.rowStarts[track]!;
-    const t = c.flTs.data[i]! - traceStart;
-    return c.flEnclosing.data[i] ? enclosingAt(slices, rows, t) : nextStartingAt(slices, rows, t);
-  };
+  // Flow endpoints bind to slices through the row index, a track at a time in time order.
+  const bound = bindFlowEndpoints(c, layout.rowStarts, slices, traceStart);
+  const bindV1 = (i: number): number => bound[i]!;
   const v2Slice = (k: number): number => {
     const ref = c.v2Ref.data[k]!;
     const temp = c.v2IsBE.data[k] ? beToSlice[ref]! : ref;
@@ -366,3 +361,50 @@ function modelBytes(m: TraceModel, offsets: Float64Array): number {
   for (const cs of m.counters) bytes += cs.times.byteLength + cs.values.byteLength;
   return bytes;
 }
+
+/** The slice each v1 flow endpoint binds to (-1: none): grouped by track, then in time order. */
+function bindFlowEndpoints(c: Collector, rowStarts: number[][], slices: SliceColumns, traceStart: number): Int32Array {
+  const m = c.flKey.length;
+  const bound = new Int32Array(m).fill(-1);
+  if (m === 0) return bound;
+  // Track + 1 per endpoint (0: a thread with no slices), counted into groups.
+  const group = new Uint32Array(m);
+  const t = new Float64Array(m);
+  let tMin = Infinity;
+  const thread = c.flThread.data, ts = c.flTs.data;
+  let lastThread = NaN;
+  let lastGroup = 0;
+  for (let i = 0; i < m; i++) {
+    // Runs of endpoints on one thread are common: look the track up once per run.
+    if (thread[i] !== lastThread) {
+      lastThread = thread[i]!;
+      lastGroup = (c.threadTracks.get(lastThread) ?? -1) + 1;
+    }
+    group[i] = lastGroup;
+    t[i] = ts[i]! - traceStart;
+    if (t[i]! < tMin) tMin = t[i]!;
+  }
+  const order = countingOrder(group, m);
+  // The radix sort wants non-negative keys: times from the earliest endpoint.
+  const key = new Float64Array(m);
+  for (let i = 0; i < m; i++) key[i] = t[i]! - tMin;
+  const noDur = new Float64Array(m);
+  for (let lo = 0; lo < m; ) {
+    const g = group[order[lo]!]!;
+    let hi = lo + 1;
+    while (hi < m && group[order[hi]!] === g) hi++;
+    if (g > 0) {
+      const seg = order.subarray(lo, hi);
+      let sorted = true;
+      for (let k = 1; k < seg.length && sorted; k++) sorted = key[seg[k - 1]!]! <= key[seg[k]!]!;
+      if (!sorted) {
+        if (seg.length > 512) sortByStart(seg, key, noDur);
+        else seg.sort((a, b) => key[a]! - key[b]! || a - b);
+      }
+      bindInTimeOrder(slices, rowStarts[g - 1]!, seg, t, c.flEnclosing.data, bound);
+    }
+    lo = hi;
+  }
+  return bound;
+}
+
