@@ -31,8 +31,9 @@ function inflateWorker(): Worker | null {
     wanted = false;
     return null;
   }
-  worker.onerror = () => {
+  worker.onerror = (e) => {
     // It could not load, or crashed: loads in progress fail (they would wait for ever), later ones inflate here.
+    console.warn(`Kinetoscope: the inflate worker failed (${e.message || 'could not start'}); gzip is inflated on the trace worker.`);
     wanted = false;
     worker = null;
     for (const s of open) s.fail('the inflate worker stopped');
