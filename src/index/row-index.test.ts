@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { loadEvents } from '../testing/load-text.ts';
-import { bindInTimeOrder, enclosingAt, nextStartingAt, overlapping } from './row-index.ts';
+import { bindInTimeOrder, enclosingAt, firstStartingAfter, firstStartingAtOrAfter, gallopAfter, gallopAtOrAfter, nextStartingAt, overlapping } from './row-index.ts';
 
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -90,3 +90,18 @@ describe('row index', () => {
   }
 });
 
+describe('galloping search', () => {
+  it('agrees with bisection everywhere', () => {
+    const start = Float64Array.from([0, 1, 1, 1, 2, 5, 5, 9, 10, 10, 10, 10, 11, 20]);
+    const probes = [-1, 0, 0.5, 1, 1.5, 2, 5, 6, 9, 10, 10.5, 11, 20, 21];
+    const got: number[] = [];
+    const want: number[] = [];
+    for (let lo = 0; lo <= start.length; lo++) {
+      for (const t of probes) {
+        got.push(gallopAtOrAfter(start, lo, start.length, t), gallopAfter(start, lo, start.length, t));
+        want.push(firstStartingAtOrAfter(start, lo, start.length, t), firstStartingAfter(start, lo, start.length, t));
+      }
+    }
+    expect(got).toEqual(want);
+  });
+});

@@ -162,21 +162,3 @@ describe('lodRow', () => {
     expect(ms).toBeLessThan(5);
   });
 });
-
-describe('galloping search', () => {
-  it('agrees with bisection everywhere', async () => {
-    const { firstStartingAfter, firstStartingAtOrAfter } = await import('../index/row-index.ts');
-    const { gallopAfter, gallopAtOrAfter } = await import('./lod.ts');
-    const start = Float64Array.from([0, 1, 1, 1, 2, 5, 5, 9, 10, 10, 10, 10, 11, 20]);
-    const probes = [-1, 0, 0.5, 1, 1.5, 2, 5, 6, 9, 10, 10.5, 11, 20, 21];
-    const got: number[] = [];
-    const want: number[] = [];
-    for (let lo = 0; lo <= start.length; lo++) {
-      for (const t of probes) {
-        got.push(gallopAtOrAfter(start, lo, start.length, t), gallopAfter(start, lo, start.length, t));
-        want.push(firstStartingAtOrAfter(start, lo, start.length, t), firstStartingAfter(start, lo, start.length, t));
-      }
-    }
-    expect(got).toEqual(want);
-  });
-});

@@ -20,7 +20,7 @@
 // Coordinates are CSS px from the left edge of the time area, clamped to [-1, width + 1] so
 // deep zoom never hands the canvas coordinates like 1e12.
 
-import { firstEndingAtOrAfter, firstStartingAfter, firstStartingAtOrAfter } from '../index/row-index.ts';
+import { firstEndingAtOrAfter, gallopAfter, gallopAtOrAfter } from '../index/row-index.ts';
 
 /** How many slices of a merged group are looked at to pick its representative. */
 export const LOD_SCAN_CAP = 16;
@@ -100,36 +100,6 @@ export function lodRow(
   }
   out.length = n;
   return n;
-}
-
-// Galloping (exponential) search from `lo`: the answer is usually a few dozen slices ahead,
-// so probing 1, 2, 4, … then bisecting the last gap (row-index's bisection) touches a handful of nearby cache lines
-// where a bisection over the whole row would miss the cache ~20 times on a large trace.
-
-/** First i in [lo, hi) with start[i] >= t (hi if none). */
-export function gallopAtOrAfter(start: Float64Array, lo: number, hi: number, t: number): number {
-  let step = 1;
-  let prev = lo;
-  let probe = lo;
-  while (probe < hi && start[probe]! < t) {
-    prev = probe + 1;
-    probe = lo + step;
-    step *= 2;
-  }
-  return firstStartingAtOrAfter(start, prev, Math.min(probe, hi), t);
-}
-
-/** First i in [lo, hi) with start[i] > t (hi if none). */
-export function gallopAfter(start: Float64Array, lo: number, hi: number, t: number): number {
-  let step = 1;
-  let prev = lo;
-  let probe = lo;
-  while (probe < hi && start[probe]! <= t) {
-    prev = probe + 1;
-    probe = lo + step;
-    step *= 2;
-  }
-  return firstStartingAfter(start, prev, Math.min(probe, hi), t);
 }
 
 function emit(out: LodBuffer, n: number, widthPx: number, x0: number, x1: number, slice: number, count: number): number {
