@@ -5,8 +5,9 @@
 import { bindInTimeOrder } from '../index/row-index.ts';
 import type { ParseOutcome } from '../parse/stream-parser.ts';
 import type { Collector } from './collector.ts';
-import { buildFlows, countingOrder } from './flows.ts';
-import { layoutSlices, sortByStart } from './layout.ts';
+import { countingOrder } from '../lib/sort.ts';
+import { buildFlows } from './flows.ts';
+import { layoutSlices, orderByStart } from './layout.ts';
 import { buildTracks } from './tracks.ts';
 import {
   FLAG_ASYNC, FLAG_GPU, FLAG_INSTANT, FLAG_UNFINISHED,
@@ -395,12 +396,7 @@ function bindFlowEndpoints(c: Collector, rowStarts: number[][], slices: SliceCol
     while (hi < m && group[order[hi]!] === g) hi++;
     if (g > 0) {
       const seg = order.subarray(lo, hi);
-      let sorted = true;
-      for (let k = 1; k < seg.length && sorted; k++) sorted = key[seg[k - 1]!]! <= key[seg[k]!]!;
-      if (!sorted) {
-        if (seg.length > 512) sortByStart(seg, key, noDur);
-        else seg.sort((a, b) => key[a]! - key[b]! || a - b);
-      }
+      orderByStart(seg, key, noDur);
       bindInTimeOrder(slices, rowStarts[g - 1]!, seg, t, c.flEnclosing.data, bound);
     }
     lo = hi;

@@ -4,6 +4,8 @@
 // other. Then order the columns by (track, row, start): each row becomes a disjoint,
 // sorted run, which is what the row index and the renderer need.
 
+import { sortRuns } from '../lib/sort.ts';
+
 /** Nesting closer than this (µs, i.e. 1 ps) is rounding noise, not an overlap. */
 const EPS = 1e-6;
 
@@ -40,24 +42,11 @@ export function layoutSlices(
   const depthInLane = new Uint32Array(n);
   let clampedRows = 0;
 
-  const before = (a: number, b: number): number =>
-    start[a]! - start[b]! || dur[b]! - dur[a]! || a - b;
-
   for (let t = 0; t < trackCount; t++) {
     const lo = trackFirst[t]!;
     const hi = trackFirst[t + 1]!;
     const seg = byTrack.subarray(lo, hi);
-    let sorted = true;
-    for (let k = 1; k < seg.length; k++) {
-      if (before(seg[k - 1]!, seg[k]!) > 0) {
-        sorted = false;
-        break;
-      }
-    }
-    if (!sorted) {
-      if (seg.length > 512) sortByStart(seg, start, dur);
-      else seg.sort(before);
-    }
+    orderByStart(seg, start, dur);
 
     // Assign lanes and depths.
     const lanes: number[][] = [];
@@ -158,24 +147,19 @@ export function sortByStart(seg: Uint32Array, start: Float64Array, dur: Float64A
   const out = next;
   for (let k = 0; k < n; k++) out[k] = seg[order[k]!]!;
   // equal starts: longest first, then index (the radix sort kept index order)
-  for (let g = 0; g < n; ) {
-    let e = g + 1;
-    while (e < n && start[out[e]!] === start[out[g]!]) e++;
-    if (e - g > 64) {
-      out.subarray(g, e).sort((a, b) => dur[b]! - dur[a]! || a - b);
-      g = e;
-      continue;
-    }
-    for (let k = g + 1; k < e; k++) {
-      const x = out[k]!;
-      let j = k - 1;
-      while (j >= g && (dur[out[j]!]! < dur[x]! || (dur[out[j]!] === dur[x] && out[j]! > x))) {
-        out[j + 1] = out[j]!;
-        j--;
-      }
-      out[j + 1] = x;
-    }
-    g = e;
-  }
+  sortRuns(out, (i) => start[i]!, (a, b) => dur[b]! - dur[a]! || a - b);
   seg.set(out);
+}
+
+/**
+ * Orders slice indices by start, longest first on ties, then index (parents before their
+ * children), unless they already are: by a radix sort past 512, else a comparison sort.
+ */
+export function orderByStart(seg: Uint32Array, start: Float64Array, dur: Float64Array): void {
+  const before = (a: number, b: number): number => start[a]! - start[b]! || dur[b]! - dur[a]! || a - b;
+  let sorted = true;
+  for (let k = 1; k < seg.length && sorted; k++) sorted = before(seg[k - 1]!, seg[k]!) <= 0;
+  if (sorted) return;
+  if (seg.length > 512) sortByStart(seg, start, dur);
+  else seg.sort(before);
 }
