@@ -3,7 +3,7 @@
 // Nothing here is per-event objects; `finishTrace` turns the columns into the model.
 
 import { growF64, growU32, growU8, type Grow } from '../lib/grow.ts';
-import { BAD_TYPE, MISSING, OK, type EventFields, type Scanner } from '../parse/scanner.ts';
+import { BAD_TYPE, MAX_PLAIN_ID, MISSING, OK, type EventFields, type Scanner } from '../parse/scanner.ts';
 import type { EventSink } from '../parse/stream-parser.ts';
 import type { StringTable } from '../parse/string-table.ts';
 import { FLAG_GPU, FLAG_INSTANT, FLAG_LAUNCH } from './types.ts';
@@ -72,8 +72,7 @@ export class TraceTooLargeError extends Error {
     super(`the trace has more than ${limit.toLocaleString('en-US')} slices, more than this viewer can hold in memory`);
   }
 }
-const TRACK_KEY = 67108864; // 2^26: pid id * TRACK_KEY + tid id stays an exact integer
-const PLAIN_ID_RANGE = 1099511627776; // 2^40: numeric flow ids are below it
+export const TRACK_KEY = 67108864; // 2^26: pid id * TRACK_KEY + tid id stays an exact integer
 const NUMERIC_PAIRS = 8192; // pair * 2^40 + id stays exact below 2^53
 
 export class Collector implements EventSink {
@@ -423,7 +422,7 @@ export class Collector implements EventSink {
     const given = id;
     if (id < 0 && pair >= NUMERIC_PAIRS) id = this.strings.intern(String(-1 - id));
     const numeric = id < 0;
-    const keyNum = numeric ? pair * PLAIN_ID_RANGE + (-1 - id) : pair * TRACK_KEY + id;
+    const keyNum = numeric ? pair * MAX_PLAIN_ID + (-1 - id) : pair * TRACK_KEY + id;
     const map = numeric ? this.flowKeysNumeric : this.flowKeys;
     let key = map.get(keyNum);
     if (key === undefined) {

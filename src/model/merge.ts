@@ -7,10 +7,8 @@
 import { buffersOf } from '../lib/buffers.ts';
 import type { Grow } from '../lib/grow.ts';
 import type { Collector, ProcessDraft, TrackDraft } from './collector.ts';
-import { TraceTooLargeError } from './collector.ts';
+import { TRACK_KEY, TraceTooLargeError } from './collector.ts';
 import type { WarningExample } from './warnings.ts';
-
-const TRACK_KEY = 67108864; // as in collector.ts: pid * TRACK_KEY + tid
 
 export interface CollectorDump {
   /** The scanner's integer µs base for this segment's relative times (NaN: no timestamp). */

@@ -26,7 +26,8 @@ const LOWER_E = 101, UPPER_E = 69;
 
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 const MAX_EXACT = 9007199254740992; // 2^53
-const MAX_PLAIN_ID = 1099511627776; // 2^40
+/** Plain integer ids (flow ids, pids) read as numbers are below this (2^40). */
+export const MAX_PLAIN_ID = 1099511627776;
 
 /** Field status codes. */
 export const MISSING = 0, OK = 1, BAD_TYPE = 2;
