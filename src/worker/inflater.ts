@@ -1,5 +1,6 @@
 // The trace worker's handle on the inflate worker (inflate.ts): started once at idle and kept.
 
+import { cores, HELPERS_FROM_CORES } from './cores.ts';
 import { inflatedFrom, type Inflated } from './inflate.ts';
 
 let worker: Worker | null = null;
@@ -14,7 +15,7 @@ const open = new Set<Inflated>();
  */
 function inflaterWanted(): boolean {
   if (wanted !== null) return wanted;
-  return typeof navigator !== 'undefined' && (navigator.hardwareConcurrency || 2) >= 4;
+  return cores() >= HELPERS_FROM_CORES;
 }
 
 /** Overrides the default (the page's ?inflate=worker or ?inflate=here). */

@@ -4,6 +4,7 @@
 import * as Comlink from 'comlink';
 import type { SegmentRunner } from '../engine/parallel.ts';
 import type { ParseWorkerApi } from './parse.worker.ts';
+import { cores, HELPERS_FROM_CORES } from './cores.ts';
 import { ownBuffers } from './transfer.ts';
 
 let pool: Comlink.Remote<ParseWorkerApi>[] | null = null;
@@ -17,8 +18,8 @@ let wanted: number | null = null;
  */
 function poolSize(): number {
   if (wanted !== null) return wanted;
-  const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 2 : 2;
-  return cores < 4 ? 0 : Math.min(4, cores - 2);
+  const n = cores();
+  return n < HELPERS_FROM_CORES ? 0 : Math.min(4, n - 2);
 }
 
 /** Overrides the number of parse workers (the page's ?workers=; 0 parses on the trace worker alone). */
