@@ -1,5 +1,5 @@
-// Parse workers in real Chromium (?workers=2): a generated Kineto trace, plain (each worker
-// reads its own ranges of the file) and gzip (segments of the inflated stream handed to the
+// Parse workers in real Chromium (?workers=2): a generated Kineto trace, plain (the trace
+// worker reads from the file's start, the workers read ranges from its end) and gzip (segments of the inflated stream handed to the
 // workers), loads exactly as it does on one thread, down to reading a selected event back.
 
 import { gzipSync } from 'node:zlib';
@@ -37,6 +37,13 @@ for (const gzip of [false, true]) {
     expect(two.timing.workers).toBe(2);
     expect(two.timing.segments).toBeGreaterThanOrEqual(2);
     expect(two.timing.recuts).toBe(0);
+    // plain: the trace worker reads from the file's start while the workers take segments
+    // from its end; gzip: every segment of the inflated stream goes to a worker
+    if (gzip) expect(two.timing.workerSegments).toBe(two.timing.segments);
+    else {
+      expect(two.timing.workerSegments).toBeGreaterThan(0);
+      expect(two.timing.workerSegments).toBeLessThan(two.timing.segments);
+    }
     expect(two.summary.events.total).toBe(expected.events);
     expect(two.summary.gpu.kernels).toBe(expected.kernels);
     expect(two.summary).toEqual(one.summary);

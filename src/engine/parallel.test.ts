@@ -51,9 +51,12 @@ describe('parallel parse', () => {
       const many = await loadTrace(bytes, { name: file, runners: inlineRunners(2), segmentBytes });
       expect(many.model.summary.timing.workers).toBe(2);
       expect(canonical(many.model, many.offsets)).toEqual(canonical(one.model, one.offsets));
-      // a file: each worker reads its own ranges of it
+      // a file: the workers read ranges from its end, while this thread reads from its start
       const ranges = await loadTrace(new Blob([bytes]), { name: file, runners: inlineRunners(3), segmentBytes });
       expect(canonical(ranges.model, ranges.offsets)).toEqual(canonical(one.model, one.offsets));
+      // ... or this thread only merges what they parse
+      const merged = await loadTrace(new Blob([bytes]), { name: file, runners: inlineRunners(2), segmentBytes, readsToo: false });
+      expect(canonical(merged.model, merged.offsets)).toEqual(canonical(one.model, one.offsets));
     });
   }
 
@@ -65,6 +68,13 @@ describe('parallel parse', () => {
     expect(many.model.summary.timing.segments).toBeGreaterThan(bytes.length / 32768);
     expect(many.model.summary.timing.recuts).toBe(0);
     expect(canonical(many.model, many.offsets)).toEqual(canonical(one.model, one.offsets));
+    // a file, this thread reading from the start and one worker from the end: both read some
+    const shared = await loadTrace(new Blob([bytes]), { name: file, runners: inlineRunners(1), segmentBytes: 16384 });
+    const t = shared.model.summary.timing;
+    expect(t.workerSegments).toBeGreaterThan(1);
+    expect(t.workerSegments).toBeLessThan(t.segments);
+    expect(t.recuts).toBe(0);
+    expect(canonical(shared.model, shared.offsets)).toEqual(canonical(one.model, one.offsets));
   });
 
   it('re-reads from a segment whose cut fell inside a string, and loads the same', async () => {
@@ -84,6 +94,14 @@ describe('parallel parse', () => {
     const ranges = await loadTrace(new Blob([bytes]), { name: 't.json', runners: inlineRunners(2), segmentBytes: 1000 });
     expect(ranges.model.summary.timing.recuts).toBeGreaterThan(0);
     expect(canonical(ranges.model, ranges.offsets)).toEqual(canonical(one.model, one.offsets));
+    // where this thread and the workers meet may be such a cut too: wherever it falls, the same model
+    let recuts = 0;
+    for (let segmentBytes = 500; segmentBytes < 4000; segmentBytes += 250) {
+      const shared = await loadTrace(new Blob([bytes]), { name: 't.json', runners: inlineRunners(1), segmentBytes });
+      recuts += shared.model.summary.timing.recuts;
+      expect(canonical(shared.model, shared.offsets)).toEqual(canonical(one.model, one.offsets));
+    }
+    expect(recuts).toBeGreaterThan(0);
   });
 
   it('keeps counts, examples and the cut of a truncated file with a syntax error', async () => {
@@ -133,7 +151,7 @@ describe('parallel parse, cases a review found', () => {
       }
     }
     const one = await loadTrace(bytes, { name: 't.json' });
-    const many = await loadTrace(new SlowFirstRange([bytes]), { name: 't.json', runners: inlineRunners(1), segmentBytes: 20_000 });
+    const many = await loadTrace(new SlowFirstRange([bytes]), { name: 't.json', runners: inlineRunners(1), segmentBytes: 20_000, readsToo: false });
     expect(many.model.summary.timing.segments).toBeGreaterThan(2);
     expect(canonical(many.model, many.offsets)).toEqual(canonical(one.model, one.offsets));
   });

@@ -14,7 +14,7 @@
 
 import type { Collector } from '../model/collector.ts';
 import { absorbDump, type CollectorDump } from '../model/merge.ts';
-import type { ParseOutcome } from '../parse/stream-parser.ts';
+import { StreamParser, type ParseOutcome } from '../parse/stream-parser.ts';
 import { StringTable } from '../parse/string-table.ts';
 import { feedBlob, Segment, SegmentParser, type SegmentJob, type SegmentResult } from './segment.ts';
 import { findEventStart, firstTsBase, topLevelForm } from './segments.ts';
@@ -65,11 +65,15 @@ export class ParallelParse {
   private syntaxError: ParseOutcome['syntaxError'] = null;
   private syntaxErrors = 0;
   private nonObjectElements = 0;
+  /** While this thread reads its own share of a file: its parser's event count. */
+  private ownEvents: (() => number) | null = null;
   /** The single-threaded reader used after a cut proved wrong. */
   private tail: { segment: Segment; strings: StringTable } | null = null;
   private decoded = 0;
   private blob: Blob | null = null;
   private blobDone = 0;
+  /** Blob mode with this thread reading too: bytes of the segments the workers have parsed. */
+  private workersDone = 0;
   private readonly session = nextSession++;
   /** Segments re-read on this thread because a cut was wrong (0 or 1). */
   fallbacks = 0;
@@ -77,6 +81,8 @@ export class ParallelParse {
   waitMs = 0;
   mergeMs = 0;
   workerMs = 0;
+  /** Segments parsed by the workers (merged or not). */
+  workerSegments = 0;
 
   constructor(
     private readonly collector: Collector,
@@ -91,7 +97,7 @@ export class ParallelParse {
   }
 
   get eventsSoFar(): number {
-    return this.eventsMerged + (this.tail?.segment.eventsSoFar ?? 0);
+    return this.ownEvents ? this.ownEvents() : this.eventsMerged + (this.tail?.segment.eventsSoFar ?? 0);
   }
 
   /** Segments dispatched so far. */
@@ -144,15 +150,17 @@ export class ParallelParse {
 
   /**
    * A plain (not gzip) file: cut it by reading a few bytes around each cut, and let every
-   * worker read its own ranges. `checkAbort` throws when the load was cancelled.
+   * worker read its own ranges. `readsToo`: this thread reads as well (see `readShared`);
+   * else it only merges. `checkAbort` throws when the load was cancelled.
    */
-  async parseBlob(blob: Blob, checkAbort: () => void): Promise<ParseOutcome> {
+  async parseBlob(blob: Blob, checkAbort: () => void, readsToo = false): Promise<ParseOutcome> {
     const size = blob.size;
     this.blob = blob;
     const head = new Uint8Array(await blob.slice(0, Math.min(size, HEAD_BYTES)).arrayBuffer());
     this.tsBase = firstTsBase([head]);
     this.readHead(head);
     if (this.head) this.endHead();
+    if (readsToo) return this.readShared(checkAbort);
     let start = 0;
     while (!this.tail) {
       checkAbort();
@@ -167,9 +175,106 @@ export class ParallelParse {
     return this.finish();
   }
 
-  /** Bytes of the input read and parsed so far (in the Blob mode: merged segments). */
+  /**
+   * This thread reads the file from its start straight into the collector (no dump, no
+   * merge), while the workers take segments from the file's end backwards; they meet where
+   * their speeds put them (a worker that is still cold, or slowed by the page, takes fewer).
+   * Then the workers' segments are merged in file order. When the file has no provable
+   * event boundary where they met, this thread reads on to the end and theirs are dropped.
+   */
+  private async readShared(checkAbort: () => void): Promise<ParseOutcome> {
+    const blob = this.blob!;
+    const size = blob.size;
+    const cuts = [0];
+    if (this.cutsFrom !== Infinity) {
+      for (let at = Math.max(this.segmentBytes, this.cutsFrom); at + this.segmentBytes / 4 < size; ) {
+        const cut = await findCutInBlob(blob, at);
+        if (cut < 0) break;
+        cuts.push(cut);
+        at = cut + this.segmentBytes;
+      }
+    }
+    cuts.push(size);
+    const segments = cuts.length - 1;
+    let front = 0; // the segment this thread reads (or the next one)
+    let back = segments; // segments from here on are the workers'
+    let alone = false; // this thread reads on to the end: no more claims
+    const claimed: { seq: number; runner: number; result: Promise<SegmentResult> }[] = [];
+    const claim = (runner: number): void => {
+      if (alone || back - 1 <= front) return;
+      const seq = --back;
+      const job: SegmentJob = {
+        session: this.session, seq, chunks: [], blob, base: cuts[seq]!, end: cuts[seq + 1]!,
+        form: this.form, tsBase: this.tsBase, last: seq === segments - 1, maxSlices: Infinity,
+      };
+      const result = this.runners[runner]!.parse(job);
+      claimed.push({ seq, runner, result });
+      result.then(() => {
+        this.workersDone += job.end! - job.base;
+        claim(runner);
+      }, () => undefined);
+    };
+    // two each: a worker never waits for this thread's next claim
+    for (let i = 0; i < 2; i++) for (let r = 0; r < this.runners.length; r++) claim(r);
+
+    const parser = new StreamParser(this.collector, this.collector.strings);
+    parser.scanner.argsWanted = this.collector.argsWanted;
+    parser.scanner.tsBase = this.tsBase;
+    this.ownEvents = () => parser.eventsSoFar;
+    const read = async (from: number, to: number): Promise<void> => {
+      const reader = (blob.slice(from, to).stream() as ReadableStream<Uint8Array>).getReader();
+      for (let r = await reader.read(); !r.done; r = await reader.read()) {
+        checkAbort();
+        parser.feed(r.value);
+        this.blobDone = from += r.value.length;
+        this.onMerged();
+      }
+    };
+    try {
+      for (; front < back; front++) await read(cuts[front]!, cuts[front + 1]!);
+      alone = back === segments;
+      if (!alone && !parser.endsBetweenEvents()) {
+        // where they met is not an event boundary after all: read on alone
+        this.fallbacks++;
+        alone = true;
+        await read(cuts[front]!, size);
+      }
+    } catch (e) {
+      alone = true;
+      throw e;
+    } finally {
+      this.ownEvents = null;
+    }
+    const outcome = alone ? parser.finish() : parser.segmentOutcome();
+    if (Number.isNaN(this.tsBase)) this.tsBase = parser.scanner.tsBase;
+    this.first = this.last = outcome;
+    this.syntaxError = outcome.syntaxError;
+    this.syntaxErrors = outcome.syntaxErrors;
+    this.nonObjectElements = outcome.nonObjectElements;
+    this.eventsMerged = outcome.events;
+    this.decoded = size;
+    this.seq = segments;
+    if (alone) {
+      this.release();
+      return { ...outcome, bytes: size };
+    }
+    // A worker reports its new strings in the order it parsed its segments (backwards): map
+    // them in that order, then merge the segments in file order.
+    const results = await Promise.all(claimed.map((c) => c.result));
+    for (let i = 0; i < claimed.length; i++) {
+      const remap = this.remaps[claimed[i]!.runner]!;
+      for (const str of results[i]!.newStrings) remap.push(this.collector.strings.intern(str));
+      results[i]!.newStrings = [];
+    }
+    claimed.sort((x, y) => x.seq - y.seq);
+    // (progress: their bytes are counted as parsed already)
+    for (const c of claimed) this.inFlight.push({ seq: c.seq, base: cuts[c.seq]!, runner: c.runner, result: c.result });
+    return this.finish();
+  }
+
+  /** Bytes of the input read and parsed so far (in the Blob mode: merged segments, or read here and parsed by a worker). */
   get bytesDone(): number {
-    return this.blob ? this.blobDone : this.decoded;
+    return this.blob ? this.blobDone + this.workersDone : this.decoded;
   }
 
   private dispatchRange(start: number, end: number, last: boolean): void {
@@ -262,6 +367,7 @@ export class ParallelParse {
     const w1 = performance.now();
     this.waitMs += w1 - w0;
     this.workerMs += r.ms;
+    this.workerSegments++;
     const remap = this.remaps[f.runner]!;
     for (const s of r.newStrings) remap.push(this.collector.strings.intern(s));
     if (this.tail) return; // a cut before this segment was wrong: the tail reader has its bytes

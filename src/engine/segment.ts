@@ -87,10 +87,14 @@ export class Segment {
   }
 }
 
-/** Feeds a Blob's bytes to a segment as the stream delivers them. */
-export async function feedBlob(blob: Blob, segment: Segment): Promise<void> {
+/** Feeds a Blob's bytes to a segment as the stream delivers them (until `stopped()`, if given). */
+export async function feedBlob(blob: Blob, segment: Segment, stopped?: () => boolean): Promise<void> {
   const reader = (blob.stream() as ReadableStream<Uint8Array>).getReader();
   for (;;) {
+    if (stopped?.()) {
+      void reader.cancel();
+      return;
+    }
     const r = await reader.read();
     if (r.done) return;
     segment.feed(r.value);
@@ -112,10 +116,10 @@ export class SegmentParser {
   }
 
   /** A job whose bytes are a range of a Blob: read as a stream, parsed as they come. */
-  async parseBlob(job: SegmentJob & { blob: Blob; end: number }): Promise<SegmentResult> {
+  async parseBlob(job: SegmentJob & { blob: Blob; end: number }, stopped?: () => boolean): Promise<SegmentResult> {
     const segment = new Segment(this.strings, job);
     segment.reserve((job.end - job.base) / 400);
-    await feedBlob(job.blob.slice(job.base, job.end), segment);
+    await feedBlob(job.blob.slice(job.base, job.end), segment, stopped);
     return segment.end(job.last, () => this.takeNewStrings());
   }
 

@@ -45,6 +45,8 @@ export interface Summary {
     workers: number;
     /** Segments the file was cut into for them, and how many cuts proved wrong (re-read). */
     segments: number;
+    /** Of them, parsed by the workers (the rest: by the loading thread itself). */
+    workerSegments: number;
     recuts: number;
     /** Parallel parse: time this thread waited for and merged results; the workers' summed time. */
     waitMs: number;

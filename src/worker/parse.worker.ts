@@ -9,7 +9,7 @@ import { ownBuffers } from './transfer.ts';
 import { releaseWarmUpSample, warmUpBlob } from './warm-up.ts';
 
 const host = new SegmentHost();
-/** A real segment has arrived: the warm-up stops (it would only delay it). */
+/** A load began or a real segment arrived: the warm-up stops (it would only delay them). */
 let working = false;
 
 const api = {
@@ -32,6 +32,11 @@ const api = {
     host.release(session);
   },
 
+  /** A load began: the warm-up stops at once (it would take a core from the load). */
+  stopWarmUp(): void {
+    working = true;
+  },
+
   /** Gets the parser's hot paths optimised before the first real segment (see warm-up.ts). */
   async warmUp(budgetMs: number): Promise<void> {
     // Read from a Blob in chunks, as the segments of a dropped file are.
@@ -40,7 +45,7 @@ const api = {
     const t0 = performance.now();
     while (performance.now() - t0 < budgetMs) {
       if (working) return;
-      await new SegmentParser().parseBlob({ session: 0, seq: 0, chunks: [], blob, end: blob.size, base: 0, form: null, tsBase: NaN, last: true, maxSlices: Infinity });
+      await new SegmentParser().parseBlob({ session: 0, seq: 0, chunks: [], blob, end: blob.size, base: 0, form: null, tsBase: NaN, last: true, maxSlices: Infinity }, () => working);
       await new Promise((r) => setTimeout(r, 0));
     }
   },

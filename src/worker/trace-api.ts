@@ -8,7 +8,7 @@ import { readEventAt } from '../engine/event-at.ts';
 import { loadTrace, TraceLoadError, type Progress } from '../engine/load.ts';
 import type { TraceModel } from '../model/types.ts';
 import { inflateElsewhere, setInflateWorker, startInflater } from './inflater.ts';
-import { parseRunners, setParseWorkers, warmUpParseWorkers } from './parse-pool.ts';
+import { parseRunners, setParseWorkers, stopParseWarmUp, warmUpParseWorkers } from './parse-pool.ts';
 import { sampleTrace, stopWarmUp, warmUp } from './warm-up.ts';
 
 export type TraceInput = { kind: 'blob'; blob: Blob; name?: string } | { kind: 'url'; url: string } | { kind: 'bytes'; bytes: Uint8Array; name: string };
@@ -57,6 +57,7 @@ export const traceApi = {
 
   async load(id: string, input: TraceInput, onProgress?: (p: Progress) => void): Promise<TraceModel> {
     stopWarmUp();
+    stopParseWarmUp();
     const controller = new AbortController();
     controllers.set(id, controller);
     try {
@@ -90,7 +91,7 @@ export const traceApi = {
       }
       const opts = {
         name,
-        runners: parseRunners(),
+        ...parseRunners(),
         inflate: inflateElsewhere,
         signal: controller.signal,
         ...(onProgress ? { onProgress } : {}),
