@@ -20,9 +20,12 @@ export interface Run {
   /** Size of the JSON text after gunzip (mbPerS is computed on this). */
   decodedBytes: number;
   loadMs: number | null;
+  /** Each measurement when loadMs is a median of several. */
+  loadMsRuns?: number[];
   mbPerS: number | null;
   bytesPerEvent: number | null;
   jsonParseMs: number | null;
+  jsonParseMsRuns?: number[];
   speedscopeMs: number | null;
   vsJsonParse: number | null;
   vsSpeedscope: number | null;
