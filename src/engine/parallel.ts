@@ -16,7 +16,7 @@ import type { Collector } from '../model/collector.ts';
 import { absorbDump, type CollectorDump } from '../model/merge.ts';
 import { StreamParser, type ParseOutcome } from '../parse/stream-parser.ts';
 import { StringTable } from '../parse/string-table.ts';
-import { feedBlob, Segment, SegmentParser, type SegmentJob, type SegmentResult } from './segment.ts';
+import { eachChunk, Segment, SegmentParser, type SegmentJob, type SegmentResult } from './segment.ts';
 import { findEventStart, firstTsBase, topLevelForm } from './segments.ts';
 
 /** Parses segments somewhere else (a parse worker), or inline in tests. */
@@ -221,15 +221,13 @@ export class ParallelParse {
     parser.scanner.argsWanted = this.collector.argsWanted;
     parser.scanner.tsBase = this.tsBase;
     this.ownEvents = () => parser.eventsSoFar;
-    const read = async (from: number, to: number): Promise<void> => {
-      const reader = (blob.slice(from, to).stream() as ReadableStream<Uint8Array>).getReader();
-      for (let r = await reader.read(); !r.done; r = await reader.read()) {
+    const read = (from: number, to: number): Promise<void> =>
+      eachChunk(blob.slice(from, to), (chunk) => {
         checkAbort();
-        parser.feed(r.value);
-        this.blobDone = from += r.value.length;
+        parser.feed(chunk);
+        this.blobDone = from += chunk.length;
         this.onMerged();
-      }
-    };
+      });
     try {
       for (; front < back; front++) await read(cuts[front]!, cuts[front + 1]!);
       alone = back === segments;
@@ -247,11 +245,7 @@ export class ParallelParse {
     }
     const outcome = alone ? parser.finish() : parser.segmentOutcome();
     if (Number.isNaN(this.tsBase)) this.tsBase = parser.scanner.tsBase;
-    this.first = this.last = outcome;
-    this.syntaxError = outcome.syntaxError;
-    this.syntaxErrors = outcome.syntaxErrors;
-    this.nonObjectElements = outcome.nonObjectElements;
-    this.eventsMerged = outcome.events;
+    this.count(outcome);
     this.decoded = size;
     this.seq = segments;
     if (alone) {
@@ -386,6 +380,11 @@ export class ParallelParse {
     absorbDump(this.collector, dump, remap, this.eventsMerged, this.tsBase);
     // The first segment with a timestamp sets the base when the first bytes had none.
     if (Number.isNaN(this.tsBase)) this.tsBase = dump.tsBase;
+    this.count(o);
+  }
+
+  /** A segment's outcome, read after those before it: its events and reports add up. */
+  private count(o: ParseOutcome): void {
     this.first ??= o;
     this.last = o;
     if (o.truncated) o.truncated = { atByte: o.truncated.atByte, afterEvents: o.truncated.afterEvents + this.eventsMerged };
@@ -405,7 +404,7 @@ export class ParallelParse {
     });
     this.tail = { segment, strings };
     if (this.blob) {
-      await feedBlob(this.blob.slice(f.base), segment);
+      await eachChunk(this.blob.slice(f.base), (chunk) => segment.feed(chunk));
       this.blobDone = this.blob.size;
       return;
     }

@@ -87,8 +87,8 @@ export class Segment {
   }
 }
 
-/** Feeds a Blob's bytes to a segment as the stream delivers them (until `stopped()`, if given). */
-export async function feedBlob(blob: Blob, segment: Segment, stopped?: () => boolean): Promise<void> {
+/** Calls `each` with a Blob's bytes as the stream delivers them (until `stopped()`, if given). */
+export async function eachChunk(blob: Blob, each: (chunk: Uint8Array) => void, stopped?: () => boolean): Promise<void> {
   const reader = (blob.stream() as ReadableStream<Uint8Array>).getReader();
   for (;;) {
     if (stopped?.()) {
@@ -97,7 +97,7 @@ export async function feedBlob(blob: Blob, segment: Segment, stopped?: () => boo
     }
     const r = await reader.read();
     if (r.done) return;
-    segment.feed(r.value);
+    each(r.value);
   }
 }
 
@@ -119,7 +119,7 @@ export class SegmentParser {
   async parseBlob(job: SegmentJob & { blob: Blob; end: number }, stopped?: () => boolean): Promise<SegmentResult> {
     const segment = new Segment(this.strings, job);
     segment.reserve((job.end - job.base) / 400);
-    await feedBlob(job.blob.slice(job.base, job.end), segment, stopped);
+    await eachChunk(job.blob.slice(job.base, job.end), (chunk) => segment.feed(chunk), stopped);
     return segment.end(job.last, () => this.takeNewStrings());
   }
 
