@@ -3,9 +3,9 @@
 //
 // Measured on the 2-core CI machine: two threads parsing at once each ran at ~60 % of one
 // alone (the page, the browser's file reads and V8's compiler threads need the cores too),
-// so one parse worker beside the trace worker pays only on big plain files (1.5 GB: 11.3–11.7 s
-// against 14.6–15.5 s; 297 MB: 2.0–2.3 s against 2.3–3.2 s; 89 MB: no difference), and the
-// inflate worker did not pay at all.
+// so one parse worker beside the trace worker pays only on big plain files (1.5 GB: 12.4 s
+// against 14.0 s; 297 MB: 2.0–2.6 s against 2.5–3.2 s; 89 MB: no difference; 30 MB: slower),
+// and the inflate worker did not pay at all.
 
 export const HELPERS_FROM_CORES = 4;
 
