@@ -2,7 +2,7 @@
 // array or a stream), gzip detected by its magic bytes and inflated as a stream, parsed
 // chunk by chunk, finished into the model. Progress is reported at most every 100 ms.
 
-import { Collector, TraceTooLargeError } from '../model/collector.ts';
+import { Collector, RESERVE_BYTES_PER_SLICE, TraceTooLargeError } from '../model/collector.ts';
 import { finishTrace, type FinishedTrace } from '../model/finish.ts';
 import { StreamParser, type ParseOutcome } from '../parse/stream-parser.ts';
 import { StringTable } from '../parse/string-table.ts';
@@ -133,7 +133,7 @@ async function loadWith(source: TraceSource, opts: LoadOptions, release: (() => 
 
   // A plain file and parse workers: each worker reads its own ranges of the file.
   if (runners.length > 0 && source instanceof Blob && source.size > 0 && source.size >= minBytes && !(await isGzip(source))) {
-    collector.reserve(source.size / 400);
+    collector.reserve(source.size / RESERVE_BYTES_PER_SLICE);
     const readsToo = opts.readsToo ?? true;
     shards = startShards(source.size, readsToo ? sharedSegmentSize(source.size, runners.length) : undefined);
     const outcome = await shards.parseBlob(source, checkAbort, readsToo);
@@ -154,8 +154,7 @@ async function loadWith(source: TraceSource, opts: LoadOptions, release: (() => 
 
   // One parser on this thread, or segments parsed by workers and merged here.
   const estimate = gzip ? totalBytes * 8 : totalBytes;
-  // Real traces carry 250 to 400 bytes of JSON per event.
-  collector.reserve(estimate / 400);
+  collector.reserve(estimate / RESERVE_BYTES_PER_SLICE);
   const parallel = runners.length > 0 && opts.parallelStreams !== false && (estimate === 0 || estimate >= minBytes);
   if (parallel) {
     shards = startShards(estimate);

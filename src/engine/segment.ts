@@ -2,7 +2,7 @@
 // bytes go through a fresh parser and collector that share the worker's string table, and
 // come back as a dump for the coordinator to absorb (see parallel.ts).
 
-import { Collector } from '../model/collector.ts';
+import { Collector, RESERVE_BYTES_PER_SLICE } from '../model/collector.ts';
 import { dumpCollector, type CollectorDump } from '../model/merge.ts';
 import { StreamParser, type ParseOutcome } from '../parse/stream-parser.ts';
 import { StringTable } from '../parse/string-table.ts';
@@ -110,7 +110,7 @@ export class SegmentParser {
     const segment = new Segment(this.strings, job);
     let bytes = 0;
     for (const c of job.chunks) bytes += c.length;
-    segment.reserve(bytes / 400);
+    segment.reserve(bytes / RESERVE_BYTES_PER_SLICE);
     for (const c of job.chunks) segment.feed(c);
     return segment.end(job.last, () => this.takeNewStrings());
   }
@@ -118,7 +118,7 @@ export class SegmentParser {
   /** A job whose bytes are a range of a Blob: read as a stream, parsed as they come. */
   async parseBlob(job: SegmentJob & { blob: Blob; end: number }, stopped?: () => boolean): Promise<SegmentResult> {
     const segment = new Segment(this.strings, job);
-    segment.reserve((job.end - job.base) / 400);
+    segment.reserve((job.end - job.base) / RESERVE_BYTES_PER_SLICE);
     await eachChunk(job.blob.slice(job.base, job.end), (chunk) => segment.feed(chunk), stopped);
     return segment.end(job.last, () => this.takeNewStrings());
   }

@@ -60,8 +60,9 @@ export interface CounterDraft {
 const PH_M = 77, PH_X = 88, PH_B = 66, PH_E = 69, PH_i = 105, PH_I = 73, PH_R = 82, PH_n = 110;
 const PH_C = 67, PH_b = 98, PH_e = 101, PH_S = 83, PH_T = 84, PH_F = 70, PH_s = 115, PH_t = 116, PH_f = 102;
 
-/** Phases whose events make their process appear (not flows, metadata, samples or objects). */
-const PROCESS_PHASES = new Set([PH_X, PH_B, PH_E, PH_i, PH_I, PH_R, PH_C, PH_b, PH_e, PH_n, PH_S, PH_T, PH_F]);
+/** Phases whose events make their process appear (not flows, metadata, samples or objects), by char code. */
+const PROCESS_PHASES = new Uint8Array(128);
+for (const ph of [PH_X, PH_B, PH_E, PH_i, PH_I, PH_R, PH_C, PH_b, PH_e, PH_n, PH_S, PH_T, PH_F]) PROCESS_PHASES[ph] = 1;
 
 const decoder = new TextDecoder();
 const MAX_TIME = 9007199254740992;
@@ -72,6 +73,11 @@ export class TraceTooLargeError extends Error {
     super(`the trace has more than ${limit.toLocaleString('en-US')} slices, more than this viewer can hold in memory`);
   }
 }
+/**
+ * Real traces carry 250 to 400 bytes of JSON per event: columns are reserved for the dense
+ * end (capacity never touched costs nothing; growing copies and touches fresh memory).
+ */
+export const RESERVE_BYTES_PER_SLICE = 250;
 export const TRACK_KEY = 67108864; // 2^26: pid id * TRACK_KEY + tid id stays an exact integer
 const NUMERIC_PAIRS = 8192; // pair * 2^40 + id stays exact below 2^53
 
@@ -284,7 +290,7 @@ export class Collector implements EventSink {
     const pid = f.pid < 0 ? this.emptyId : f.pid;
     const tid = f.tid < 0 ? this.emptyId : f.tid;
     const name = f.name < 0 ? this.emptyId : f.name;
-    if (PROCESS_PHASES.has(ph)) this.usedPids.add(pid);
+    if (PROCESS_PHASES[ph] === 1) this.usedPids.add(pid);
     switch (ph) {
       case PH_X:
         this.addSlice(f, pid, tid, name, f.durState === OK ? f.dur : 0, 0);
@@ -382,10 +388,13 @@ export class Collector implements EventSink {
 
   private addKernel(slice: number, f: EventFields): void {
     this.kSlice.push(slice);
+    // The column order buildKernels (finish.ts) reads; no array per kernel.
     const k = this.kF64;
-    const vals = [f.gridX, f.gridY, f.gridZ, f.blockX, f.blockY, f.blockZ, f.registers, f.sharedMemory,
-      f.blocksPerSm, f.warpsPerSm, f.occupancy, f.correlation, f.device, f.stream];
-    for (let i = 0; i < vals.length; i++) k[i]!.push(vals[i]!);
+    k[0]!.push(f.gridX); k[1]!.push(f.gridY); k[2]!.push(f.gridZ);
+    k[3]!.push(f.blockX); k[4]!.push(f.blockY); k[5]!.push(f.blockZ);
+    k[6]!.push(f.registers); k[7]!.push(f.sharedMemory); k[8]!.push(f.blocksPerSm);
+    k[9]!.push(f.warpsPerSm); k[10]!.push(f.occupancy); k[11]!.push(f.correlation);
+    k[12]!.push(f.device); k[13]!.push(f.stream);
   }
 
   private onFlow(f: EventFields, pid: number, tid: number, name: number, ph: number): void {

@@ -632,14 +632,17 @@ export class Scanner {
   }
 
   private readDim3(f: EventFields, which: 0 | 1): void {
-    const s = this.pos;
     this.pos++;
-    const dims = [1, 1, 1];
+    let x = 1, y = 1, z = 1; // missing dimensions are 1 (no array per kernel)
     let i = 0;
     let c = this.skipWs();
     while (c !== RBRACKET) {
-      if ((c === MINUS || (c >= ZERO && c <= NINE)) && i < 3) dims[i] = this.readNumber();
-      else this.skipValue();
+      if ((c === MINUS || (c >= ZERO && c <= NINE)) && i < 3) {
+        const v = this.readNumber();
+        if (i === 0) x = v;
+        else if (i === 1) y = v;
+        else z = v;
+      } else this.skipValue();
       i++;
       c = this.skipWs();
       if (c === COMMA) {
@@ -648,12 +651,11 @@ export class Scanner {
       } else if (c !== RBRACKET) this.fail("expected ',' or ']'", this.pos);
     }
     this.pos++;
-    void s;
     f.hasKernel = true;
     if (which === 0) {
-      f.gridX = dims[0]!; f.gridY = dims[1]!; f.gridZ = dims[2]!;
+      f.gridX = x; f.gridY = y; f.gridZ = z;
     } else {
-      f.blockX = dims[0]!; f.blockY = dims[1]!; f.blockZ = dims[2]!;
+      f.blockX = x; f.blockY = y; f.blockZ = z;
     }
   }
 }
