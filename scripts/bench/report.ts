@@ -28,6 +28,9 @@ export interface Run {
   jsonParseMsRuns?: number[];
   speedscopeMs: number | null;
   vsJsonParse: number | null;
+  /** jsonParseMs / loadMs of each (load, JSON.parse) pair measured back to back, and their median. */
+  vsJsonParsePairs?: number[];
+  vsJsonParsePaired?: number | null;
   vsSpeedscope: number | null;
   peakRssMb: number | null;
   /** Browser tree RSS right before the load started. */
@@ -38,6 +41,8 @@ export interface Run {
   /** Speedscope's own console.time("import") (import only, no fetch or first frame). */
   speedscopeImportMs?: number | null;
   speedscopeWarnings?: number;
+  /** speedscope failed this way at the first try (the figure is from a second one). */
+  speedscopeFirstError?: string;
   /** Kinetoscope's own split of loadMs (summary.timing): parse, finish, parse workers used. */
   timing?: { parseMs: number; finishMs: number; workers: number; segments: number };
   errors?: string[];
