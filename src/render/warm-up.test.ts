@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadTrace } from '../engine/load.ts';
 import { sampleTrace } from '../worker/warm-up.ts';
-import { warmUpDrawing } from './warm-up.ts';
+import { WARM_UP_SWEEP, warmUpDrawing } from './warm-up.ts';
 import { recordingContext } from '../testing/recording-context.ts';
 
 /** Just enough of a document: elements that record what was drawn on their 2D contexts. */
@@ -39,7 +39,7 @@ describe('warmUpDrawing', () => {
     const { model } = await loadTrace(sampleTrace(8), { name: 'warm-up' });
     const { doc, calls, children } = fakeDocument();
     warmUpDrawing(doc, model);
-    expect(calls.get('drawImage')).toBe(4); // four frames
+    expect(calls.get('drawImage')).toBe(4 + WARM_UP_SWEEP); // four frames, then the sweep
     expect(calls.get('fillText') ?? 0).toBeGreaterThan(20); // ruler and slice labels
     expect(calls.get('bezierCurveTo') ?? 0).toBeGreaterThan(0); // flow arrows
     expect(children).toEqual([]);
