@@ -189,11 +189,10 @@ export class Collector implements EventSink {
     this.meta[key] = value;
   }
 
-  /** Only GPU activity and runtime calls carry args that become columns. */
-  readonly argsWanted = (cat: number): boolean => {
-    const c = this.catClass(cat);
-    return c !== CAT_OTHER;
-  };
+  /** Only GPU activity and runtime calls carry args that become columns (the scanner asks). */
+  argsWanted(cat: number): boolean {
+    return this.catClass(cat) !== CAT_OTHER;
+  }
 
   catClass(cat: number): number {
     if (cat < 0) return CAT_NONE;

@@ -109,6 +109,10 @@ function isDelimiter(c: number): boolean {
   return c === COMMA || c === RBRACE || c === RBRACKET || c === 32 || c === 10 || c === 13 || c === 9 || c === COLON;
 }
 
+export interface ArgsFilter {
+  argsWanted(cat: number): boolean;
+}
+
 export class Scanner {
   buf: Uint8Array = new Uint8Array(0);
   pos = 0;
@@ -129,10 +133,13 @@ export class Scanner {
   private readonly lastId = new Int32Array(2);
 
   /**
-   * Whether events of a category carry args the columns need (launch and kernel fields).
-   * Set by the consumer; unknown categories (or a cat after args) get the full read.
+   * Says whether events of a category carry args the columns need (launch and kernel
+   * fields); null: all do. Unknown categories (or a cat after args) get the full read. An
+   * object with a method, not a function: V8 inlines the call for the one method every
+   * collector shares, where each collector's own closure made the optimised scanner
+   * deoptimise ("wrong call target") at the start of every load and every parse segment.
    */
-  argsWanted: (cat: number) => boolean = () => true;
+  argsFilter: ArgsFilter | null = null;
 
   constructor(strings: StringTable) {
     this.strings = strings;
@@ -519,7 +526,7 @@ export class Scanner {
         if (f.tid < 0) this.skipValue();
       } else if (len === 4 && this.keyIs(KEY_ARGS)) {
         if (c !== LBRACE) this.skipValue();
-        else if (f.cat >= 0 && f.ph !== 77 && f.ph !== 67 && !this.argsWanted(f.cat)) {
+        else if (f.cat >= 0 && f.ph !== 77 && f.ph !== 67 && this.argsFilter !== null && !this.argsFilter.argsWanted(f.cat)) {
           // Most events (CPU ops, annotations, memory) carry nothing the columns need:
           // skip their args without reading keys; they are read back on selection.
           f.argsStart = this.pos;
