@@ -9,6 +9,8 @@ import { traceWorker } from '../worker/client.ts';
 
 export interface RendererHandle {
   nextFrame(): Promise<void>;
+  /** Paints a pending frame now instead of at the next animation frame. */
+  flush(): void;
   frameStats(reset?: boolean): FrameStats;
 }
 
@@ -31,8 +33,11 @@ export interface KinetoscopeApi {
 
 export function createAutomationApi(store: AppStore, renderer: () => RendererHandle | null): KinetoscopeApi {
   const waitForFrame: FrameWaiter = async () => {
-    // The view mounts its renderer after the first trace arrives; wait for it.
+    // The view mounts its renderer when the first load starts; wait for it if it has not yet.
     for (let i = 0; i < 2000 && !renderer(); i++) await new Promise((r) => setTimeout(r, 1));
+    // The new trace is painted at once, not at the next animation frame: a background tab
+    // gets none (a ?trace=…&cmp=… link opened there would not load its second trace).
+    renderer()?.flush();
     await renderer()?.nextFrame();
   };
   return {

@@ -61,7 +61,7 @@ const PH_M = 77, PH_X = 88, PH_B = 66, PH_E = 69, PH_i = 105, PH_I = 73, PH_R = 
 const PH_C = 67, PH_b = 98, PH_e = 101, PH_S = 83, PH_T = 84, PH_F = 70, PH_s = 115, PH_t = 116, PH_f = 102;
 
 /** Phases whose events make their process appear (not flows, metadata, samples or objects), by char code. */
-const PROCESS_PHASES = new Uint8Array(128);
+const PROCESS_PHASES = new Uint8Array(256);
 for (const ph of [PH_X, PH_B, PH_E, PH_i, PH_I, PH_R, PH_C, PH_b, PH_e, PH_n, PH_S, PH_T, PH_F]) PROCESS_PHASES[ph] = 1;
 
 const decoder = new TextDecoder();

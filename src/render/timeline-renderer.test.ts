@@ -51,6 +51,20 @@ beforeAll(async () => {
 });
 
 describe('TimelineRenderer', () => {
+  it('paints only the background while the first trace loads, then the trace at once', () => {
+    const f = fakeCanvas(800, 600, 1);
+    const store = createAppStore({ traces: [], view: { start: 0, end: 1 }, theme: 'light' });
+    const r = new TimelineRenderer(f.canvas, store); // mounted when the load starts
+    expect(r.frameStats().frames).toBe(1);
+    expect(f.calls.get('fillRect')).toBe(1);
+    expect(f.calls.get('fillText') ?? 0).toBe(0); // no ruler for a trace that is not there
+    store.setState({ traces: [trace], view: { start: 0, end: trace.model.endUs } });
+    r.flush(); // what the automation API does before it waits for the frame
+    expect(r.frameStats().frames).toBe(2);
+    expect(f.pendingFrames()).toBe(0);
+    expect(f.calls.get('fillText') ?? 0).toBeGreaterThan(0);
+  });
+
   it('sizes the canvas in device pixels and paints at once', () => {
     const f = fakeCanvas(800, 600, 2);
     const store = createAppStore({ traces: [trace], view: { start: 0, end: trace.model.endUs }, theme: 'light' });

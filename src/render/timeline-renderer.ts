@@ -201,6 +201,8 @@ export class TimelineRenderer {
     ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
     ctx.fillStyle = colors.background;
     ctx.fillRect(0, 0, fc.width, fc.height);
+    // While the first trace loads there is no time axis to show.
+    if (fc.traces.length === 0) return;
     const ticks = this.scale.ticks();
 
     ctx.save();

@@ -61,7 +61,7 @@ export function TimelineView({ onRenderer, className }: TimelineViewProps) {
     const label = (): void => canvas.setAttribute('aria-label', describeView(store));
     label();
     const unsubscribe = store.subscribe((s, prev) => {
-      if (s.view !== prev.view || s.traces !== prev.traces) label();
+      if (s.view !== prev.view || s.traces !== prev.traces || (s.loading === null) !== (prev.loading === null)) label();
       if (s.traces !== prev.traces || s.collapsed !== prev.collapsed) clampNow();
     });
     const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => {
@@ -95,7 +95,8 @@ export function TimelineView({ onRenderer, className }: TimelineViewProps) {
 /** "Timeline of a.json: 1.2 ms to 3.4 ms (2.2 ms visible)". */
 function describeView(store: AppStore): string {
   const s = store.getState();
-  const names = s.traces.map((t) => t.name).join(' and ') || 'no trace';
+  if (s.traces.length === 0) return s.loading ? `Timeline: loading ${s.loading.name}` : 'Timeline: no trace';
+  const names = s.traces.map((t) => t.name).join(' and ');
   const { start, end } = s.view;
   return `Timeline of ${names}: ${formatTimestamp(start)} to ${formatTimestamp(end)} (${formatDuration(end - start)} visible)`;
 }

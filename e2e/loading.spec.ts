@@ -1,0 +1,61 @@
+// While a trace loads: the timeline is already laid out (the first frame must not wait for a
+// canvas to be created and sized, nor be painted twice when the progress bar goes away), the
+// progress bar floats over it, and the keyboard focus is on Cancel.
+
+import { expect, test } from '@playwright/test';
+import { openApp, waitForTrace } from './helpers/viewer.ts';
+
+/** Drops a ~50 MB trace built in the page (nothing that size crosses the protocol). */
+async function dropBigTrace(page: import('@playwright/test').Page, name: string, events: number): Promise<void> {
+  const dt = await page.evaluateHandle(
+    ({ fileName, n }) => {
+      const one = '{"ph":"i","s":"t","name":"tick","cat":"cpu_instant_event","pid":1,"tid":1,"ts":1000.5,"args":{"n":1}},\n';
+      const last = '{"ph":"X","name":"last","cat":"cpu_op","pid":1,"tid":1,"ts":2000,"dur":1}';
+      const d = new DataTransfer();
+      d.items.add(new File(['{"traceEvents":[\n', one.repeat(n - 1), last, ']}'], fileName));
+      return d;
+    },
+    { fileName: name, n: events },
+  );
+  const zone = page.getByTestId('dropzone');
+  for (const type of ['dragenter', 'dragover', 'drop']) await zone.dispatchEvent(type, { dataTransfer: dt });
+}
+
+test('while a trace loads the timeline is laid out: its canvas keeps its size when the load ends, and Cancel has the focus', async ({ page }) => {
+  await openApp(page);
+  const events = 500_000;
+  await dropBigTrace(page, 'big.json', events);
+
+  const progress = page.getByTestId('progress');
+  await expect(progress).toBeVisible();
+  const canvas = page.getByTestId('timeline-canvas');
+  await expect(canvas).toBeVisible();
+  await expect(canvas).toHaveAttribute('aria-label', 'Timeline: loading big.json');
+  await expect(page.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  const size = (): Promise<number[]> => canvas.evaluate((c: HTMLCanvasElement) => [c.clientWidth, c.clientHeight, c.width, c.height]);
+  const during = await size();
+  await page.screenshot({ path: test.info().outputPath('loading.png') });
+  // The bar floats: it covers neither the time ruler nor the top of the canvas.
+  const bar = (await progress.boundingBox())!;
+  const box = (await canvas.boundingBox())!;
+  expect(bar.y).toBeGreaterThan(box.y + box.height / 2);
+
+  const state = await waitForTrace(page, 'big.json');
+  expect(state.traces[0]!.summary.events.total).toBe(events);
+  await expect(progress).toBeHidden();
+  expect(await size()).toEqual(during);
+  await expect(canvas).toHaveAttribute('aria-label', /^Timeline of big\.json: /);
+});
+
+test('Cancel stops a load and leaves the page as it was before it', async ({ page }) => {
+  await openApp(page);
+  await dropBigTrace(page, 'cancelled.json', 1_500_000);
+  await expect(page.getByTestId('progress')).toBeVisible();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByTestId('error')).toContainText('cancelled');
+  await expect(page.getByTestId('progress')).toBeHidden();
+  // nothing was loaded: the empty page is back, with its way to open a trace
+  await expect(page.getByTestId('timeline-canvas')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Open a trace…' })).toBeVisible();
+  expect((await page.evaluate(() => window.kinetoscope.state())).traces).toEqual([]);
+});
