@@ -2,11 +2,11 @@
 // canvas to be created and sized, nor be painted twice when the progress bar goes away), the
 // progress bar floats over it, and the keyboard focus is on Cancel.
 
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { openApp, waitForTrace } from './helpers/viewer.ts';
 
 /** Drops a ~50 MB trace built in the page (nothing that size crosses the protocol). */
-async function dropBigTrace(page: import('@playwright/test').Page, name: string, events: number): Promise<void> {
+async function dropBigTrace(page: Page, name: string, events: number): Promise<void> {
   const dt = await page.evaluateHandle(
     ({ fileName, n }) => {
       const one = '{"ph":"i","s":"t","name":"tick","cat":"cpu_instant_event","pid":1,"tid":1,"ts":1000.5,"args":{"n":1}},\n';
