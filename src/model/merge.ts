@@ -4,7 +4,6 @@
 // read every event. String ids differ per worker, so everything that holds one is mapped
 // through `remap` (worker id → coordinator id); slice and edge indexes are offset.
 
-import { buffersOf } from '../lib/buffers.ts';
 import type { Grow } from '../lib/grow.ts';
 import type { Collector, ProcessDraft, TrackDraft } from './collector.ts';
 import { TRACK_KEY, TraceTooLargeError } from './collector.ts';
@@ -81,14 +80,6 @@ export function dumpCollector(c: Collector, tsBase: number): CollectorDump {
     gpuCounts: { ...c.gpuCounts },
     skippedPhases: c.skippedPhases,
   };
-}
-
-/** Every typed array of a dump, for postMessage's transfer list. */
-export function dumpTransferables(d: CollectorDump): ArrayBuffer[] {
-  return buffersOf(
-    [d.slices, d.be, d.async, d.flows, d.v2, d.corr],
-    [d.kernels.slice, ...d.kernels.f64, ...d.counters.flatMap((s) => [s.times, s.values])],
-  );
 }
 
 /** A segment's key ids → c's: `parts` holds three numbers per key, in key order. */
