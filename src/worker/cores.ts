@@ -1,11 +1,13 @@
 // How many cores the trace worker may count on, and the defaults that follow from it: the
 // helper workers (parse workers, the inflate worker) and which files they take.
 //
-// Measured on the 2-core CI machine: two threads parsing at once each ran at ~60 % of one
+// Measured on the 2-core CI machine: two threads parsing at once each ran at 70–90 % of one
 // alone (the page, the browser's file reads and V8's compiler threads need the cores too),
-// so one parse worker beside the trace worker pays only on big plain files (1.5 GB: 12.4 s
-// against 14.0 s; 297 MB: 2.0–2.6 s against 2.5–3.2 s; 89 MB: no difference; 30 MB: slower),
-// and the inflate worker did not pay at all.
+// so one parse worker beside the trace worker pays only on plain files past ~50 MB. Medians
+// of 12 loads each, one worker against none, since parse workers copy their results (a
+// transfer used to deoptimise them): 89 MB 0.93 against 1.13 s, 59 MB 0.69 against 0.75 s,
+// 30 MB 0.41 against 0.38 s (slower). 1.5 GB: 12.4 s against 14.0 s (earlier). The inflate
+// worker did not pay at all.
 
 export const HELPERS_FROM_CORES = 4;
 
@@ -25,11 +27,11 @@ export interface ParsePolicy {
 
 /**
  * From 4 cores: one parse worker per core left after the trace worker and the page, at most
- * four, for anything past 4 MiB. Below: one, for plain files from 128 MiB. `wanted` (the
+ * four, for anything past 4 MiB. Below: one, for plain files from 48 MiB. `wanted` (the
  * page's ?workers=) overrides the number and applies it to anything past 4 MiB.
  */
 export function parsePolicy(n: number, wanted: number | null): ParsePolicy {
   if (wanted !== null) return { workers: wanted, minBytes: 4 << 20, streams: true };
   if (n >= HELPERS_FROM_CORES) return { workers: Math.min(4, n - 2), minBytes: 4 << 20, streams: true };
-  return { workers: 1, minBytes: 128 << 20, streams: false };
+  return { workers: 1, minBytes: 48 << 20, streams: false };
 }
