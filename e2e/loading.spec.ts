@@ -3,7 +3,7 @@
 // progress bar floats over it, and the keyboard focus is on Cancel.
 
 import { expect, test, type Page } from '@playwright/test';
-import { openApp, waitForTrace } from './helpers/viewer.ts';
+import { dropTransfer, openApp, waitForTrace } from './helpers/viewer.ts';
 
 /** Drops a ~50 MB trace built in the page (nothing that size crosses the protocol). */
 async function dropBigTrace(page: Page, name: string, events: number): Promise<void> {
@@ -17,8 +17,7 @@ async function dropBigTrace(page: Page, name: string, events: number): Promise<v
     },
     { fileName: name, n: events },
   );
-  const zone = page.getByTestId('dropzone');
-  for (const type of ['dragenter', 'dragover', 'drop']) await zone.dispatchEvent(type, { dataTransfer: dt });
+  await dropTransfer(page, dt);
 }
 
 test('while a trace loads the timeline is laid out: its canvas keeps its size when the load ends, and Cancel has the focus', async ({ page }) => {

@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { expect, type Page } from '@playwright/test';
+import { expect, type JSHandle, type Page } from '@playwright/test';
 import type { KinetoscopeApi } from '../../src/actions/automation.ts';
 import { TRACES_DIR } from '../../src/testing/traces-dir.ts';
 
@@ -28,6 +28,11 @@ export async function dropBytes(page: Page, name: string, bytes: Uint8Array): Pr
     },
     { fileName: name, b64: Buffer.from(bytes).toString('base64') },
   );
+  await dropTransfer(page, dt);
+}
+
+/** Drops what a DataTransfer in the page holds, through dragenter/dragover/drop events. */
+export async function dropTransfer(page: Page, dt: JSHandle<DataTransfer>): Promise<void> {
   const zone = page.getByTestId('dropzone');
   await zone.dispatchEvent('dragenter', { dataTransfer: dt });
   await zone.dispatchEvent('dragover', { dataTransfer: dt });
