@@ -185,16 +185,7 @@ export class ParallelParse {
   private async readShared(checkAbort: () => void): Promise<ParseOutcome> {
     const blob = this.blob!;
     const size = blob.size;
-    const cuts = [0];
-    if (this.cutsFrom !== Infinity) {
-      for (let at = Math.max(this.segmentBytes, this.cutsFrom); at + this.segmentBytes / 4 < size; ) {
-        const cut = await findCutInBlob(blob, at);
-        if (cut < 0) break;
-        cuts.push(cut);
-        at = cut + this.segmentBytes;
-      }
-    }
-    cuts.push(size);
+    const cuts = await this.blobCuts(blob);
     const segments = cuts.length - 1;
     let front = 0; // the segment this thread reads (or the next one)
     let back = segments; // segments from here on are the workers'
@@ -264,6 +255,29 @@ export class ParallelParse {
     // (progress: their bytes are counted as parsed already)
     for (const c of claimed) this.inFlight.push({ seq: c.seq, base: cuts[c.seq]!, runner: c.runner, result: c.result });
     return this.finish();
+  }
+
+  /**
+   * Where the segments of the Blob start and end: 0, the first event start at or after each
+   * multiple of the segment size, and the file's size. Looked for all at once: one after the
+   * other, the small reads of a 30 MB file took ~50 ms before any parsing began, ~25 at once.
+   * (Looking for them while this thread reads was slower still: the small reads then waited
+   * behind its own, and the workers started ~100 ms late.)
+   */
+  private async blobCuts(blob: Blob): Promise<number[]> {
+    const size = blob.size;
+    const wanted: number[] = [];
+    if (this.cutsFrom !== Infinity) {
+      for (let at = Math.max(this.segmentBytes, this.cutsFrom); at + this.segmentBytes / 4 < size; at += this.segmentBytes) wanted.push(at);
+    }
+    const cuts = [0];
+    for (const cut of await Promise.all(wanted.map((at) => findCutInBlob(blob, at)))) {
+      // none found: none further on either; found past the next target: one segment, not two
+      if (cut < 0) break;
+      if (cut > cuts[cuts.length - 1]!) cuts.push(cut);
+    }
+    cuts.push(size);
+    return cuts;
   }
 
   /** Bytes of the input read and parsed so far (in the Blob mode: merged segments, or read here and parsed by a worker). */
