@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { loadTrace } from '../engine/load.ts';
-import { sampleTrace, stopWarmUp, warmUp, warmUpSample } from './warm-up.ts';
+import { finishRepeatedly, sampleTrace, stopWarmUp, warmUp, warmUpSample } from './warm-up.ts';
 
 describe('warm-up sample', () => {
   it('loads without a warning, with the phases and GPU work of a real Kineto file', async () => {
@@ -31,6 +31,22 @@ describe('warm-up sample', () => {
     expect(model.tracks.some((t) => Number(t.tid) > 1_000_000)).toBe(true);
     expect(new TextDecoder().decode(warmUpSample())).toMatch(/"Addr": \d{14}/);
     expect(model.endUs).toBeGreaterThan(2 ** 31 / 1000); // a span whose ns do not fit 32 bits
+  });
+
+  it('finishes copies of the parsed sample into the model a whole load gives, again and again', async () => {
+    const { model } = await loadTrace(warmUpSample(), { name: 'warm-up' });
+    const finish = finishRepeatedly(warmUpSample());
+    for (let round = 0; round < 3; round++) {
+      const again = finish().model;
+      // (bytes read and times are the load's, not the finish's)
+      const { timing: _a, bytes: _c, loadMs: _e, ...summary } = again.summary;
+      const { timing: _b, bytes: _d, loadMs: _f, ...expected } = model.summary;
+      expect(summary).toEqual(expected);
+      expect(again.slices.start).toEqual(model.slices.start);
+      expect(again.slices.depth).toEqual(model.slices.depth);
+      expect(again.flows.from).toEqual(model.flows.from);
+      expect(again.kernels.slice).toEqual(model.kernels.slice);
+    }
   });
 
   it('is a small sample for a few steps (the page draws one to warm its renderer)', () => {
