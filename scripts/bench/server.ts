@@ -37,7 +37,7 @@ function inside(base: string, rel: string): string | null {
   return p === base || p.startsWith(base + sep) ? p : null;
 }
 
-function route(pathname: string): { file: string | null; type: string | null } {
+function route(pathname: string, distDir: string): { file: string | null; type: string | null } {
   if (pathname.startsWith('/bench/')) {
     const rel = pathname.slice('/bench/'.length);
     if (rel === 'json-worker.js' || rel === 'blank.html') return { file: join(STATIC_DIR, rel), type: null };
@@ -51,10 +51,10 @@ function route(pathname: string): { file: string | null; type: string | null } {
     return { file: inside(SPEEDSCOPE_DIR, rel), type: null };
   }
   const rel = pathname === '/' ? 'index.html' : pathname.slice(1);
-  return { file: inside(DIST_DIR, rel), type: null };
+  return { file: inside(distDir, rel), type: null };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, distDir: string): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { Allow: 'GET, HEAD' }).end();
     return;
@@ -70,7 +70,7 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
     res.writeHead(301, { Location: '/speedscope/' }).end();
     return;
   }
-  const { file, type } = route(pathname);
+  const { file, type } = route(pathname, distDir);
   const st = file ? await stat(file).catch(() => null) : null;
   if (!file || !st || !st.isFile()) {
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
@@ -91,9 +91,10 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   stream.pipe(res);
 }
 
-export async function startServer(): Promise<BenchServer> {
+/** Serves the app from `distDir` (a build of it), and the bench's files. */
+export async function startServer(distDir = DIST_DIR): Promise<BenchServer> {
   const server: Server = createServer((req, res) => {
-    handle(req, res).catch(() => {
+    handle(req, res, distDir).catch(() => {
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
     });

@@ -3,7 +3,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { loadTrace } from '../engine/load.ts';
-import { finishRepeatedly, sampleTrace, stopWarmUp, warmUp, warmUpSample } from './warm-up.ts';
+import { finishCopies } from '../engine/finish-copies.ts';
+import { sampleTrace, stopWarmUp, warmUp, warmUpSample } from './warm-up.ts';
 
 describe('warm-up sample', () => {
   it('loads without a warning, with the phases and GPU work of a real Kineto file', async () => {
@@ -35,7 +36,7 @@ describe('warm-up sample', () => {
 
   it('finishes copies of the parsed sample into the model a whole load gives, again and again', async () => {
     const { model } = await loadTrace(warmUpSample(), { name: 'warm-up' });
-    const finish = finishRepeatedly(warmUpSample());
+    const finish = finishCopies(warmUpSample(), 'warm-up');
     for (let round = 0; round < 3; round++) {
       const again = finish().model;
       // (bytes read and times are the load's, not the finish's)

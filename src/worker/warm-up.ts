@@ -8,12 +8,9 @@
 // and "Traces" pseudo-processes, metadata at the end; and a few Chrome-trace phases (B/E,
 // async, counters). It is parsed from a Blob, as a dropped file is, in many chunks.
 
+import { finishCopies } from '../engine/finish-copies.ts';
 import { loadTrace } from '../engine/load.ts';
-import { Collector } from '../model/collector.ts';
-import { finishTrace, type FinishedTrace } from '../model/finish.ts';
-import { absorbDump, dumpCollector } from '../model/merge.ts';
-import { StreamParser } from '../parse/stream-parser.ts';
-import { StringTable } from '../parse/string-table.ts';
+import type { FinishedTrace } from '../model/finish.ts';
 
 const PID = 2817243;
 const BWD_TID = 2817390;
@@ -199,29 +196,11 @@ export function releaseWarmUpSample(): void {
 }
 
 /**
- * The sample parsed once, then finished again and again on copies of its columns: called
- * once per load, with loops over every slice, the finishing code (layout, sorts, flows,
- * kernels) was still compiled by V8 during the first real load after a second of whole
- * loads of the sample (its log), and a 30 MB file's finish took 45–140 ms there, ~30 warm.
+ * Rounds of finishing alone (copies of the sample parsed once: engine/finish-copies.ts) per
+ * whole load of the sample. `finish` runs once per load, with loops over every slice: after
+ * a second of whole loads only, V8 still compiled the layout, sorts and flow code during the
+ * first real load (its log), and a 30 MB file's finish took 45–140 ms there, ~30 warm.
  */
-export function finishRepeatedly(bytes: Uint8Array): () => FinishedTrace {
-  const strings = new StringTable();
-  const parsed = new Collector(strings);
-  const parser = new StreamParser(parsed, strings);
-  parser.scanner.argsFilter = parsed;
-  parser.feed(bytes);
-  const outcome = parser.finish();
-  const tsBase = parser.scanner.tsBase;
-  const dump = dumpCollector(parsed, tsBase);
-  const sameIds = Array.from(strings.strings, (_, i) => i);
-  return () => {
-    const c = new Collector(strings);
-    absorbDump(c, dump, sameIds, 0, tsBase);
-    return finishTrace(c, { ...outcome }, 'warm-up', tsBase);
-  };
-}
-
-/** Finish-only rounds per whole load of the sample during the warm-up. */
 const FINISHES_PER_LOAD = 4;
 
 /**
@@ -234,7 +213,7 @@ const FINISHES_PER_LOAD = 4;
 export function warmUp(budgetMs = 2000): Promise<void> {
   warming ??= (async () => {
     const blob = warmUpBlob();
-    const finish = finishRepeatedly(warmUpSample());
+    let finish: (() => FinishedTrace) | null = null;
     const t0 = performance.now();
     try {
       while (!stop.signal.aborted && performance.now() - t0 < budgetMs) {
@@ -244,6 +223,9 @@ export function warmUp(budgetMs = 2000): Promise<void> {
           if (stop.signal.aborted) return; // a real load began
           throw e;
         }
+        if (stop.signal.aborted) return;
+        // (after a whole load: its parse, which cannot be interrupted, then runs in warm code)
+        finish ??= finishCopies(warmUpSample(), 'warm-up');
         for (let i = 0; i < FINISHES_PER_LOAD && !stop.signal.aborted; i++) {
           await new Promise((r) => setTimeout(r, 0));
           if (!stop.signal.aborted) finish();

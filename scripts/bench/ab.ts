@@ -1,0 +1,83 @@
+/**
+ * npm run -s ab -- <build A> <build B> <file in .bench/> [pairs]
+ *
+ * Paired loads of two builds of the app, for judging a change on a machine whose speed drifts
+ * (this VM's does, by up to 3× within a minute): builds A and B are served side by side and
+ * opened in turns, A B B A A B…, each load a cold one in a fresh page left idle first as in
+ * the bench, and each B load is compared with the A load next to it. Prints one JSON line:
+ * the medians of each and of the paired ratios B/A, for the whole load and its two parts.
+ * Make the builds with `npx vite build --outDir <dir>` before and after a change. QA and QB
+ * set each one's page query (e.g. QA='?workers=0' QB='?workers=1' on the same build).
+ */
+
+import { launchBrowser, newContext, settleCpu } from './browser.ts';
+import { IDLE_BEFORE_OPEN_MS } from './app.ts';
+import { startServer, type BenchServer } from './server.ts';
+
+interface Load {
+  openMs: number;
+  parseMs: number;
+  finishMs: number;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+async function main(): Promise<void> {
+  const [dirA, dirB, file, pairsArg] = process.argv.slice(2);
+  if (!dirA || !dirB || !file) {
+    process.stderr.write('usage: npm run -s ab -- <build A> <build B> <file in .bench/> [pairs]\n');
+    process.exit(2);
+  }
+  const pairs = Number(pairsArg ?? 12);
+  const servers: Record<'A' | 'B', BenchServer> = { A: await startServer(dirA), B: await startServer(dirB) };
+  const browser = await launchBrowser();
+  const once = async (v: 'A' | 'B'): Promise<Load> => {
+    const context = await newContext(browser);
+    try {
+      const page = await context.newPage();
+      await page.goto(`${servers[v].origin}/${process.env[`Q${v}`] ?? ''}`);
+      await page.waitForFunction(() => typeof window.kinetoscope?.open === 'function');
+      await page.waitForTimeout(IDLE_BEFORE_OPEN_MS);
+      await settleCpu();
+      return await page.evaluate(async (url) => {
+        const f = new File([await (await fetch(url)).blob()], url.split('/').pop()!);
+        const t0 = performance.now();
+        const s = await window.kinetoscope.open(f);
+        return { openMs: performance.now() - t0, parseMs: s.timing.parseMs, finishMs: s.timing.finishMs };
+      }, `/bench/${file}`);
+    } finally {
+      await context.close();
+    }
+  };
+  const loads: Record<'A' | 'B', Load[]> = { A: [], B: [] };
+  try {
+    for (let i = 0; i < pairs; i++) {
+      for (const v of i % 2 ? (['B', 'A'] as const) : (['A', 'B'] as const)) loads[v].push(await once(v));
+    }
+  } finally {
+    await browser.close();
+    await servers.A.close();
+    await servers.B.close();
+  }
+  const out: Record<string, unknown> = { file, pairs };
+  for (const k of ['openMs', 'parseMs', 'finishMs'] as const) {
+    const a = loads.A.map((l) => l[k]);
+    const b = loads.B.map((l) => l[k]);
+    const ratios = b.map((x, i) => x / a[i]!);
+    out[k] = {
+      A: Math.round(median(a)),
+      B: Math.round(median(b)),
+      pairedBA: Number(median(ratios).toFixed(3)),
+      bFaster: ratios.filter((r) => r < 1).length,
+    };
+  }
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`ab: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});
