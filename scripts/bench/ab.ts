@@ -8,8 +8,11 @@
  * the medians of each and of the paired ratios B/A, for the whole load and its two parts.
  * Make the builds with `npx vite build --outDir <dir>` before and after a change. QA and QB
  * set each one's page query (e.g. QA='?workers=0' QB='?workers=1' on the same build).
+ * Relative build paths are from the project's root (where npm runs the script).
  */
 
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { launchBrowser, newContext, settleCpu } from './browser.ts';
 import { IDLE_BEFORE_OPEN_MS } from './app.ts';
 import { startServer, type BenchServer } from './server.ts';
@@ -32,6 +35,10 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const pairs = Number(pairsArg ?? 12);
+  for (const dir of [dirA, dirB]) {
+    if (!existsSync(join(dir, 'index.html'))) throw new Error(`${dir} is not a build of the app (no index.html): make one with npx vite build --outDir ${dir}`);
+  }
+  if (!Number.isInteger(pairs) || pairs < 1) throw new Error(`pairs must be a whole number from 1, not ${pairsArg}`);
   const servers: Record<'A' | 'B', BenchServer> = { A: await startServer(dirA), B: await startServer(dirB) };
   const browser = await launchBrowser();
   const once = async (v: 'A' | 'B'): Promise<Load> => {

@@ -107,7 +107,8 @@ export async function timeAppLoad(
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(`${origin}/`);
     await page.waitForFunction(() => typeof window.kinetoscope?.open === 'function', null, { timeout: 30_000 });
-    // A user opens the page, then picks a file: meanwhile the worker warms its parser (about 1 s).
+    // A user opens the page, then picks a file: meanwhile the worker warms its parser (about
+    // 2 s; settleCpu below waits for it).
     await page.waitForTimeout(IDLE_BEFORE_OPEN_MS);
     const rssBeforeMb = await settleRss();
     await settleCpu();

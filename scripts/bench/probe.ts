@@ -6,10 +6,11 @@
  * the bench), and prints one JSON line per run with the wall time of `kinetoscope.open` and
  * the engine's own split (summary.timing). Use it before and after a change to a hot path;
  * `npm run bench` is the figure of record. PROBE_QUERY='?workers=0' compares with one thread;
- * PROBE_CONSOLE=1 prints the page's and workers' console; PROBE_IDLE_MS the wait before the file (1500).
+ * PROBE_CONSOLE=1 prints the page's and workers' console; PROBE_IDLE_MS the wait before the file
+ * (1500; then, as in the bench, until the machine is idle).
  */
 
-import { launchBrowser, newContext } from './browser.ts';
+import { launchBrowser, newContext, settleCpu } from './browser.ts';
 import { ensureBuild } from './build.ts';
 import { startServer } from './server.ts';
 
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
       await page.waitForFunction(() => typeof window.kinetoscope?.open === 'function');
       // as a user would: the page is open a moment before a file is dropped (workers warm up)
       await page.waitForTimeout(Number(process.env.PROBE_IDLE_MS ?? 1500));
+      await settleCpu(); // as the bench does: the warm-up is over
       const r = await page.evaluate(async (url) => {
         const blob = await (await fetch(url)).blob();
         const f = new File([blob], url.split('/').pop()!);

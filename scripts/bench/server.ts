@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 import { BENCH_DIR, DIST_DIR, SPEEDSCOPE_DIR, STATIC_DIR } from './paths.ts';
 
 const TYPES: Record<string, string> = {
@@ -93,8 +93,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, distDir: string
 
 /** Serves the app from `distDir` (a build of it), and the bench's files. */
 export async function startServer(distDir = DIST_DIR): Promise<BenchServer> {
+  const dir = resolve(distDir); // `inside` compares against it: no trailing slash, no ./
   const server: Server = createServer((req, res) => {
-    handle(req, res, distDir).catch(() => {
+    handle(req, res, dir).catch(() => {
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
     });

@@ -77,6 +77,29 @@ describe('parallel parse', () => {
     expect(canonical(shared.model, shared.offsets)).toEqual(canonical(one.model, one.offsets));
   });
 
+  it('looks for each cut of a file only up to the next one: a huge event is not searched again and again', async () => {
+    // one event of ~600 KB in the middle (a long name): ~36 of the 16 KiB targets fall inside it
+    const events: string[] = [];
+    for (let i = 0; i < 4000; i++) {
+      const name = i === 2000 ? 'x'.repeat(600_000) : `op${i % 7}`;
+      events.push(JSON.stringify({ ph: 'X', pid: 1, tid: 2, ts: 1000 + i * 10, dur: 5, name }));
+    }
+    const bytes = new TextEncoder().encode(`{"traceEvents":[${events.join(',\n')}]}`);
+    let sliced = 0;
+    class CountingBlob extends Blob {
+      override slice(start?: number, end?: number, type?: string): Blob {
+        sliced += Math.min(end ?? this.size, this.size) - (start ?? 0);
+        return super.slice(start, end, type);
+      }
+    }
+    const one = await loadTrace(bytes, { name: 't.json' });
+    const shared = await loadTrace(new CountingBlob([bytes]), { name: 't.json', runners: inlineRunners(1), segmentBytes: 16384 });
+    expect(canonical(shared.model, shared.offsets)).toEqual(canonical(one.model, one.offsets));
+    expect(shared.model.summary.timing.workerSegments).toBeGreaterThan(0);
+    // the file's bytes, the head, and a window around each target: not a scan of the event per target
+    expect(sliced).toBeLessThan(bytes.length * 2 + 80 * 65536);
+  });
+
   it('re-reads from a segment whose cut fell inside a string, and loads the same', async () => {
     // Inside a string a quote is escaped, so a cut can only be fooled by a string that ends
     // in '},{' followed by a key that starts with ':' (here: "x},{",": y":1).

@@ -185,7 +185,7 @@ export class ParallelParse {
   private async readShared(checkAbort: () => void): Promise<ParseOutcome> {
     const blob = this.blob!;
     const size = blob.size;
-    const cuts = await this.blobCuts(blob);
+    const cuts = await this.blobCuts(blob, checkAbort);
     const segments = cuts.length - 1;
     let front = 0; // the segment this thread reads (or the next one)
     let back = segments; // segments from here on are the workers'
@@ -258,23 +258,26 @@ export class ParallelParse {
   }
 
   /**
-   * Where the segments of the Blob start and end: 0, the first event start at or after each
-   * multiple of the segment size, and the file's size. Looked for all at once: one after the
-   * other, the small reads of a 30 MB file took ~50 ms before any parsing began, ~25 at once.
-   * (Looking for them while this thread reads was slower still: the small reads then waited
-   * behind its own, and the workers started ~100 ms late.)
+   * Where the segments of the Blob start and end: 0, the first event start after each
+   * target (every `segmentBytes` from the event array's start), and the file's size. Looked
+   * for all at once, each only up to the next target: one after the other, the small reads
+   * of a 30 MB file took ~45 ms before any parsing began, ~25 at once. (Looking for them
+   * while this thread reads was slower still: the small reads then waited behind its own,
+   * and the workers started ~100 ms late.) A target with no event start before the next one
+   * (a long string, a huge event) has no cut: the segment before it runs on.
    */
-  private async blobCuts(blob: Blob): Promise<number[]> {
+  private async blobCuts(blob: Blob, checkAbort: () => void): Promise<number[]> {
     const size = blob.size;
-    const wanted: number[] = [];
+    const quarter = this.segmentBytes / 4;
+    const targets: number[] = [];
     if (this.cutsFrom !== Infinity) {
-      for (let at = Math.max(this.segmentBytes, this.cutsFrom); at + this.segmentBytes / 4 < size; at += this.segmentBytes) wanted.push(at);
+      for (let at = Math.max(this.segmentBytes, this.cutsFrom); at + quarter < size; at += this.segmentBytes) targets.push(at);
     }
+    const found = await Promise.all(targets.map((at, i) => findCutInBlob(blob, at, targets[i + 1] ?? size, checkAbort)));
     const cuts = [0];
-    for (const cut of await Promise.all(wanted.map((at) => findCutInBlob(blob, at)))) {
-      // none found: none further on either; found past the next target: one segment, not two
-      if (cut < 0) break;
-      if (cut > cuts[cuts.length - 1]!) cuts.push(cut);
+    for (const cut of found) {
+      // no segment shorter than a quarter of one: each costs a worker a fresh collector
+      if (cut >= 0 && cut - cuts[cuts.length - 1]! >= quarter && size - cut >= quarter) cuts.push(cut);
     }
     cuts.push(size);
     return cuts;
@@ -440,14 +443,18 @@ export class ParallelParse {
 
 const TRACE_EVENTS_KEY = new TextEncoder().encode('"traceEvents"');
 
-/** The first probable event start at or after `from` in the Blob, read 64 KiB at a time; -1: none. */
-async function findCutInBlob(blob: Blob, from: number): Promise<number> {
+/**
+ * The first probable event start in [from, until) of the Blob, read 64 KiB at a time; -1:
+ * none. `checkAbort` (throws when the load was cancelled) is called before each read.
+ */
+async function findCutInBlob(blob: Blob, from: number, until = blob.size, checkAbort = (): void => undefined): Promise<number> {
   const BACK = 64; // bytes before the window: the '},' before a '{' may be there
-  for (let at = from; at < blob.size; at += WINDOW - 2 * BACK - 128) {
+  for (let at = from; at < until; at += WINDOW - 2 * BACK - 128) {
+    checkAbort();
     const lo = Math.max(0, at - BACK);
     const buf = new Uint8Array(await blob.slice(lo, Math.min(blob.size, at + WINDOW)).arrayBuffer());
     const p = findEventStart(buf, at - lo, buf.length);
-    if (p >= 0) return lo + p;
+    if (p >= 0) return lo + p < until ? lo + p : -1;
   }
   return -1;
 }

@@ -9,7 +9,7 @@ import { loadTrace, TraceLoadError, type Progress } from '../engine/load.ts';
 import type { TraceModel } from '../model/types.ts';
 import { inflateElsewhere, setInflateWorker, startInflater } from './inflater.ts';
 import { parseRunners, setParseWorkers, stopParseWarmUp, warmUpParseWorkers } from './parse-pool.ts';
-import { sampleTrace, stopWarmUp, warmUp } from './warm-up.ts';
+import { sampleTrace, stopWarmUp, WARM_UP_MS, warmUp } from './warm-up.ts';
 
 export type TraceInput = { kind: 'blob'; blob: Blob; name?: string } | { kind: 'url'; url: string } | { kind: 'bytes'; bytes: Uint8Array; name: string };
 
@@ -46,7 +46,7 @@ export const traceApi = {
   warmUp(): Promise<void> {
     startInflater();
     if (controllers.size > 0) return Promise.resolve(); // a load is running: warming would slow it
-    return Promise.all([warmUp(), warmUpParseWorkers(1000)]).then(() => undefined);
+    return Promise.all([warmUp(WARM_UP_MS), warmUpParseWorkers(WARM_UP_MS)]).then(() => undefined);
   },
 
   /** A small Kineto-shaped model for the page to warm its drawing code with (render/warm-up.ts). */

@@ -204,13 +204,19 @@ export function releaseWarmUpSample(): void {
 const FINISHES_PER_LOAD = 4;
 
 /**
- * Parses the sample for up to `budgetMs`, yielding between runs; a real load stops it at once.
- * Two seconds, not one: V8 was still replacing the scanner's optimised code near the end of
- * the first (a rare path met, deoptimised, recompiled), and then compiled it again during
- * the first real load while running slower code. In paired loads of a 30 MB file with this
- * and the finish rounds, against neither: load median 0.96×, finish 0.90× (16 pairs).
+ * How long the trace worker and the parse workers warm up. Two seconds, not one: V8 was
+ * still replacing the scanner's optimised code near the end of the first (a rare path met,
+ * deoptimised, recompiled), and then compiled it again during the first real load while
+ * running slower code. In paired loads of a 30 MB file with this and the finish rounds,
+ * against neither: load median 0.96×, finish 0.90× (16 pairs).
  */
-export function warmUp(budgetMs = 2000): Promise<void> {
+export const WARM_UP_MS = 2000;
+
+/**
+ * Loads the sample, and finishes copies of it, for up to `budgetMs` (the round under way
+ * ends first), yielding between runs; a real load stops it at once.
+ */
+export function warmUp(budgetMs = WARM_UP_MS): Promise<void> {
   warming ??= (async () => {
     const blob = warmUpBlob();
     let finish: (() => FinishedTrace) | null = null;
