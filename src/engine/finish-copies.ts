@@ -13,7 +13,6 @@ export function finishCopies(bytes: Uint8Array, name: string): () => FinishedTra
   const strings = new StringTable();
   const parsed = new Collector(strings);
   const parser = new StreamParser(parsed, strings);
-  parser.scanner.argsFilter = parsed;
   parser.feed(bytes);
   const outcome = parser.finish();
   const tsBase = parser.scanner.tsBase;

@@ -160,7 +160,6 @@ async function loadWith(source: TraceSource, opts: LoadOptions, release: (() => 
     shards = startShards(estimate);
   } else {
     parser = new StreamParser(collector, strings);
-    parser.scanner.argsFilter = collector;
     eventsSoFar = () => parser!.eventsSoFar;
   }
   const feed = (bytes: Uint8Array): Promise<void> | void => (shards ? shards.feed(bytes) : parser!.feed(bytes));

@@ -209,7 +209,6 @@ export class ParallelParse {
     for (let i = 0; i < 2; i++) for (let r = 0; r < this.runners.length; r++) claim(r);
 
     const parser = new StreamParser(this.collector, this.collector.strings);
-    parser.scanner.argsFilter = this.collector;
     parser.scanner.tsBase = this.tsBase;
     this.ownEvents = () => parser.eventsSoFar;
     const read = (from: number, to: number): Promise<void> =>

@@ -56,7 +56,6 @@ export class Segment {
     this.collector = new Collector(strings);
     this.collector.maxSlices = job.maxSlices;
     this.parser = new StreamParser(this.collector, strings);
-    this.parser.scanner.argsFilter = this.collector;
     this.parser.scanner.tsBase = job.tsBase;
     if (job.form !== null) this.parser.startInEvents(job.form, job.base);
   }

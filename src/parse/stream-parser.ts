@@ -3,10 +3,11 @@
 // Bytes arrive in chunks of any size; the whole file is never one string, so files past
 // V8's 512 MiB string limit load too.
 
-import { EventFields, JsonSyntaxError, NEED_MORE, Scanner } from './scanner.ts';
+import { EventFields, JsonSyntaxError, NEED_MORE, Scanner, type ArgsFilter } from './scanner.ts';
 import { StringTable } from './string-table.ts';
 
-export interface EventSink {
+/** Where the events go; it also says which categories' args it reads (the rest are skipped). */
+export interface EventSink extends ArgsFilter {
   /** One event object of the traceEvents array; `index` counts objects from 0. */
   event(f: EventFields, sc: Scanner, index: number): void;
   metadata(key: string, value: unknown): void;
@@ -67,6 +68,7 @@ export class StreamParser {
   ) {
     this.strings = strings;
     this.scanner = new Scanner(strings);
+    this.scanner.argsFilter = sink;
     this.outcome = {
       bytes: 0, events: 0, form: 'none', eventsArray: false, truncated: null, syntaxError: null,
       syntaxErrors: 0, nonObjectElements: 0, trailingGarbage: false,
