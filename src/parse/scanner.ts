@@ -79,13 +79,13 @@ export class EventFields {
     this.bp = 0; this.scope = 0;
     this.bindId = -1; this.flowIn = false; this.flowOut = false;
     this.argsStart = -1; this.argsEnd = -1;
-    this.correlation = NaN;
+    // device and stream come without kernel fields too (memcpy, memset): always reset
+    this.correlation = this.device = this.stream = NaN;
     if (this.hasKernel) {
       this.hasKernel = false;
       this.gridX = this.gridY = this.gridZ = 0;
       this.blockX = this.blockY = this.blockZ = 0;
       this.registers = this.sharedMemory = this.blocksPerSm = this.warpsPerSm = this.occupancy = NaN;
-      this.device = this.stream = NaN;
     }
   }
 }

@@ -5,6 +5,7 @@
 
 import { EventFields, JsonSyntaxError, NEED_MORE, Scanner, type ArgsFilter } from './scanner.ts';
 import { StringTable } from './string-table.ts';
+import { WasmEvents } from './wasm-events.ts';
 
 /** Where the events go; it also says which categories' args it reads (the rest are skipped). */
 export interface EventSink extends ArgsFilter {
@@ -49,6 +50,8 @@ export class StreamParser {
   readonly strings: StringTable;
   readonly scanner: Scanner;
   private readonly fields = new EventFields();
+  /** Reads the common event in WebAssembly; it then owns the window (`work`). Null: JS alone. */
+  private readonly wasm: WasmEvents | null;
   private work: Uint8Array = new Uint8Array(1 << 16);
   private len = 0;
   private pos = 0;
@@ -69,6 +72,8 @@ export class StreamParser {
     this.strings = strings;
     this.scanner = new Scanner(strings);
     this.scanner.argsFilter = sink;
+    this.wasm = WasmEvents.create(strings, sink);
+    if (this.wasm) this.work = this.wasm.ensureWindow(1 << 16, 0);
     this.outcome = {
       bytes: 0, events: 0, form: 'none', eventsArray: false, truncated: null, syntaxError: null,
       syntaxErrors: 0, nonObjectElements: 0, trailingGarbage: false,
@@ -116,7 +121,7 @@ export class StreamParser {
 
   feed(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
-    if (this.pos === this.len) {
+    if (this.pos === this.len && !this.wasm) {
       this.feedInPlace(chunk);
       return;
     }
@@ -126,7 +131,8 @@ export class StreamParser {
       this.len -= this.pos;
       this.pos = 0;
     }
-    if (this.len + chunk.length > this.work.length) {
+    if (this.wasm) this.work = this.wasm.ensureWindow(this.len + chunk.length, this.len);
+    else if (this.len + chunk.length > this.work.length) {
       let cap = this.work.length * 2;
       while (cap < this.len + chunk.length) cap *= 2;
       const next = new Uint8Array(cap);
@@ -138,6 +144,10 @@ export class StreamParser {
     this.outcome.bytes += chunk.length;
     if (this.len - this.pos < this.minAvail) return;
     this.run();
+    if (this.wasm) {
+      this.wasm.maintain();
+      this.work = this.wasm.window;
+    }
   }
 
   /**
@@ -323,10 +333,13 @@ export class StreamParser {
   private readEvents(sc: Scanner): boolean {
     const f = this.fields;
     const sink = this.sink;
+    const wasm = this.wasm;
     for (;;) {
       const c = sc.skipWs();
       if (c === 123) {
-        sc.readEvent(f);
+        const end = wasm === null ? -1 : wasm.read(sc.pos, this.len, f, this.base, sc.tsBase);
+        if (end >= 0) sc.pos = end;
+        else sc.readEvent(f);
         sink.event(f, sc, this.total);
         this.total++;
         this.pos = sc.pos;

@@ -1,0 +1,175 @@
+// The WebAssembly event reader against the JS scanner: every real trace, a synthetic Kineto
+// trace and thousands of mutated ones are parsed both ways, and every field of every event,
+// the string table and the loaded model must be the same.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { gunzipSync } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Collector } from '../model/collector.ts';
+import { loadTrace } from '../engine/load.ts';
+import { mulberry32, synthTraceBytes } from '../testing/synth-trace.ts';
+import { TRACES_DIR } from '../testing/traces-dir.ts';
+import type { EventFields, Scanner } from './scanner.ts';
+import { StreamParser, type EventSink, type ParseOutcome } from './stream-parser.ts';
+import { StringTable } from './string-table.ts';
+import { setWasmEvents, WasmEvents } from './wasm-events.ts';
+import { EVENT_SCANNER_WASM } from './wasm/event-scanner-wasm.ts';
+
+const FIELDS = [
+  'start', 'ph', 'phState', 'name', 'nameState', 'cat', 'pid', 'pidState', 'tid', 'tidState', 'ts', 'tsState',
+  'tsAbs', 'dur', 'durState', 'id', 'idNum', 'id2', 'bp', 'scope', 'bindId', 'flowIn', 'flowOut', 'argsStart',
+  'argsEnd', 'correlation', 'hasKernel', 'gridX', 'gridY', 'gridZ', 'blockX', 'blockY', 'blockZ', 'registers',
+  'sharedMemory', 'blocksPerSm', 'warpsPerSm', 'occupancy', 'device', 'stream',
+] as const;
+
+/** Every field of every event (args bounds as absolute offsets), handed on to a real collector. */
+class Recorder implements EventSink {
+  readonly rows: unknown[][] = [];
+  wasmReads = 0;
+  constructor(readonly inner: Collector) {}
+  argsWanted(cat: number): boolean {
+    return this.inner.argsWanted(cat);
+  }
+  event(f: EventFields, sc: Scanner, index: number): void {
+    const row: unknown[] = [index];
+    for (const k of FIELDS) row.push(f[k]);
+    // window-relative bounds: compare where they point in the stream
+    if (f.argsStart >= 0) row.push(sc.base + f.argsStart, sc.base + f.argsEnd);
+    this.rows.push(row);
+    this.inner.event(f, sc, index);
+  }
+  metadata(key: string, value: unknown): void {
+    this.inner.metadata(key, value);
+  }
+}
+
+function parse(bytes: Uint8Array, chunks: number[], wasm: boolean): { rec: Recorder; strings: string[]; outcome: ParseOutcome } {
+  setWasmEvents(wasm);
+  try {
+    const strings = new StringTable();
+    const rec = new Recorder(new Collector(strings));
+    const p = new StreamParser(rec, strings);
+    let at = 0;
+    for (let i = 0; at < bytes.length; i++) {
+      const n = chunks[i % chunks.length]!;
+      p.feed(bytes.subarray(at, at + n));
+      at += n;
+    }
+    const outcome = p.finish();
+    return { rec, strings: strings.strings, outcome };
+  } finally {
+    setWasmEvents(true);
+  }
+}
+
+/** The first event whose fields differ (Object.is: NaN equals NaN, -0 differs from 0), or -1. */
+function firstDiff(a: unknown[][], b: unknown[][]): number {
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a[i], y = b[i];
+    if (!x || !y || x.length !== y.length || !x.every((v, k) => Object.is(v, y[k]))) return i;
+  }
+  return -1;
+}
+
+/** Where the WebAssembly reader and the JS scanner part ways on these bytes, or null. */
+function difference(bytes: Uint8Array, chunks: number[]): null | Record<string, unknown> {
+  const js = parse(bytes, chunks, false);
+  const wa = parse(bytes, chunks, true);
+  const at = firstDiff(js.rec.rows, wa.rec.rows);
+  if (at >= 0) return { event: at, js: js.rec.rows[at], wasm: wa.rec.rows[at] };
+  if (JSON.stringify(wa.strings) !== JSON.stringify(js.strings)) return { strings: { js: js.strings, wasm: wa.strings } };
+  if (JSON.stringify(wa.outcome) !== JSON.stringify(js.outcome)) return { outcome: { js: js.outcome, wasm: wa.outcome } };
+  return null;
+}
+
+const files = readdirSync(TRACES_DIR).filter((f) => f !== 'SOURCES.md').sort();
+
+function traceBytes(file: string): Uint8Array {
+  const raw = readFileSync(TRACES_DIR + file);
+  return new Uint8Array(raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw);
+}
+
+afterEach(() => setWasmEvents(true));
+
+describe('the WebAssembly event reader', () => {
+  it('is what its source compiles to', () => {
+    // scripts/build-wasm.mjs --check compiles event-scanner.as.ts and compares
+    expect(() => execFileSync('node', ['scripts/build-wasm.mjs', '--check'], { stdio: 'pipe' })).not.toThrow();
+    expect(EVENT_SCANNER_WASM.length).toBeGreaterThan(1000);
+  }, 60_000);
+
+  it('is available in Node, and reads most events of a Kineto trace itself', () => {
+    const strings = new StringTable();
+    expect(WasmEvents.create(strings, new Collector(strings))).not.toBeNull();
+    const bytes = synthTraceBytes({ events: 3000, seed: 3 });
+    let reads = 0;
+    const original = WasmEvents.prototype.read;
+    WasmEvents.prototype.read = function (...a: Parameters<typeof original>) {
+      const r = original.apply(this, a);
+      if (r >= 0) reads++;
+      return r;
+    };
+    try {
+      const { rec } = parse(bytes, [1 << 16], true);
+      expect(rec.rows.length).toBe(3000);
+      // all but the first timestamped event, metadata and the odd ones
+      expect(reads).toBeGreaterThan(0.9 * rec.rows.length);
+    } finally {
+      WasmEvents.prototype.read = original;
+    }
+  });
+
+  for (const file of files) {
+    it(`${file}: the same events, strings and outcome as the JS scanner`, () => {
+      const bytes = traceBytes(file);
+      expect(difference(bytes, [1 << 16])).toBeNull();
+      // small, uneven chunks: events cut everywhere
+      expect(difference(bytes.subarray(0, Math.min(bytes.length, 400_000)), [97, 1000, 13, 4096, 1])).toBeNull();
+    });
+  }
+
+  it('a synthetic Kineto trace: the same loaded model with and without it', async () => {
+    const bytes = synthTraceBytes({ events: 20_000, seed: 11, devices: 2 });
+    expect(difference(bytes, [1 << 16, 333, 70_001])).toBeNull();
+    setWasmEvents(false);
+    const js = await loadTrace(bytes, { name: 'x' });
+    setWasmEvents(true);
+    const wa = await loadTrace(bytes, { name: 'x' });
+    const { timing: _t1, loadMs: _l1, ...jsSummary } = js.model.summary;
+    const { timing: _t2, loadMs: _l2, ...waSummary } = wa.model.summary;
+    expect(waSummary).toEqual(jsSummary);
+    expect(wa.model.strings).toEqual(js.model.strings);
+    const { summary: _s1, ...jsRest } = js.model;
+    const { summary: _s2, ...waRest } = wa.model;
+    expect(waRest).toEqual(jsRest); // every column, track, flow, kernel and counter
+    expect(wa.offsets).toEqual(js.offsets);
+  });
+
+  it('mutated traces (escapes, exponents, odd types, NULs, cuts): the same events as the JS scanner', () => {
+    const base = new TextDecoder().decode(synthTraceBytes({ events: 400, seed: 5 }));
+    const rand = mulberry32(42);
+    const edits = [
+      '\\"', '\\u00e9', '1e3', '-0', '0.0000000001', '12345678901234567890', '"7"', '"07"', 'null', 'true', 'false',
+      '{}', '[]', '[1,2]', '\u0000', '"', ',', '}', ']', ':', ' ', '\n', '-', '.', 'x', '"ph":"B"', '"id":"0x1"',
+      '"bp":"e"', '"s":"g"', '"id2":{"local":"0x2"}', '"bind_id":3', '"flow_in":true', '"grid":[1]', '"grid":[1,2,3,4]',
+      '"correlation":1e2', '"device":-1', '"pid":7x', '"tid":"a\\nb"', '"ts":"1"', '"dur":-3', '"args":[1]', '"name":5',
+    ];
+    for (let round = 0; round < 300; round++) {
+      let text = base;
+      const n = 1 + Math.floor(rand() * 6);
+      for (let k = 0; k < n; k++) {
+        const at = Math.floor(rand() * text.length);
+        const edit = edits[Math.floor(rand() * edits.length)]!;
+        const cut = rand() < 0.5 ? Math.floor(rand() * 4) : 0;
+        text = text.slice(0, at) + edit + text.slice(at + cut);
+      }
+      if (rand() < 0.2) text = text.slice(0, Math.floor(rand() * text.length));
+      const bytes = new TextEncoder().encode(text);
+      const chunk = 1 + Math.floor(rand() * 5000);
+      const diff = difference(bytes, [chunk, 7, chunk * 3]);
+      expect(diff && { round, text, ...diff }).toBeNull();
+    }
+  });
+});

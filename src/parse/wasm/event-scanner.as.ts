@@ -1,0 +1,712 @@
+// AssemblyScript: the common trace event read in WebAssembly (compiled by scripts/build-wasm.mjs
+// into event-scanner-wasm.ts). It reads one event object exactly as Scanner.readEvent
+// (scanner.ts) does, into the OUT record, and returns the position after it. Anything it is
+// not sure to read the same way (an escape, an exponent, a long number, a value of an odd
+// type, a rare key, the end of the bytes, a syntax error) makes it return 0 without having
+// changed anything the JS side sees; the JS scanner then reads that event. So this file
+// only has to be right for what it accepts, and the differential tests check exactly that.
+//
+// Bounds: the byte at `end` is always 0 (the JS side writes it), and every loop stops at a
+// 0 byte, so no read passes the window; a 0 inside the data simply hands the event to JS.
+
+@external("env", "intern")
+declare function jsIntern(start: usize, end: usize, hash: u32): i32;
+@external("env", "argsWanted")
+declare function jsArgsWanted(cat: i32): i32;
+
+const QUOTE: u32 = 34, BACKSLASH: u32 = 92, COMMA: u32 = 44, COLON: u32 = 58;
+const LBRACE: u32 = 123, RBRACE: u32 = 125, LBRACKET: u32 = 91, RBRACKET: u32 = 93;
+const MINUS: u32 = 45, DOT: u32 = 46, ZERO: u32 = 48;
+const LOWER_E: u32 = 101, UPPER_E: u32 = 69;
+const PH_M: i32 = 77, PH_C: i32 = 67;
+const MAX_EXACT: f64 = 9007199254740992; // 2^53
+const MAX_PLAIN_ID: f64 = 1099511627776; // 2^40, as scanner.ts
+const OK: i32 = 1, BAD_TYPE: i32 = 2;
+
+const POW10: StaticArray<f64> = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
+// The record the JS side copies into EventFields (offsets mirrored in wasm-events.ts).
+export const OUT: usize = memory.data(256);
+const PH: usize = 0, PH_STATE: usize = 4, NAME: usize = 8, NAME_STATE: usize = 12, CAT: usize = 16;
+const PID: usize = 20, PID_STATE: usize = 24, TID: usize = 28, TID_STATE: usize = 32;
+const TS_STATE: usize = 36, DUR_STATE: usize = 40, ID: usize = 44, BP: usize = 48, SCOPE: usize = 52;
+const ARGS_START: usize = 56, ARGS_END: usize = 60, HAS_KERNEL: usize = 64;
+const TS: usize = 72, TS_ABS: usize = 80, DUR: usize = 88, ID_NUM: usize = 96, CORRELATION: usize = 104;
+const GRID: usize = 112, BLOCK: usize = 136; // x, y, z
+const REGISTERS: usize = 160, SHARED_MEMORY: usize = 168, BLOCKS_PER_SM: usize = 176, WARPS_PER_SM: usize = 184;
+const OCCUPANCY: usize = 192, DEVICE: usize = 200, STREAM: usize = 208;
+
+/** Integer µs subtracted from timestamps (Scanner.tsBase); NaN until the JS side knows it. */
+let tsBase: f64 = NaN;
+export function setTsBase(v: f64): void {
+  tsBase = v;
+}
+
+// Keys, as their bytes.
+const K_PH: usize = memory.data<u8>([112, 104]); // "ph"
+const K_TS: usize = memory.data<u8>([116, 115]); // "ts"
+const K_DUR: usize = memory.data<u8>([100, 117, 114]); // "dur"
+const K_NAME: usize = memory.data<u8>([110, 97, 109, 101]); // "name"
+const K_CAT: usize = memory.data<u8>([99, 97, 116]); // "cat"
+const K_PID: usize = memory.data<u8>([112, 105, 100]); // "pid"
+const K_TID: usize = memory.data<u8>([116, 105, 100]); // "tid"
+const K_ARGS: usize = memory.data<u8>([97, 114, 103, 115]); // "args"
+const K_ID: usize = memory.data<u8>([105, 100]); // "id"
+const K_BP: usize = memory.data<u8>([98, 112]); // "bp"
+const K_S: usize = memory.data<u8>([115]); // "s"
+const K_ID2: usize = memory.data<u8>([105, 100, 50]); // "id2"
+const K_BIND_ID: usize = memory.data<u8>([98, 105, 110, 100, 95, 105, 100]); // "bind_id"
+const K_FLOW_IN: usize = memory.data<u8>([102, 108, 111, 119, 95, 105, 110]); // "flow_in"
+const K_FLOW_OUT: usize = memory.data<u8>([102, 108, 111, 119, 95, 111, 117, 116]); // "flow_out"
+const A_CORRELATION: usize = memory.data<u8>([99, 111, 114, 114, 101, 108, 97, 116, 105, 111, 110]); // "correlation"
+const A_GRID: usize = memory.data<u8>([103, 114, 105, 100]); // "grid"
+const A_BLOCK: usize = memory.data<u8>([98, 108, 111, 99, 107]); // "block"
+const A_REGS: usize = memory.data<u8>([114, 101, 103, 105, 115, 116, 101, 114, 115, 32, 112, 101, 114, 32, 116, 104, 114, 101, 97, 100]); // "registers per thread"
+const A_SHMEM: usize = memory.data<u8>([115, 104, 97, 114, 101, 100, 32, 109, 101, 109, 111, 114, 121]); // "shared memory"
+const A_BPS: usize = memory.data<u8>([98, 108, 111, 99, 107, 115, 32, 112, 101, 114, 32, 83, 77]); // "blocks per SM"
+const A_WPS: usize = memory.data<u8>([119, 97, 114, 112, 115, 32, 112, 101, 114, 32, 83, 77]); // "warps per SM"
+const A_OCC: usize = memory.data<u8>([101, 115, 116, 46, 32, 97, 99, 104, 105, 101, 118, 101, 100, 32, 111, 99, 99, 117, 112, 97, 110, 99, 121, 32, 37]); // "est. achieved occupancy %"
+const A_DEVICE: usize = memory.data<u8>([100, 101, 118, 105, 99, 101]); // "device"
+const A_STREAM: usize = memory.data<u8>([115, 116, 114, 101, 97, 109]); // "stream"
+
+// skipValue's byte classes: 1 quote, 2 opening bracket, 3 closing bracket, 4 backslash,
+// 5 the 0 byte (end of the window, or a NUL: either way the JS side reads this event).
+const SKIP_CLASS: usize = memory.data(256);
+store<u8>(SKIP_CLASS + QUOTE, 1);
+store<u8>(SKIP_CLASS + LBRACE, 2);
+store<u8>(SKIP_CLASS + LBRACKET, 2);
+store<u8>(SKIP_CLASS + RBRACE, 3);
+store<u8>(SKIP_CLASS + RBRACKET, 3);
+store<u8>(SKIP_CLASS + BACKSLASH, 4);
+store<u8>(SKIP_CLASS, 5);
+
+// ---- strings: a cache of raw bytes → the JS string table's id -------------------------
+// Open addressing, slot → entry + 1. It never grows during a read (the JS views of memory
+// stay valid): when full, new strings go to the JS side uncached, and wantsGrow() says so.
+let slots: usize = 0;
+let slotMask: u32 = 0;
+let entHash: usize = 0, entStart: usize = 0, entLen: usize = 0, entId: usize = 0;
+let entCap: i32 = 0, entries: i32 = 0;
+let arena: usize = 0, arenaCap: usize = 0, arenaUsed: usize = 0;
+let full = false;
+
+function allocCache(slotCount: u32, entryCap: i32, arenaBytes: usize): void {
+  slots = heap.alloc(<usize>slotCount << 2);
+  memory.fill(slots, 0, <usize>slotCount << 2);
+  slotMask = slotCount - 1;
+  const oldHash = entHash, oldStart = entStart, oldLen = entLen, oldId = entId;
+  entHash = heap.alloc(<usize>entryCap << 2);
+  entStart = heap.alloc(<usize>entryCap << 2);
+  entLen = heap.alloc(<usize>entryCap << 2);
+  entId = heap.alloc(<usize>entryCap << 2);
+  if (entries > 0) {
+    const n = <usize>entries << 2;
+    memory.copy(entHash, oldHash, n);
+    memory.copy(entStart, oldStart, n);
+    memory.copy(entLen, oldLen, n);
+    memory.copy(entId, oldId, n);
+  }
+  entCap = entryCap;
+  if (arenaBytes > arenaCap) {
+    const next = heap.alloc(arenaBytes);
+    if (arenaUsed > 0) memory.copy(next, arena, arenaUsed);
+    arena = next;
+    arenaCap = arenaBytes;
+  }
+  for (let e = 0; e < entries; e++) {
+    let i = load<u32>(entHash + (<usize>e << 2)) & slotMask;
+    while (load<i32>(slots + (<usize>i << 2)) != 0) i = (i + 1) & slotMask;
+    store<i32>(slots + (<usize>i << 2), e + 1);
+  }
+  full = false;
+}
+
+/** Whether the cache filled up: the JS side then calls growCache between reads. */
+export function wantsGrow(): bool {
+  return full;
+}
+
+export function growCache(): void {
+  allocCache((slotMask + 1) << 1, entCap << 1, arenaCap << 1);
+}
+
+export function init(): void {
+  allocCache(1 << 15, 1 << 14, 1 << 20);
+}
+
+function intern(s: usize, e: usize, h: u32): i32 {
+  const len = <u32>(e - s);
+  let i = h & slotMask;
+  for (;;) {
+    const slot = load<i32>(slots + (<usize>i << 2));
+    if (slot == 0) break;
+    const en = <usize>(slot - 1) << 2;
+    if (load<u32>(entHash + en) == h && load<u32>(entLen + en) == len && memory.compare(arena + <usize>load<u32>(entStart + en), s, len) == 0) {
+      return load<i32>(entId + en);
+    }
+    i = (i + 1) & slotMask;
+  }
+  const id = jsIntern(s, e, h);
+  if (entries >= entCap || (entries << 1) >= <i32>slotMask || arenaUsed + len > arenaCap) {
+    full = true;
+    return id;
+  }
+  const en = <usize>entries << 2;
+  store<u32>(entHash + en, h);
+  store<u32>(entLen + en, len);
+  store<u32>(entStart + en, <u32>arenaUsed);
+  store<i32>(entId + en, id);
+  memory.copy(arena + arenaUsed, s, len);
+  arenaUsed += len;
+  store<i32>(slots + (<usize>i << 2), entries + 1);
+  entries++;
+  return id;
+}
+
+// ---- tokens --------------------------------------------------------------------------
+
+@inline function isWs(c: u32): bool {
+  return c == 32 || c == 10 || c == 13 || c == 9;
+}
+
+@inline function skipWs(p: usize): usize {
+  while (isWs(<u32>load<u8>(p))) p++;
+  return p;
+}
+
+@inline function isDigit(c: u32): bool {
+  return c - ZERO < 10;
+}
+
+@inline function isDelimiter(c: u32): bool {
+  return c == COMMA || c == RBRACE || c == RBRACKET || c == 32 || c == 10 || c == 13 || c == 9 || c == COLON;
+}
+
+function keyIs(s: usize, len: usize, key: usize, keyLen: usize): bool {
+  return len == keyLen && memory.compare(s, key, len) == 0;
+}
+
+let strEnd: usize = 0;
+let strHash: u32 = 0;
+
+/** A string without escapes at p (its quote): hash and strEnd (its closing quote); else 0. */
+function readString(p: usize): usize {
+  let q = p + 1;
+  let h: u32 = 0x811c9dc5;
+  for (;;) {
+    const c = <u32>load<u8>(q);
+    if (c == QUOTE) break;
+    if (c == BACKSLASH || c == 0) return 0;
+    h = (h ^ c) * 0x01000193;
+    q++;
+  }
+  strEnd = q;
+  strHash = h;
+  return q + 1;
+}
+
+let num: f64 = 0;
+
+/** Scanner.readNumber's fast path; 0 where it would take its slow one (or fail). */
+function readNumber(p: usize): usize {
+  let neg = false;
+  if (<u32>load<u8>(p) == MINUS) {
+    neg = true;
+    p++;
+  }
+  let mant: f64 = 0;
+  let digits = 0;
+  let c: u32 = 0;
+  while (isDigit((c = <u32>load<u8>(p)))) {
+    mant = mant * 10 + <f64>(c - ZERO);
+    digits++;
+    p++;
+  }
+  let frac = 0;
+  if (c == DOT) {
+    p++;
+    while (isDigit((c = <u32>load<u8>(p)))) {
+      mant = mant * 10 + <f64>(c - ZERO);
+      digits++;
+      frac++;
+      p++;
+    }
+  }
+  if (c == 0 || digits == 0 || c == LOWER_E || c == UPPER_E || mant >= MAX_EXACT || frac > 22) return 0;
+  const v = frac == 0 ? mant : mant / unchecked(POW10[frac]);
+  num = neg ? -v : v;
+  return p;
+}
+
+/** Scanner.readTs's fast path (the fraction kept exact against tsBase); 0 otherwise. */
+function readTs(p: usize): usize {
+  let neg = false;
+  if (<u32>load<u8>(p) == MINUS) {
+    neg = true;
+    p++;
+  }
+  let int: f64 = 0;
+  let intDigits = 0;
+  let c: u32 = 0;
+  while (isDigit((c = <u32>load<u8>(p)))) {
+    int = int * 10 + <f64>(c - ZERO);
+    intDigits++;
+    p++;
+  }
+  let frac: f64 = 0;
+  let fracDigits = 0;
+  if (c == DOT) {
+    p++;
+    while (isDigit((c = <u32>load<u8>(p)))) {
+      if (fracDigits < 9) {
+        frac = frac * 10 + <f64>(c - ZERO);
+        fracDigits++;
+      } else if (c != ZERO) fracDigits = 99;
+      p++;
+    }
+  }
+  if (c == 0 || intDigits == 0 || c == LOWER_E || c == UPPER_E || int >= MAX_EXACT || fracDigits > 9) return 0;
+  if (neg) {
+    int = -int;
+    frac = -frac;
+  }
+  const scale = unchecked(POW10[fracDigits]);
+  store<f64>(OUT + TS_ABS, int + frac / scale);
+  const rel = int - tsBase;
+  const scaled = rel * scale + frac;
+  store<f64>(OUT + TS, scaled < MAX_EXACT && scaled > -MAX_EXACT ? scaled / scale : rel + frac / scale);
+  store<i32>(OUT + TS_STATE, OK);
+  return p;
+}
+
+let plain: f64 = 0;
+let plainStart: usize = 0, plainEnd: usize = 0;
+
+/**
+ * Scanner.readPlainInteger: a number or a quoted string of digits below 2^40 with no sign,
+ * no leading zero and no fraction; its value in `plain`, its digits' bounds, the position
+ * after it. 0 when it is not one.
+ */
+function readPlainInteger(p: usize): usize {
+  const quoted = <u32>load<u8>(p) == QUOTE;
+  const s = quoted ? p + 1 : p;
+  let q = s;
+  let v: f64 = 0;
+  let c: u32 = 0;
+  while (isDigit((c = <u32>load<u8>(q)))) {
+    v = v * 10 + <f64>(c - ZERO);
+    q++;
+  }
+  const digits = q - s;
+  if (c == 0 || digits == 0 || digits > 12 || (<u32>load<u8>(s) == ZERO && digits > 1) || v >= MAX_PLAIN_ID) return 0;
+  plainStart = s;
+  plainEnd = q;
+  plain = v;
+  if (quoted) {
+    if (c != QUOTE) return 0;
+    return q + 1;
+  }
+  if (c == DOT || c == LOWER_E || c == UPPER_E) return 0;
+  return q;
+}
+
+let idValue: f64 = 0;
+
+// The last plain pid and tid and their ids (Scanner.internIdToken's cache, kept here).
+let lastPidValue: f64 = -1, lastPid: i32 = 0, lastTidValue: f64 = -1, lastTid: i32 = 0;
+
+/** A pid or tid: a plain integer (by value, cached), or a string without escapes; else 0. */
+function readIdToken(p: usize, slot: i32): usize {
+  const q = readPlainInteger(p);
+  if (q != 0) {
+    if (!quotedAt(p) && !isDelimiter(<u32>load<u8>(q))) return 0; // digits run into something
+    if (slot == 0) {
+      if (plain != lastPidValue) {
+        lastPid = intern(plainStart, plainEnd, hashRange(plainStart, plainEnd));
+        lastPidValue = plain;
+      }
+      idValue = <f64>lastPid;
+    } else {
+      if (plain != lastTidValue) {
+        lastTid = intern(plainStart, plainEnd, hashRange(plainStart, plainEnd));
+        lastTidValue = plain;
+      }
+      idValue = <f64>lastTid;
+    }
+    return q;
+  }
+  if (!quotedAt(p)) return 0;
+  const e = readString(p);
+  if (e == 0) return 0;
+  idValue = <f64>intern(p + 1, strEnd, strHash);
+  return e;
+}
+
+@inline function quotedAt(p: usize): bool {
+  return <u32>load<u8>(p) == QUOTE;
+}
+
+function hashRange(s: usize, e: usize): u32 {
+  let h: u32 = 0x811c9dc5;
+  for (let i = s; i < e; i++) h = (h ^ <u32>load<u8>(i)) * 0x01000193;
+  return h;
+}
+
+/** Scanner.skipValue, or 0 where the JS side must read (an odd token, the window's end). */
+function skipValue(p: usize): usize {
+  let c = <u32>load<u8>(p);
+  if (c == QUOTE) {
+    p++;
+    for (;;) {
+      c = <u32>load<u8>(p);
+      if (c == QUOTE) return p + 1;
+      if (c == 0) return 0;
+      if (c == BACKSLASH) {
+        if (load<u8>(p + 1) == 0) return 0;
+        p += 2;
+      } else p++;
+    }
+  }
+  if (c != LBRACE && c != LBRACKET) {
+    // a bare token: a number, or exactly true, false or null (Scanner's isLiteral)
+    const s = p;
+    while (!isDelimiter((c = <u32>load<u8>(p)))) {
+      if (c == 0) return 0;
+      p++;
+    }
+    if (p == s) return 0;
+    const c0 = <u32>load<u8>(s);
+    if (c0 == MINUS || isDigit(c0)) return p;
+    const len = p - s;
+    if (len == 4 && load<u32>(s) == 0x65757274) return p; // true
+    if (len == 5 && load<u32>(s) == 0x736c6166 && load<u8>(s + 4) == 101) return p; // false
+    if (len == 4 && load<u32>(s) == 0x6c6c756e) return p; // null
+    return 0;
+  }
+  let depth = 0;
+  for (;;) {
+    const k = load<u8>(SKIP_CLASS + <usize>load<u8>(p));
+    if (k == 0) {
+      p++;
+      continue;
+    }
+    if (k == 1) {
+      p++;
+      for (;;) {
+        const d = load<u8>(SKIP_CLASS + <usize>load<u8>(p));
+        if (d == 1) break;
+        if (d == 5) return 0;
+        if (d == 4) {
+          if (load<u8>(p + 1) == 0) return 0;
+          p += 2;
+        } else p++;
+      }
+    } else if (k == 2) depth++;
+    else if (k == 3) {
+      depth--;
+      if (depth == 0) return p + 1;
+    } else if (k == 5) return 0;
+    p++;
+  }
+  return 0; // not reached
+}
+
+// What the sink said of each category (0 not asked yet, 1 skip its args, 2 read them).
+const ARGS_WANTED: usize = memory.data(1 << 16);
+
+function argsWanted(cat: i32): bool {
+  if (cat >= 1 << 16) return jsArgsWanted(cat) != 0;
+  let w = load<u8>(ARGS_WANTED + <usize>cat);
+  if (w == 0) {
+    w = jsArgsWanted(cat) != 0 ? 2 : 1;
+    store<u8>(ARGS_WANTED + <usize>cat, w);
+  }
+  return w == 2;
+}
+
+// ---- the event -----------------------------------------------------------------------
+
+function reset(): void {
+  store<i32>(OUT + PH, 0);
+  store<i32>(OUT + PH_STATE, 0);
+  store<i32>(OUT + NAME, -1);
+  store<i32>(OUT + NAME_STATE, 0);
+  store<i32>(OUT + CAT, -1);
+  store<i32>(OUT + PID, -1);
+  store<i32>(OUT + PID_STATE, 0);
+  store<i32>(OUT + TID, -1);
+  store<i32>(OUT + TID_STATE, 0);
+  store<i32>(OUT + TS_STATE, 0);
+  store<i32>(OUT + DUR_STATE, 0);
+  store<i32>(OUT + ID, -1);
+  store<i32>(OUT + BP, 0);
+  store<i32>(OUT + SCOPE, 0);
+  store<i32>(OUT + ARGS_START, -1);
+  store<i32>(OUT + ARGS_END, -1);
+  store<i32>(OUT + HAS_KERNEL, 0);
+  store<f64>(OUT + ID_NUM, -1);
+  store<f64>(OUT + CORRELATION, NaN);
+  store<f64>(OUT + DEVICE, NaN);
+  store<f64>(OUT + STREAM, NaN);
+}
+
+function resetKernel(): void {
+  for (let k: usize = 0; k < 6; k++) store<f64>(OUT + GRID + (k << 3), 0);
+  store<f64>(OUT + REGISTERS, NaN);
+  store<f64>(OUT + SHARED_MEMORY, NaN);
+  store<f64>(OUT + BLOCKS_PER_SM, NaN);
+  store<f64>(OUT + WARPS_PER_SM, NaN);
+  store<f64>(OUT + OCCUPANCY, NaN);
+}
+
+/** A first one-byte string value (ph, bp, s): its first byte, or 0 when empty. */
+let firstByte: i32 = 0;
+let strLen: usize = 0;
+function readShortString(p: usize): usize {
+  const e = readString(p);
+  if (e == 0) return 0;
+  strLen = strEnd - (p + 1);
+  firstByte = strLen > 0 ? <i32>load<u8>(p + 1) : 0;
+  return e;
+}
+
+/**
+ * Reads the event object at p (its '{'; the byte at `end` is 0) into OUT, and returns the
+ * position after its '}'; 0 when the JS scanner must read it (OUT is then garbage).
+ */
+export function readEvent(p: usize): usize {
+  if (isNaN(tsBase)) return 0;
+  reset();
+  let kernelTouched = false;
+  p = skipWs(p + 1);
+  let c = <u32>load<u8>(p);
+  if (c == RBRACE) return p + 1;
+  for (;;) {
+    if (c != QUOTE) return 0;
+    const ks = p + 1;
+    let q = ks;
+    for (;;) {
+      c = <u32>load<u8>(q);
+      if (c == QUOTE) break;
+      if (c == BACKSLASH || c == 0) return 0;
+      q++;
+    }
+    const len = q - ks;
+    p = skipWs(q + 1);
+    if (<u32>load<u8>(p) != COLON) return 0;
+    p = skipWs(p + 1);
+    c = <u32>load<u8>(p);
+    const k0 = <u32>load<u8>(ks);
+    const isNum = c == MINUS || isDigit(c);
+    if (len == 2 && keyIs(ks, len, K_PH, 2)) {
+      if (c != QUOTE) return 0;
+      p = readShortString(p);
+      if (p == 0) return 0;
+      store<i32>(OUT + PH, firstByte);
+      store<i32>(OUT + PH_STATE, strLen == 1 ? OK : BAD_TYPE);
+    } else if (len == 2 && keyIs(ks, len, K_TS, 2)) {
+      if (!isNum) return 0;
+      p = readTs(p);
+      if (p == 0) return 0;
+    } else if (len == 3 && k0 == 100 && keyIs(ks, len, K_DUR, 3)) {
+      if (!isNum) return 0;
+      p = readNumber(p);
+      if (p == 0) return 0;
+      store<f64>(OUT + DUR, num);
+      store<i32>(OUT + DUR_STATE, OK);
+    } else if (len == 4 && keyIs(ks, len, K_NAME, 4)) {
+      if (c != QUOTE) return 0;
+      const s = p + 1;
+      p = readString(p);
+      if (p == 0) return 0;
+      store<i32>(OUT + NAME, intern(s, strEnd, strHash));
+      store<i32>(OUT + NAME_STATE, OK);
+    } else if (len == 3 && k0 == 99 && keyIs(ks, len, K_CAT, 3)) {
+      if (c != QUOTE) return 0;
+      const s = p + 1;
+      p = readString(p);
+      if (p == 0) return 0;
+      store<i32>(OUT + CAT, intern(s, strEnd, strHash));
+    } else if (len == 3 && k0 == 112 && keyIs(ks, len, K_PID, 3)) {
+      p = readIdToken(p, 0);
+      if (p == 0) return 0;
+      store<i32>(OUT + PID, <i32>idValue);
+      store<i32>(OUT + PID_STATE, OK);
+    } else if (len == 3 && k0 == 116 && keyIs(ks, len, K_TID, 3)) {
+      p = readIdToken(p, 1);
+      if (p == 0) return 0;
+      store<i32>(OUT + TID, <i32>idValue);
+      store<i32>(OUT + TID_STATE, OK);
+    } else if (len == 4 && keyIs(ks, len, K_ARGS, 4)) {
+      if (c != LBRACE) return 0;
+      const cat = load<i32>(OUT + CAT);
+      const ph = load<i32>(OUT + PH);
+      if (cat >= 0 && ph != PH_M && ph != PH_C && !argsWanted(cat)) {
+        store<i32>(OUT + ARGS_START, <i32>p);
+        p = skipValue(p);
+        if (p == 0) return 0;
+        store<i32>(OUT + ARGS_END, <i32>p);
+      } else {
+        if (!kernelTouched) {
+          resetKernel();
+          kernelTouched = true;
+        }
+        p = readArgs(p);
+        if (p == 0) return 0;
+      }
+    } else if (len == 2 && keyIs(ks, len, K_ID, 2)) {
+      const e = readPlainInteger(p);
+      if (e != 0) {
+        store<f64>(OUT + ID_NUM, plain);
+        p = e;
+      } else {
+        if (c != QUOTE) return 0;
+        const s = p + 1;
+        p = readString(p);
+        if (p == 0) return 0;
+        store<f64>(OUT + ID_NUM, -1);
+        store<i32>(OUT + ID, intern(s, strEnd, strHash));
+      }
+    } else if (len == 2 && keyIs(ks, len, K_BP, 2)) {
+      if (c != QUOTE) return 0;
+      p = readShortString(p);
+      if (p == 0) return 0;
+      store<i32>(OUT + BP, firstByte);
+    } else if (len == 1 && keyIs(ks, len, K_S, 1)) {
+      if (c != QUOTE) return 0;
+      p = readShortString(p);
+      if (p == 0) return 0;
+      store<i32>(OUT + SCOPE, firstByte);
+    } else if ((len == 3 && keyIs(ks, len, K_ID2, 3)) || (len == 7 && (keyIs(ks, len, K_BIND_ID, 7) || keyIs(ks, len, K_FLOW_IN, 7))) || (len == 8 && keyIs(ks, len, K_FLOW_OUT, 8))) {
+      return 0; // flow v2 and id2: rare, left to the JS scanner
+    } else {
+      p = skipValue(p);
+      if (p == 0) return 0;
+    }
+    p = skipWs(p);
+    c = <u32>load<u8>(p);
+    if (c == COMMA) {
+      p = skipWs(p + 1);
+      c = <u32>load<u8>(p);
+      continue;
+    }
+    if (c == RBRACE) return p + 1;
+    return 0;
+  }
+}
+
+/** Scanner.readArgs: the args object's bounds and the launch and kernel fields in it. */
+function readArgs(p: usize): usize {
+  store<i32>(OUT + ARGS_START, <i32>p);
+  p = skipWs(p + 1);
+  let c = <u32>load<u8>(p);
+  if (c == RBRACE) {
+    store<i32>(OUT + ARGS_END, <i32>(p + 1));
+    return p + 1;
+  }
+  for (;;) {
+    if (c != QUOTE) return 0;
+    const ks = p + 1;
+    let q = ks;
+    for (;;) {
+      c = <u32>load<u8>(q);
+      if (c == QUOTE) break;
+      if (c == 0) return 0;
+      if (c == BACKSLASH) {
+        if (load<u8>(q + 1) == 0) return 0;
+        q += 2;
+      } else q++;
+    }
+    const len = q - ks;
+    p = skipWs(q + 1);
+    if (<u32>load<u8>(p) != COLON) return 0;
+    p = skipWs(p + 1);
+    c = <u32>load<u8>(p);
+    const isNum = c == MINUS || isDigit(c);
+    let at: usize = 0; // where a number goes
+    let kernel = false;
+    if (len == 11 && isNum && keyIs(ks, len, A_CORRELATION, 11)) at = CORRELATION;
+    else if (len == 4 && c == LBRACKET && keyIs(ks, len, A_GRID, 4)) {
+      p = readDim3(p, GRID);
+      if (p == 0) return 0;
+    } else if (len == 5 && c == LBRACKET && keyIs(ks, len, A_BLOCK, 5)) {
+      p = readDim3(p, BLOCK);
+      if (p == 0) return 0;
+    } else if (isNum && len == 20 && keyIs(ks, len, A_REGS, 20)) {
+      at = REGISTERS;
+      kernel = true;
+    } else if (isNum && len == 13 && keyIs(ks, len, A_SHMEM, 13)) {
+      at = SHARED_MEMORY;
+      kernel = true;
+    } else if (isNum && len == 13 && keyIs(ks, len, A_BPS, 13)) {
+      at = BLOCKS_PER_SM;
+      kernel = true;
+    } else if (isNum && len == 12 && keyIs(ks, len, A_WPS, 12)) {
+      at = WARPS_PER_SM;
+      kernel = true;
+    } else if (isNum && len == 25 && keyIs(ks, len, A_OCC, 25)) {
+      at = OCCUPANCY;
+      kernel = true;
+    } else if (isNum && len == 6 && keyIs(ks, len, A_DEVICE, 6)) at = DEVICE;
+    else if (isNum && len == 6 && keyIs(ks, len, A_STREAM, 6)) at = STREAM;
+    else {
+      p = skipValue(p);
+      if (p == 0) return 0;
+    }
+    if (at != 0) {
+      p = readNumber(p);
+      if (p == 0) return 0;
+      store<f64>(OUT + at, num);
+      if (kernel) store<i32>(OUT + HAS_KERNEL, 1);
+    }
+    p = skipWs(p);
+    c = <u32>load<u8>(p);
+    if (c == COMMA) {
+      p = skipWs(p + 1);
+      c = <u32>load<u8>(p);
+      continue;
+    }
+    if (c == RBRACE) {
+      store<i32>(OUT + ARGS_END, <i32>(p + 1));
+      return p + 1;
+    }
+    return 0;
+  }
+}
+
+/** Scanner.readDim3: up to three numbers (missing ones are 1); 0 where JS must read. */
+function readDim3(p: usize, at: usize): usize {
+  p = skipWs(p + 1);
+  let x: f64 = 1, y: f64 = 1, z: f64 = 1;
+  let i = 0;
+  let c = <u32>load<u8>(p);
+  while (c != RBRACKET) {
+    if ((c == MINUS || isDigit(c)) && i < 3) {
+      p = readNumber(p);
+      if (p == 0) return 0;
+      if (i == 0) x = num;
+      else if (i == 1) y = num;
+      else z = num;
+    } else {
+      p = skipValue(p);
+      if (p == 0) return 0;
+    }
+    i++;
+    p = skipWs(p);
+    c = <u32>load<u8>(p);
+    if (c == COMMA) {
+      p = skipWs(p + 1);
+      c = <u32>load<u8>(p);
+    } else if (c != RBRACKET) return 0;
+  }
+  store<i32>(OUT + HAS_KERNEL, 1);
+  store<f64>(OUT + at, x);
+  store<f64>(OUT + at + 8, y);
+  store<f64>(OUT + at + 16, z);
+  return p + 1;
+}
+
+/** Memory for the JS side's window (it never frees: windows only grow, by doubling). */
+export function alloc(bytes: usize): usize {
+  return heap.alloc(bytes);
+}
