@@ -30,9 +30,13 @@ const D_DEVICE = 25, D_STREAM = 26;
 let compiled: WebAssembly.Module | null | undefined;
 let enabled = true;
 
-/** Turns the WebAssembly reader off (or on again) for parsers made from now on: for tests and A/B runs. */
-export function setWasmEvents(on: boolean): void {
+/**
+ * Turns the WebAssembly reader off (or on again) for parsers made from now on, optionally
+ * with another build of the module: for tests and A/B runs.
+ */
+export function setWasmEvents(on: boolean, moduleBytes?: Uint8Array): void {
   enabled = on;
+  if (moduleBytes) compiled = new WebAssembly.Module(moduleBytes as Uint8Array<ArrayBuffer>);
 }
 
 function module(): WebAssembly.Module | null {
@@ -107,7 +111,7 @@ export class WasmEvents {
     if (bytes + 1 > this.cap) {
       let cap = Math.max(this.cap * 2, 1 << 16);
       while (cap < bytes + 1) cap *= 2;
-      const at = this.ex.alloc(cap);
+      const at = this.ex.alloc(cap + 16); // the module reads up to 8 bytes past the 0 after the data
       this.remap();
       this.u8.copyWithin(at, this.ptr, this.ptr + keep);
       this.ptr = at;

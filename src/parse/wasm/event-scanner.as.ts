@@ -141,7 +141,7 @@ function intern(s: usize, e: usize, h: u32): i32 {
     const slot = load<i32>(slots + (<usize>i << 2));
     if (slot == 0) break;
     const en = <usize>(slot - 1) << 2;
-    if (load<u32>(entHash + en) == h && load<u32>(entLen + en) == len && memory.compare(arena + <usize>load<u32>(entStart + en), s, len) == 0) {
+    if (load<u32>(entHash + en) == h && load<u32>(entLen + en) == len && sameBytes(arena + <usize>load<u32>(entStart + en), s, len)) {
       return load<i32>(entId + en);
     }
     i = (i + 1) & slotMask;
@@ -182,27 +182,73 @@ function intern(s: usize, e: usize, h: u32): i32 {
   return c == COMMA || c == RBRACE || c == RBRACKET || c == 32 || c == 10 || c == 13 || c == 9 || c == COLON;
 }
 
-function keyIs(s: usize, len: usize, key: usize, keyLen: usize): bool {
-  return len == keyLen && memory.compare(s, key, len) == 0;
+@inline function keyIs(s: usize, len: usize, key: usize, keyLen: usize): bool {
+  return len == keyLen && sameBytes(s, key, len);
 }
 
 let strEnd: usize = 0;
 let strHash: u32 = 0;
 
-/** A string without escapes at p (its quote): hash and strEnd (its closing quote); else 0. */
+const ONES: u64 = 0x0101010101010101;
+const HIGHS: u64 = 0x8080808080808080;
+const QUOTES: u64 = 0x2222222222222222;
+const BACKSLASHES: u64 = 0x5c5c5c5c5c5c5c5c;
+const MIX: u64 = 0x9e3779b97f4a7c15;
+
+/** High bit set in each byte of v that is 0 (exact up to the first such byte, which is all we use). */
+@inline function zeroBytes(v: u64): u64 {
+  return (v - ONES) & ~v & HIGHS;
+}
+
+/**
+ * A string without escapes at p (its quote): strEnd (its closing quote) and a hash; else 0.
+ * Eight bytes at a time (the window has 8 bytes to spare after its 0). The hash is this
+ * module's own: the JS string table only uses it to look the bytes up in its own table,
+ * and a miss there still finds the same string by its text.
+ */
 function readString(p: usize): usize {
   let q = p + 1;
-  let h: u32 = 0x811c9dc5;
+  let h: u64 = 0;
   for (;;) {
-    const c = <u32>load<u8>(q);
-    if (c == QUOTE) break;
-    if (c == BACKSLASH || c == 0) return 0;
-    h = (h ^ c) * 0x01000193;
-    q++;
+    const w = load<u64>(q);
+    const m = zeroBytes(w ^ QUOTES) | zeroBytes(w ^ BACKSLASHES) | zeroBytes(w);
+    if (m != 0) {
+      const k = <usize>(ctz(m) >> 3);
+      const e = q + k;
+      if (<u32>load<u8>(e) != QUOTE) return 0; // an escape, or the end of the bytes
+      if (k > 0) h = (rotl<u64>(h, 5) ^ (w & ((<u64>1 << (<u64>k << 3)) - 1))) * MIX;
+      h ^= <u64>(e - p);
+      strEnd = e;
+      strHash = <u32>(h ^ (h >> 32));
+      return e + 1;
+    }
+    h = (rotl<u64>(h, 5) ^ w) * MIX;
+    q += 8;
   }
-  strEnd = q;
-  strHash = h;
-  return q + 1;
+  return 0; // not reached
+}
+
+/** Whether len bytes at a and b are the same, eight at a time. */
+@inline function sameBytes(a: usize, b: usize, len: usize): bool {
+  while (len >= 8) {
+    if (load<u64>(a) != load<u64>(b)) return false;
+    a += 8;
+    b += 8;
+    len -= 8;
+  }
+  if (len >= 4) {
+    if (load<u32>(a) != load<u32>(b)) return false;
+    a += 4;
+    b += 4;
+    len -= 4;
+  }
+  while (len > 0) {
+    if (load<u8>(a) != load<u8>(b)) return false;
+    a++;
+    b++;
+    len--;
+  }
+  return true;
 }
 
 let num: f64 = 0;
