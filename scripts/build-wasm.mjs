@@ -15,7 +15,7 @@ export async function compileEventScanner() {
   let wasm = null;
   const stderr = [];
   const { error } = await asc.main(
-    [SOURCE, '--baseDir', root, '-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort=', '--outFile', 'out.wasm'],
+    [SOURCE, '--baseDir', root, '-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd', '--use', 'abort=', '--outFile', 'out.wasm'],
     {
       writeFile(name, contents) {
         if (name.endsWith('.wasm')) wasm = contents;

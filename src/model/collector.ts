@@ -84,7 +84,9 @@ const NUMERIC_PAIRS = 8192; // pair * 2^40 + id stays exact below 2^53
 export class Collector implements EventSink {
   readonly warnings = new Warnings();
   readonly meta: Record<string, unknown> = {};
-  readonly byPhase = new Map<string, number>();
+  /** Events per phase (by the first byte of ph), and the order the phases first came in. */
+  private readonly phaseCounts = new Float64Array(256);
+  private readonly phaseOrder: number[] = [];
   /** Literal span over non-M events with a numeric ts (the summary's spanUs). */
   spanMin = Infinity;
   spanMax = -Infinity;
@@ -246,11 +248,11 @@ export class Collector implements EventSink {
     if (f.phState !== OK) {
       if (f.phState === MISSING) this.warnings.add('missing ph', index, f.start, '');
       else this.warnings.add('invalid ph', index, f.start, 'ph must be a one-letter string');
-      if (f.phState === BAD_TYPE) this.countPhase('?');
+      if (f.phState === BAD_TYPE) this.countPhase(63); // '?'
       return;
     }
     const ph = f.ph;
-    this.countPhase(String.fromCharCode(ph));
+    this.countPhase(ph);
     if (ph === PH_M) {
       this.onMetadataEvent(f, sc);
       return;
@@ -334,8 +336,15 @@ export class Collector implements EventSink {
     }
   }
 
-  private countPhase(ph: string): void {
-    this.byPhase.set(ph, (this.byPhase.get(ph) ?? 0) + 1);
+  /** Counted per event: a typed array, where a Map keyed by a one-letter string took ~2 % of the parse. */
+  countPhase(code: number, n = 1): void {
+    if (this.phaseCounts[code] === 0) this.phaseOrder.push(code);
+    this.phaseCounts[code]! += n;
+  }
+
+  /** Events per phase letter, in the order the phases first came. */
+  get byPhase(): Map<string, number> {
+    return new Map(this.phaseOrder.map((c) => [String.fromCharCode(c), this.phaseCounts[c]!]));
   }
 
   private extend(start: number, end: number): void {

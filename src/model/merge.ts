@@ -128,7 +128,7 @@ export function absorbDump(c: Collector, d: CollectorDump, remap: ArrayLike<numb
   }
   for (const [reason, n] of d.counts) c.warnings.count(reason, n);
   for (const [key, value] of d.meta) c.metadata(key, value);
-  for (const [ph, n] of d.byPhase) c.byPhase.set(ph, (c.byPhase.get(ph) ?? 0) + n);
+  for (const [ph, n] of d.byPhase) c.countPhase(ph.charCodeAt(0), n);
   c.spanMin = Math.min(c.spanMin, d.spanMin + dt);
   c.spanMax = Math.max(c.spanMax, d.spanMax + dt);
   c.minTs = Math.min(c.minTs, d.minTs + dt);

@@ -147,6 +147,21 @@ describe('the WebAssembly event reader', () => {
     expect(wa.offsets).toEqual(js.offsets);
   });
 
+  it('args full of brackets inside strings, escapes and nesting, at every offset of a 16-byte block', () => {
+    const rand = mulberry32(7);
+    const pieces = ['"a{b"', '"]]"', '"}"', '"[{"', '"\\"', '"x\\"y"', '[]', '{}', '[[1,[2]],{"k":[3]}]', '{"a":{"b":"}"}}', '"é{"', '12', 'true', 'null'];
+    const events: string[] = [];
+    for (let i = 0; i < 600; i++) {
+      const pad = ' '.repeat(i % 17);
+      const vals: string[] = [];
+      for (let k = 0; k < 1 + (i % 5); k++) vals.push(`"k${k}":${pad}${pieces[Math.floor(rand() * pieces.length)]}`);
+      events.push(`{"ph":"X","cat":"${i % 3 ? 'cpu_op' : 'kernel'}","name":"n${i % 7}","pid":1,"tid":${i % 3},"ts":${1000 + i}.5,"dur":1,"args":{${vals.join(',')}}}`);
+    }
+    const bytes = new TextEncoder().encode(`{"traceEvents":[${events.join(',\n')}]}`);
+    expect(difference(bytes, [1 << 16])).toBeNull();
+    expect(difference(bytes, [41, 7, 300])).toBeNull();
+  });
+
   it('mutated traces (escapes, exponents, odd types, NULs, cuts): the same events as the JS scanner', () => {
     const base = new TextDecoder().decode(synthTraceBytes({ events: 400, seed: 5 }));
     const rand = mulberry32(42);

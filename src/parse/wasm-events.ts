@@ -111,7 +111,7 @@ export class WasmEvents {
     if (bytes + 1 > this.cap) {
       let cap = Math.max(this.cap * 2, 1 << 16);
       while (cap < bytes + 1) cap *= 2;
-      const at = this.ex.alloc(cap + 16); // the module reads up to 8 bytes past the 0 after the data
+      const at = this.ex.alloc(cap + 16); // the module reads up to 15 bytes past the 0 after the data
       this.remap();
       this.u8.copyWithin(at, this.ptr, this.ptr + keep);
       this.ptr = at;

@@ -429,6 +429,49 @@ function skipValue(p: usize): usize {
     if (len == 4 && load<u32>(s) == 0x6c6c756e) return p; // null
     return 0;
   }
+  const fast = skipBrackets(p);
+  return fast != 1 ? fast : skipBracketsBytewise(p);
+}
+
+/**
+ * An object or array at p, sixteen bytes at a time: a prefix XOR of the quotes marks the
+ * bytes inside strings, and only brackets outside them count. A block with a backslash or
+ * a 0 gives 1: the bytewise loop then reads the whole value (escapes are rare in traces).
+ */
+function skipBrackets(p: usize): usize {
+  const quote = i8x16.splat(<i8>QUOTE), backslash = i8x16.splat(<i8>BACKSLASH), zero = i8x16.splat(0);
+  const case20 = i8x16.splat(0x20), open = i8x16.splat(<i8>LBRACE), close = i8x16.splat(<i8>RBRACE);
+  let depth = 0;
+  let inString: u32 = 0; // 0xffff inside a string at the block's start, else 0
+  for (;;) {
+    const v = v128.load(p);
+    if (v128.any_true(v128.or(i8x16.eq(v, backslash), i8x16.eq(v, zero)))) return 1;
+    let x = <u32>i8x16.bitmask(i8x16.eq(v, quote));
+    x ^= x << 1;
+    x ^= x << 2;
+    x ^= x << 4;
+    x ^= x << 8;
+    x = (x ^ inString) & 0xffff; // bit i: byte i is in a string (an opening quote in, a closing one out)
+    const w = v128.or(v, case20); // '[' → '{' and ']' → '}'
+    const opens = <u32>i8x16.bitmask(i8x16.eq(w, open)) & ~x;
+    let marks = (opens | <u32>i8x16.bitmask(i8x16.eq(w, close))) & ~x & 0xffff;
+    while (marks != 0) {
+      const i = ctz(marks);
+      const bit = <u32>1 << i;
+      if (opens & bit) depth++;
+      else {
+        depth--;
+        if (depth == 0) return p + <usize>i + 1;
+      }
+      marks ^= bit;
+    }
+    inString = x & 0x8000 ? 0xffff : 0;
+    p += 16;
+  }
+  return 0; // not reached
+}
+
+function skipBracketsBytewise(p: usize): usize {
   let depth = 0;
   for (;;) {
     const k = load<u8>(SKIP_CLASS + <usize>load<u8>(p));
