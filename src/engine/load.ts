@@ -292,6 +292,7 @@ function finishLoad(collector: Collector, outcome: ParseOutcome, tsBase: number,
     mergeMs: Math.round(shards?.mergeMs ?? 0),
     workerMs: Math.round(shards?.workerMs ?? 0),
     inflateWorker: f.inflateWorker,
+    wasmEvents: outcome.wasmEvents,
   };
   s.bytes = f.totalBytes;
   s.loadMs = Math.round(performance.now() - f.t0);

@@ -65,6 +65,7 @@ export class ParallelParse {
   private syntaxError: ParseOutcome['syntaxError'] = null;
   private syntaxErrors = 0;
   private nonObjectElements = 0;
+  private wasmEvents = 0;
   /** While this thread reads its own share of a file: its parser's event count. */
   private ownEvents: (() => number) | null = null;
   /** The single-threaded reader used after a cut proved wrong. */
@@ -145,6 +146,7 @@ export class ParallelParse {
       syntaxErrors: this.syntaxErrors,
       nonObjectElements: this.nonObjectElements,
       trailingGarbage: last.trailingGarbage,
+      wasmEvents: this.wasmEvents,
     };
   }
 
@@ -407,6 +409,7 @@ export class ParallelParse {
     this.syntaxError ??= o.syntaxError;
     this.syntaxErrors += o.syntaxErrors;
     this.nonObjectElements += o.nonObjectElements;
+    this.wasmEvents += o.wasmEvents;
     this.eventsMerged += o.events;
   }
 

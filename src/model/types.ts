@@ -54,6 +54,8 @@ export interface Summary {
     workerMs: number;
     /** gzip inflated on the inflate worker (true) or on the loading thread. */
     inflateWorker: boolean;
+    /** Events read by the WebAssembly reader; the rest (and all, where there is no WebAssembly) by the JS scanner. */
+    wasmEvents: number;
   };
 }
 

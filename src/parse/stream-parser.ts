@@ -26,6 +26,8 @@ export interface ParseOutcome {
   syntaxErrors: number;
   nonObjectElements: number;
   trailingGarbage: boolean;
+  /** Events read by the WebAssembly reader (wasm-events.ts); the rest by the JS scanner. */
+  wasmEvents: number;
 }
 
 const enum State {
@@ -51,7 +53,7 @@ export class StreamParser {
   readonly scanner: Scanner;
   private readonly fields = new EventFields();
   /** Reads the common event in WebAssembly; it then owns the window (`work`). Null: JS alone. */
-  private readonly wasm: WasmEvents | null;
+  private wasm: WasmEvents | null;
   private work: Uint8Array = new Uint8Array(1 << 16);
   private len = 0;
   private pos = 0;
@@ -76,7 +78,7 @@ export class StreamParser {
     if (this.wasm) this.work = this.wasm.ensureWindow(1 << 16, 0);
     this.outcome = {
       bytes: 0, events: 0, form: 'none', eventsArray: false, truncated: null, syntaxError: null,
-      syntaxErrors: 0, nonObjectElements: 0, trailingGarbage: false,
+      syntaxErrors: 0, nonObjectElements: 0, trailingGarbage: false, wasmEvents: 0,
     };
   }
 
@@ -131,7 +133,7 @@ export class StreamParser {
       this.len -= this.pos;
       this.pos = 0;
     }
-    if (this.wasm) this.work = this.wasm.ensureWindow(this.len + chunk.length, this.len);
+    if (this.wasm) this.growWasmWindow(this.len + chunk.length);
     else if (this.len + chunk.length > this.work.length) {
       let cap = this.work.length * 2;
       while (cap < this.len + chunk.length) cap *= 2;
@@ -145,9 +147,32 @@ export class StreamParser {
     if (this.len - this.pos < this.minAvail) return;
     this.run();
     if (this.wasm) {
-      this.wasm.maintain();
-      this.work = this.wasm.window;
+      try {
+        this.wasm.maintain();
+        this.work = this.wasm.window;
+      } catch {
+        this.dropWasm(0);
+      }
     }
+  }
+
+  /**
+   * The module's memory cannot grow past 4 GiB (nor, on some machines, as far as a huge
+   * event needs): this parser then reads on with the JS scanner alone, in a window of its own.
+   */
+  private growWasmWindow(bytes: number): void {
+    try {
+      this.work = this.wasm!.ensureWindow(bytes, this.len);
+    } catch {
+      this.dropWasm(bytes);
+    }
+  }
+
+  private dropWasm(bytes: number): void {
+    const own = new Uint8Array(Math.max(bytes, this.len, 1 << 16));
+    own.set(this.wasm!.window.subarray(0, this.len));
+    this.work = own;
+    this.wasm = null;
   }
 
   /**
@@ -338,8 +363,10 @@ export class StreamParser {
       const c = sc.skipWs();
       if (c === 123) {
         const end = wasm === null ? -1 : wasm.read(sc.pos, this.len, f, this.base, sc.tsBase);
-        if (end >= 0) sc.pos = end;
-        else sc.readEvent(f);
+        if (end >= 0) {
+          sc.pos = end;
+          this.outcome.wasmEvents++;
+        } else sc.readEvent(f);
         sink.event(f, sc, this.total);
         this.total++;
         this.pos = sc.pos;

@@ -80,7 +80,7 @@ function difference(bytes: Uint8Array, chunks: number[]): null | Record<string, 
   const at = firstDiff(js.rec.rows, wa.rec.rows);
   if (at >= 0) return { event: at, js: js.rec.rows[at], wasm: wa.rec.rows[at] };
   if (JSON.stringify(wa.strings) !== JSON.stringify(js.strings)) return { strings: { js: js.strings, wasm: wa.strings } };
-  if (JSON.stringify(wa.outcome) !== JSON.stringify(js.outcome)) return { outcome: { js: js.outcome, wasm: wa.outcome } };
+  if (JSON.stringify({ ...wa.outcome, wasmEvents: 0 }) !== JSON.stringify(js.outcome)) return { outcome: { js: js.outcome, wasm: wa.outcome } };
   return null;
 }
 
@@ -104,20 +104,30 @@ describe('the WebAssembly event reader', () => {
     const strings = new StringTable();
     expect(WasmEvents.create(strings, new Collector(strings))).not.toBeNull();
     const bytes = synthTraceBytes({ events: 3000, seed: 3 });
-    let reads = 0;
-    const original = WasmEvents.prototype.read;
-    WasmEvents.prototype.read = function (...a: Parameters<typeof original>) {
-      const r = original.apply(this, a);
-      if (r >= 0) reads++;
-      return r;
+    const { rec, outcome } = parse(bytes, [1 << 16], true);
+    expect(rec.rows.length).toBe(3000);
+    // all but the first timestamped event, the metadata events cut by a chunk's end, and so on
+    expect(outcome.wasmEvents).toBeGreaterThan(0.95 * 3000);
+    expect(parse(bytes, [1 << 16], false).outcome.wasmEvents).toBe(0);
+  });
+
+  it('when its memory cannot grow, the parser reads on with the JS scanner and loses nothing', () => {
+    const bytes = synthTraceBytes({ events: 3000, seed: 4 });
+    const original = WasmEvents.prototype.ensureWindow;
+    WasmEvents.prototype.ensureWindow = function (n: number, keep: number) {
+      if (n > 200_000) throw new WebAssembly.RuntimeError('unreachable'); // what a failed memory.grow gives
+      return original.call(this, n, keep);
     };
     try {
-      const { rec } = parse(bytes, [1 << 16], true);
-      expect(rec.rows.length).toBe(3000);
-      // all but the first timestamped event, metadata and the odd ones
-      expect(reads).toBeGreaterThan(0.9 * rec.rows.length);
+      const js = parse(bytes, [50_000, 300_000], false);
+      const wa = parse(bytes, [50_000, 300_000], true);
+      expect(wa.outcome.wasmEvents).toBeGreaterThan(0);
+      expect(wa.outcome.wasmEvents).toBeLessThan(0.5 * 3000);
+      expect(firstDiff(js.rec.rows, wa.rec.rows)).toBe(-1);
+      expect(wa.rec.rows.length).toBe(3000);
+      expect({ ...wa.outcome, wasmEvents: 0 }).toEqual(js.outcome);
     } finally {
-      WasmEvents.prototype.read = original;
+      WasmEvents.prototype.ensureWindow = original;
     }
   });
 

@@ -131,7 +131,7 @@ export function growCache(): void {
 }
 
 export function init(): void {
-  allocCache(1 << 15, 1 << 14, 1 << 20);
+  allocCache(1 << 12, 1 << 11, 1 << 16); // grows with the file's strings (growCache)
 }
 
 function intern(s: usize, e: usize, h: u32): i32 {
