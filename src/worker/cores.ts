@@ -6,8 +6,9 @@
 // so one parse worker beside the trace worker pays only on plain files past ~50 MB. Medians
 // of 12 loads each, one worker against none, since parse workers copy their results (a
 // transfer used to deoptimise them): 89 MB 0.93 against 1.13 s, 59 MB 0.69 against 0.75 s,
-// 30 MB 0.41 against 0.38 s (slower). 1.5 GB: 12.4 s against 14.0 s (earlier). The inflate
-// worker did not pay at all.
+// 30 MB 0.41 against 0.38 s (slower). 1.5 GB: 12.4 s against 14.0 s (earlier). With the
+// WebAssembly event reader (10 paired loads each): 89 MB 0.74 against 0.83 s, 59 MB even.
+// The inflate worker did not pay at all (1.01x with the WebAssembly reader, 14 pairs).
 
 export const HELPERS_FROM_CORES = 4;
 
