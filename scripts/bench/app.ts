@@ -37,7 +37,7 @@ export interface FramesResult extends FrameStats {
 export const IDLE_BEFORE_OPEN_MS = 1500;
 
 interface OpenReply {
-  timing: { parseMs: number; finishMs: number; workers: number; segments: number };
+  timing: { parseMs: number; finishMs: number; workers: number; segments: number; wasmEvents: number };
   loadMs: number;
   total: number;
   bytesPerEvent: number;
@@ -124,10 +124,10 @@ export async function timeAppLoad(
           const t0 = performance.now();
           const summary = await window.kinetoscope.open(file);
           const loadMs = performance.now() - t0;
-          const { parseMs, finishMs, workers, segments } = summary.timing;
+          const { parseMs, finishMs, workers, segments, wasmEvents } = summary.timing;
           return {
             loadMs, total: summary.events.total, bytesPerEvent: summary.bytesPerEvent, spanUs: summary.spanUs,
-            timing: { parseMs, finishMs, workers, segments },
+            timing: { parseMs, finishMs, workers, segments, wasmEvents },
           };
         }, `/bench/${file.name}`),
         opts.timeoutMs,

@@ -44,7 +44,7 @@ export interface Run {
   /** speedscope failed this way at the first try (the figure is from a second one). */
   speedscopeFirstError?: string;
   /** Kinetoscope's own split of loadMs (summary.timing): parse, finish, parse workers used. */
-  timing?: { parseMs: number; finishMs: number; workers: number; segments: number };
+  timing?: { parseMs: number; finishMs: number; workers: number; segments: number; wasmEvents: number };
   errors?: string[];
 }
 

@@ -75,7 +75,7 @@ export class StreamParser {
     this.scanner = new Scanner(strings);
     this.scanner.argsFilter = sink;
     this.wasm = WasmEvents.create(strings, sink);
-    if (this.wasm) this.work = this.wasm.ensureWindow(1 << 16, 0);
+    if (this.wasm) this.growWasmWindow(1 << 16);
     this.outcome = {
       bytes: 0, events: 0, form: 'none', eventsArray: false, truncated: null, syntaxError: null,
       syntaxErrors: 0, nonObjectElements: 0, trailingGarbage: false, wasmEvents: 0,
