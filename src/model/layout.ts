@@ -38,7 +38,9 @@ export function layoutSlices(
   const order = new Uint32Array(n);
   const row = new Uint16Array(n);
   const rowStarts: number[][] = [];
-  const lane = new Uint32Array(n); // per temp index
+  // Per position in byTrack (start order within a track), not per slice: the passes below
+  // then read them in sequence instead of gathering by slice index.
+  const lane = new Uint32Array(n);
   const depthInLane = new Uint32Array(n);
   let clampedRows = 0;
 
@@ -73,8 +75,8 @@ export function layoutSlices(
       const d = stack.length;
       // A child that overhangs its parent by rounding noise is clamped to the parent's end.
       stack.push(d > 0 ? Math.min(e, stack[d - 1]!) : e);
-      lane[i] = placed;
-      depthInLane[i] = d;
+      lane[lo + k] = placed;
+      depthInLane[lo + k] = d;
       if (d > laneMax[placed]!) laneMax[placed] = d;
     }
     const laneBase: number[] = [];
@@ -85,18 +87,14 @@ export function layoutSlices(
     }
     // Stable counting sort of the segment by row keeps start order within each row.
     const rowCount = new Uint32Array(rows + 1);
-    for (let k = 0; k < seg.length; k++) {
-      const i = seg[k]!;
-      rowCount[laneBase[lane[i]!]! + depthInLane[i]! + 1]!++;
-    }
+    for (let k = lo; k < hi; k++) rowCount[laneBase[lane[k]!]! + depthInLane[k]! + 1]!++;
     for (let r = 0; r < rows; r++) rowCount[r + 1]! += rowCount[r]!;
     const starts = Array.from(rowCount, (v) => v + lo);
     const cursor = rowCount.slice(0, rows);
     for (let k = 0; k < seg.length; k++) {
-      const i = seg[k]!;
-      const r = laneBase[lane[i]!]! + depthInLane[i]!;
+      const r = laneBase[lane[lo + k]!]! + depthInLane[lo + k]!;
       const at = lo + cursor[r]!++;
-      order[at] = i;
+      order[at] = seg[k]!;
       if (r > 0xffff) clampedRows++;
       row[at] = Math.min(r, 0xffff);
     }
