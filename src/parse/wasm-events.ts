@@ -55,9 +55,10 @@ function module(): WebAssembly.Module | null {
 
 export class WasmEvents {
   private readonly ex: Exports;
-  private u8: Uint8Array;
-  private i32: Int32Array;
-  private f64: Float64Array;
+  // Views of the module's memory, made again whenever it grows (remap).
+  private u8!: Uint8Array;
+  private i32!: Int32Array;
+  private f64!: Float64Array;
   private readonly out32: number;
   private readonly out64: number;
   /** Where the window starts in the module's memory, and its capacity (one byte kept for the 0 after the data). */
@@ -89,7 +90,6 @@ export class WasmEvents {
     const out = this.ex.OUT.value as number;
     this.out32 = out >> 2;
     this.out64 = out >> 3;
-    this.u8 = this.i32 = this.f64 = undefined as never;
     this.remap();
   }
 
