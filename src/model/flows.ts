@@ -17,6 +17,8 @@ export interface FlowResult {
   unmatched: number;
   /** Arrows whose end had no slice to attach to. */
   unbound: number;
+  /** GPU events whose args.correlation is that of a runtime call (the summary's launchLinked). */
+  launchLinked: number;
 }
 
 function phRank(p: number): number {
@@ -110,13 +112,16 @@ export function buildFlows(
   for (let i = 0; i < c.corrSide.length; i++) {
     if (side[i] === 2 && !launches.has(value[i]!)) launches.set(value[i]!, rank[slice[i]!]!);
   }
+  let launchLinked = 0;
   for (let i = 0; i < c.corrSide.length; i++) {
     if (side[i] !== 1) continue;
     const launch = launches.get(value[i]!);
-    if (launch !== undefined) arrow(launch, rank[slice[i]!]!, 2);
+    if (launch === undefined) continue;
+    launchLinked++;
+    arrow(launch, rank[slice[i]!]!, 2);
   }
 
-  return { flows: toColumns(from, to, kind), matched, unmatched, unbound };
+  return { flows: toColumns(from, to, kind), matched, unmatched, unbound, launchLinked };
 }
 
 /** Sorted by (from, to), duplicates dropped (the flow-event arrow wins over the correlation one). */
