@@ -50,38 +50,49 @@ export function layoutSlices(
     const seg = byTrack.subarray(lo, hi);
     orderByStart(seg, start, dur);
 
-    // Assign lanes and depths.
-    const lanes: number[][] = [];
+    // Assign lanes and depths. Each lane is a stack of the ends of its open slices (typed,
+    // with its own top: JS arrays pushed and popped per slice measured slower).
+    const stacks: Float64Array[] = [];
+    const tops: number[] = [];
     const laneMax: number[] = [];
     for (let k = 0; k < seg.length; k++) {
       const i = seg[k]!;
       const s = start[i]!;
       const e = s + dur[i]!;
       let placed = -1;
-      for (let L = 0; L < lanes.length; L++) {
-        const stack = lanes[L]!;
-        while (stack.length > 0 && stack[stack.length - 1]! <= s) stack.pop();
-        if (stack.length === 0 || e <= stack[stack.length - 1]! + EPS) {
+      for (let L = 0; L < stacks.length; L++) {
+        const stack = stacks[L]!;
+        let top = tops[L]!;
+        while (top > 0 && stack[top - 1]! <= s) top--;
+        tops[L] = top;
+        if (top === 0 || e <= stack[top - 1]! + EPS) {
           placed = L;
           break;
         }
       }
       if (placed < 0) {
-        placed = lanes.length;
-        lanes.push([]);
+        placed = stacks.length;
+        stacks.push(new Float64Array(16));
+        tops.push(0);
         laneMax.push(0);
       }
-      const stack = lanes[placed]!;
-      const d = stack.length;
+      let stack = stacks[placed]!;
+      const d = tops[placed]!;
+      if (d === stack.length) {
+        const grown = new Float64Array(d * 2);
+        grown.set(stack);
+        stacks[placed] = stack = grown;
+      }
       // A child that overhangs its parent by rounding noise is clamped to the parent's end.
-      stack.push(d > 0 ? Math.min(e, stack[d - 1]!) : e);
+      stack[d] = d > 0 ? Math.min(e, stack[d - 1]!) : e;
+      tops[placed] = d + 1;
       lane[lo + k] = placed;
       depthInLane[lo + k] = d;
       if (d > laneMax[placed]!) laneMax[placed] = d;
     }
     const laneBase: number[] = [];
     let rows = 0;
-    for (let L = 0; L < lanes.length; L++) {
+    for (let L = 0; L < stacks.length; L++) {
       laneBase.push(rows);
       rows += laneMax[L]! + 1;
     }
