@@ -2,7 +2,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sortByStart } from './layout.ts';
+import { layoutSlices, sortByStart } from './layout.ts';
 
 const before = (start: Float64Array, dur: Float64Array) => (a: number, b: number): number =>
   start[a]! - start[b]! || dur[b]! - dur[a]! || a - b;
@@ -32,5 +32,48 @@ describe('sortByStart', () => {
     const expected = seg.slice().sort(before(start, dur));
     sortByStart(seg, start, dur);
     expect(Array.from(seg)).toEqual(Array.from(expected));
+  });
+});
+
+describe('layoutSlices', () => {
+  // random slices on a few tracks: nested chains, partial overlaps, equal starts, zero lengths
+  const slice = fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 60 }), fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 40 })));
+
+  it('puts every slice in exactly one row, and the slices of a row in start order without overlap', () => {
+    fc.assert(
+      fc.property(fc.array(slice, { minLength: 1, maxLength: 400 }), (rows) => {
+        const track = Uint32Array.from(rows, (r) => r[0]);
+        const start = Float64Array.from(rows, (r) => r[1] / 4);
+        const dur = Float64Array.from(rows, (r) => r[2] / 4);
+        const { order, row, rowStarts } = layoutSlices(start, dur, track, 4);
+        expect(Array.from(order).sort((a, b) => a - b)).toEqual(Array.from(rows.keys()));
+        for (let t = 0; t < 4; t++) {
+          const rs = rowStarts[t]!;
+          for (let r = 0; r + 1 < rs.length; r++) {
+            for (let k = rs[r]!; k < rs[r + 1]!; k++) {
+              const i = order[k]!;
+              expect(track[i]).toBe(t);
+              expect(row[k]).toBe(r);
+              if (k > rs[r]!) {
+                const prev = order[k - 1]!;
+                expect(start[i]!).toBeGreaterThanOrEqual(start[prev]!);
+                expect(start[i]!).toBeGreaterThanOrEqual(start[prev]! + dur[prev]! - 1e-6);
+              }
+            }
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('nests a chain of enclosing slices one row per level, whatever their file order', () => {
+    const n = 50;
+    // slice j spans [j, 2n - j]: each encloses the next; written in reverse
+    const start = Float64Array.from({ length: n }, (_, i) => n - 1 - i);
+    const dur = Float64Array.from({ length: n }, (_, i) => 2 * n - 2 * (n - 1 - i));
+    const { order, row, rowStarts } = layoutSlices(start, dur, new Uint32Array(n), 1);
+    expect(rowStarts[0]).toHaveLength(n + 1);
+    for (let k = 0; k < n; k++) expect([row[k], start[order[k]!]]).toEqual([k, k]);
   });
 });
