@@ -47,21 +47,19 @@ describe('layoutSlices', () => {
         const dur = Float64Array.from(rows, (r) => r[2] / 4);
         const { order, row, rowStarts } = layoutSlices(start, dur, track, 4);
         expect(Array.from(order).sort((a, b) => a - b)).toEqual(Array.from(rows.keys()));
+        const wrong: string[] = [];
         for (let t = 0; t < 4; t++) {
           const rs = rowStarts[t]!;
           for (let r = 0; r + 1 < rs.length; r++) {
             for (let k = rs[r]!; k < rs[r + 1]!; k++) {
               const i = order[k]!;
-              expect(track[i]).toBe(t);
-              expect(row[k]).toBe(r);
-              if (k > rs[r]!) {
-                const prev = order[k - 1]!;
-                expect(start[i]!).toBeGreaterThanOrEqual(start[prev]!);
-                expect(start[i]!).toBeGreaterThanOrEqual(start[prev]! + dur[prev]! - 1e-6);
-              }
+              if (track[i] !== t || row[k] !== r) wrong.push(`slice ${i} at ${k}: track ${track[i]}, row ${row[k]}`);
+              const prev = k > rs[r]! ? order[k - 1]! : -1;
+              if (prev >= 0 && start[i]! < start[prev]! + dur[prev]! - 1e-6) wrong.push(`slice ${i} overlaps ${prev} in row ${r}`);
             }
           }
         }
+        expect(wrong).toEqual([]);
       }),
       { numRuns: 300 },
     );
