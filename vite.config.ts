@@ -3,10 +3,11 @@ import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 
 // The built page forbids inline and remote script; ?trace= may fetch from any http(s) origin.
-// (Dev mode is left without it: Vite's dev server injects an inline preamble script.)
+// 'wasm-unsafe-eval' lets WebAssembly compile (the parser's event reader), and nothing else:
+// no eval of JS. (Dev mode is left without it: Vite's dev server injects an inline preamble script.)
 const CSP = [
   "default-src 'self'",
-  "script-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
   "worker-src 'self'",
   "connect-src 'self' http: https:",
   "img-src 'self' data: blob:",

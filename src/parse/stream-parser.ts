@@ -159,6 +159,7 @@ export class StreamParser {
   /**
    * The module's memory cannot grow past 4 GiB (nor, on some machines, as far as a huge
    * event needs): this parser then reads on with the JS scanner alone, in a window of its own.
+   * (Past 2 GiB its addresses reach JS as negative numbers: wasm-events.ts reads them >>> 0.)
    */
   private growWasmWindow(bytes: number): void {
     try {

@@ -81,7 +81,8 @@ export class WasmEvents {
   private constructor(m: WebAssembly.Module, strings: StringTable, filter: ArgsFilter) {
     const instance = new WebAssembly.Instance(m, {
       env: {
-        intern: (start: number, end: number, hash: number): number => strings.internRaw(this.u8, start, end, hash >>> 0, false),
+        // (wasm32 addresses and hashes arrive as signed 32-bit numbers: >>> 0 past 2 GiB)
+        intern: (start: number, end: number, hash: number): number => strings.internRaw(this.u8, start >>> 0, end >>> 0, hash >>> 0, false),
         argsWanted: (cat: number): number => (filter.argsWanted(cat) ? 1 : 0),
       },
     });
@@ -111,7 +112,7 @@ export class WasmEvents {
     if (bytes + 1 > this.cap) {
       let cap = Math.max(this.cap * 2, 1 << 16);
       while (cap < bytes + 1) cap *= 2;
-      const at = this.ex.alloc(cap + 16); // the module reads up to 15 bytes past the 0 after the data
+      const at = this.ex.alloc(cap + 16) >>> 0; // the module reads up to 15 bytes past the 0 after the data
       this.remap();
       this.u8.copyWithin(at, this.ptr, this.ptr + keep);
       this.ptr = at;
@@ -139,8 +140,9 @@ export class WasmEvents {
       this.sentTsBase = tsBase;
     }
     const ptr = this.ptr;
+    if (this.u8.buffer !== this.ex.memory.buffer) this.remap(); // (only alloc and growCache grow it, and remap)
     this.u8[ptr + len] = 0; // the module stops at a 0 byte
-    const end = this.ex.readEvent(ptr + pos);
+    const end = this.ex.readEvent(ptr + pos) >>> 0;
     if (end === 0) return -1;
     const i = this.i32, d = this.f64, o = this.out32, q = this.out64;
     f.reset(base + pos);
@@ -163,9 +165,9 @@ export class WasmEvents {
     f.bp = i[o + I_BP]!;
     f.scope = i[o + I_SCOPE]!;
     const argsStart = i[o + I_ARGS_START]!;
-    if (argsStart >= 0) {
-      f.argsStart = argsStart - ptr;
-      f.argsEnd = i[o + I_ARGS_END]! - ptr;
+    if (argsStart !== -1) {
+      f.argsStart = (argsStart >>> 0) - ptr;
+      f.argsEnd = (i[o + I_ARGS_END]! >>> 0) - ptr;
     }
     f.correlation = d[q + D_CORRELATION]!;
     f.device = d[q + D_DEVICE]!;
