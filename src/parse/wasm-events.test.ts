@@ -117,6 +117,13 @@ describe('the WebAssembly event reader', () => {
     expect(parse(bytes, [1 << 16], false).outcome.wasmEvents).toBe(0);
   });
 
+  it('refuses a window past 2 GiB (its size would wrap in 32 bits) instead of allocating it', () => {
+    const strings = new StringTable();
+    const w = WasmEvents.create(strings, new Collector(strings))!;
+    expect(() => w.ensureWindow(2 ** 31 + 1, 0)).toThrow(RangeError);
+    expect(w.ensureWindow(1 << 20, 0).length).toBeGreaterThan(1 << 20);
+  });
+
   it('when its memory cannot grow, the parser reads on with the JS scanner and loses nothing', () => {
     const bytes = synthTraceBytes({ events: 3000, seed: 4 });
     const original = WasmEvents.prototype.ensureWindow;

@@ -112,6 +112,8 @@ export class WasmEvents {
     if (bytes + 1 > this.cap) {
       let cap = Math.max(this.cap * 2, 1 << 16);
       while (cap < bytes + 1) cap *= 2;
+      // A size past 32 bits would wrap into a tiny allocation: the caller reads on in JS.
+      if (cap > 2 ** 31) throw new RangeError(`a ${cap}-byte window does not fit in WebAssembly memory`);
       const at = this.ex.alloc(cap + 16) >>> 0; // the module reads up to 15 bytes past the 0 after the data
       this.remap();
       this.u8.copyWithin(at, this.ptr, this.ptr + keep);
