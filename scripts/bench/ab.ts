@@ -13,8 +13,8 @@
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchBrowser, newContext, settleCpu } from './browser.ts';
-import { IDLE_BEFORE_OPEN_MS } from './app.ts';
+import { timeOpen } from './app.ts';
+import { launchBrowser } from './browser.ts';
 import { startServer, type BenchServer } from './server.ts';
 
 interface Load {
@@ -42,22 +42,8 @@ async function main(): Promise<void> {
   const servers: Record<'A' | 'B', BenchServer> = { A: await startServer(dirA), B: await startServer(dirB) };
   const browser = await launchBrowser();
   const once = async (v: 'A' | 'B'): Promise<Load> => {
-    const context = await newContext(browser);
-    try {
-      const page = await context.newPage();
-      await page.goto(`${servers[v].origin}/${process.env[`Q${v}`] ?? ''}`);
-      await page.waitForFunction(() => typeof window.kinetoscope?.open === 'function');
-      await page.waitForTimeout(IDLE_BEFORE_OPEN_MS);
-      await settleCpu();
-      return await page.evaluate(async (url) => {
-        const f = new File([await (await fetch(url)).blob()], url.split('/').pop()!);
-        const t0 = performance.now();
-        const s = await window.kinetoscope.open(f);
-        return { openMs: performance.now() - t0, parseMs: s.timing.parseMs, finishMs: s.timing.finishMs };
-      }, `/bench/${file}`);
-    } finally {
-      await context.close();
-    }
+    const { openMs, summary } = await timeOpen(browser, `${servers[v].origin}/${process.env[`Q${v}`] ?? ''}`, file);
+    return { openMs, parseMs: summary.timing.parseMs, finishMs: summary.timing.finishMs };
   };
   const loads: Record<'A' | 'B', Load[]> = { A: [], B: [] };
   try {

@@ -7,6 +7,7 @@
 // 6.5–8 s by URL).
 
 import type { Browser, Page } from 'playwright';
+import type { Summary } from '../../src/model/types.ts';
 import type { FrameStats } from '../../src/render/frame-timer.ts';
 import { newContext, RssSampler, settleCpu, settleRss } from './browser.ts';
 import { orTimeout } from './paths.ts';
@@ -36,8 +37,39 @@ export interface FramesResult extends FrameStats {
 /** How long the page is left open before the file is opened. */
 export const IDLE_BEFORE_OPEN_MS = 1500;
 
+/**
+ * One cold load as `npm run probe` and `npm run ab` time it: a fresh page at `pageUrl` (a
+ * build of the app, with its query), left open `idleMs` and then until the machine is idle,
+ * as the bench does; then `kinetoscope.open` on `/bench/<file>` fetched into a File first.
+ */
+export async function timeOpen(
+  browser: Browser,
+  pageUrl: string,
+  file: string,
+  opts: { idleMs?: number; onConsole?: (text: string) => void } = {},
+): Promise<{ openMs: number; summary: Summary }> {
+  const context = await newContext(browser);
+  try {
+    const page = await context.newPage();
+    const onConsole = opts.onConsole;
+    if (onConsole) page.on('console', (m) => onConsole(m.text()));
+    await page.goto(pageUrl);
+    await page.waitForFunction(() => typeof window.kinetoscope?.open === 'function');
+    await page.waitForTimeout(opts.idleMs ?? IDLE_BEFORE_OPEN_MS);
+    await settleCpu();
+    return await page.evaluate(async (url) => {
+      const f = new File([await (await fetch(url)).blob()], url.split('/').pop()!);
+      const t0 = performance.now();
+      const summary = await window.kinetoscope.open(f);
+      return { openMs: performance.now() - t0, summary };
+    }, `/bench/${file}`);
+  } finally {
+    await context.close();
+  }
+}
+
 interface OpenReply {
-  timing: { parseMs: number; finishMs: number; workers: number; segments: number; wasmEvents: number };
+  timing: Pick<Summary['timing'], 'parseMs' | 'finishMs' | 'workers' | 'segments' | 'wasmEvents'>;
   loadMs: number;
   total: number;
   bytesPerEvent: number;

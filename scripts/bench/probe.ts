@@ -10,7 +10,8 @@
  * (1500; then, as in the bench, until the machine is idle).
  */
 
-import { launchBrowser, newContext, settleCpu } from './browser.ts';
+import { timeOpen } from './app.ts';
+import { launchBrowser } from './browser.ts';
 import { ensureBuild } from './build.ts';
 import { startServer } from './server.ts';
 
@@ -26,23 +27,11 @@ async function main(): Promise<void> {
   const browser = await launchBrowser();
   try {
     for (let i = 0; i < runs; i++) {
-      const context = await newContext(browser);
-      const page = await context.newPage();
-      if (process.env.PROBE_CONSOLE) page.on('console', (m) => process.stderr.write(`  console: ${m.text()}\n`));
-      await page.goto(`${server.origin}/${process.env.PROBE_QUERY ?? ''}`);
-      await page.waitForFunction(() => typeof window.kinetoscope?.open === 'function');
-      // as a user would: the page is open a moment before a file is dropped (workers warm up)
-      await page.waitForTimeout(Number(process.env.PROBE_IDLE_MS ?? 1500));
-      await settleCpu(); // as the bench does: the warm-up is over
-      const r = await page.evaluate(async (url) => {
-        const blob = await (await fetch(url)).blob();
-        const f = new File([blob], url.split('/').pop()!);
-        const t0 = performance.now();
-        const s = await window.kinetoscope.open(f);
-        return { openMs: Math.round(performance.now() - t0), events: s.events.total, loadMs: s.loadMs, timing: s.timing };
-      }, `/bench/${file}`);
-      process.stdout.write(`${JSON.stringify({ run: i, ...r })}\n`);
-      await context.close();
+      const { openMs, summary: s } = await timeOpen(browser, `${server.origin}/${process.env.PROBE_QUERY ?? ''}`, file, {
+        idleMs: process.env.PROBE_IDLE_MS ? Number(process.env.PROBE_IDLE_MS) : undefined,
+        onConsole: process.env.PROBE_CONSOLE ? (text) => process.stderr.write(`  console: ${text}\n`) : undefined,
+      });
+      process.stdout.write(`${JSON.stringify({ run: i, openMs: Math.round(openMs), events: s.events.total, loadMs: s.loadMs, timing: s.timing })}\n`);
     }
   } finally {
     await browser.close();

@@ -1,7 +1,7 @@
 // The benchmark's output: one JSON object (stdout and .bench/latest.json).
 
 import { cpus, totalmem } from 'node:os';
-import type { FramesResult } from './app.ts';
+import type { AppLoadResult, FramesResult } from './app.ts';
 
 export interface Machine {
   cpus: number;
@@ -44,7 +44,7 @@ export interface Run {
   /** speedscope failed this way at the first try (the figure is from a second one). */
   speedscopeFirstError?: string;
   /** Kinetoscope's own split of loadMs (summary.timing): parse, finish, parse workers used. */
-  timing?: { parseMs: number; finishMs: number; workers: number; segments: number; wasmEvents: number };
+  timing?: AppLoadResult['timing'];
   errors?: string[];
 }
 
