@@ -117,6 +117,24 @@ describe('the WebAssembly event reader', () => {
     expect(parse(bytes, [1 << 16], false).outcome.wasmEvents).toBe(0);
   });
 
+  it("hashes a pid's digits as it hashes a string of the same bytes: one cache entry, one call to the JS table", () => {
+    const seen: string[] = [];
+    const original = StringTable.prototype.internRaw;
+    StringTable.prototype.internRaw = function (buf: Uint8Array, start: number, end: number, hash: number, escaped: boolean) {
+      seen.push(new TextDecoder().decode(buf.subarray(start, end)));
+      return original.call(this, buf, start, end, hash, escaped);
+    };
+    try {
+      const text = '{"traceEvents":[{"ph":"X","ts":1},{"ph":"X","name":"123456789012","ts":2},{"ph":"X","pid":123456789012,"ts":3}]}';
+      const { outcome, strings } = parse(new TextEncoder().encode(text), [1 << 16], true);
+      expect(outcome.wasmEvents).toBe(2);
+      expect(strings).toContain('123456789012');
+      expect(seen.filter((t) => t === '123456789012')).toHaveLength(1);
+    } finally {
+      StringTable.prototype.internRaw = original;
+    }
+  });
+
   it('refuses a window past 2 GiB (its size would wrap in 32 bits) instead of allocating it', () => {
     const strings = new StringTable();
     const w = WasmEvents.create(strings, new Collector(strings))!;

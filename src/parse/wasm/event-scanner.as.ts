@@ -200,11 +200,30 @@ const MIX: u64 = 0x9e3779b97f4a7c15;
   return (v - ONES) & ~v & HIGHS;
 }
 
+// The string cache's hash, eight bytes at a time: mixWord per whole word, the last k bytes
+// (k > 0) masked, then the length. It is this module's own: the JS string table only uses it
+// to look the bytes up in its own table, and a miss there still finds the string by its text.
+@inline function mixWord(h: u64, w: u64): u64 {
+  return (rotl<u64>(h, 5) ^ w) * MIX;
+}
+
+@inline function hashEnd(h: u64, w: u64, k: usize, len: usize): u32 {
+  if (k > 0) h = mixWord(h, w & ((<u64>1 << (<u64>k << 3)) - 1));
+  h ^= <u64>(len + 1);
+  return <u32>(h ^ (h >> 32));
+}
+
+/** The hash of the bytes [s, e) (a pid's digits): the same as readString gives them. */
+function hashRange(s: usize, e: usize): u32 {
+  let h: u64 = 0;
+  let q = s;
+  for (; e - q >= 8; q += 8) h = mixWord(h, load<u64>(q));
+  return hashEnd(h, load<u64>(q), e - q, e - s); // (reads up to 7 bytes past e: the window has 16 to spare)
+}
+
 /**
- * A string without escapes at p (its quote): strEnd (its closing quote) and a hash; else 0.
- * Eight bytes at a time (the window has 8 bytes to spare after its 0). The hash is this
- * module's own: the JS string table only uses it to look the bytes up in its own table,
- * and a miss there still finds the same string by its text.
+ * A string without escapes at p (its quote): strEnd (its closing quote) and its hash; else
+ * 0. Eight bytes at a time (the window has 16 bytes to spare after its 0).
  */
 function readString(p: usize): usize {
   let q = p + 1;
@@ -216,13 +235,11 @@ function readString(p: usize): usize {
       const k = <usize>(ctz(m) >> 3);
       const e = q + k;
       if (<u32>load<u8>(e) != QUOTE) return 0; // an escape, or the end of the bytes
-      if (k > 0) h = (rotl<u64>(h, 5) ^ (w & ((<u64>1 << (<u64>k << 3)) - 1))) * MIX;
-      h ^= <u64>(e - p);
       strEnd = e;
-      strHash = <u32>(h ^ (h >> 32));
+      strHash = hashEnd(h, w, k, e - p - 1);
       return e + 1;
     }
-    h = (rotl<u64>(h, 5) ^ w) * MIX;
+    h = mixWord(h, w);
     q += 8;
   }
   return 0; // not reached
@@ -398,12 +415,6 @@ function readIdToken(p: usize, slot: i32): usize {
 
 @inline function quotedAt(p: usize): bool {
   return <u32>load<u8>(p) == QUOTE;
-}
-
-function hashRange(s: usize, e: usize): u32 {
-  let h: u32 = 0x811c9dc5;
-  for (let i = s; i < e; i++) h = (h ^ <u32>load<u8>(i)) * 0x01000193;
-  return h;
 }
 
 /** Scanner.skipValue, or 0 where the JS side must read (an odd token, the window's end). */
