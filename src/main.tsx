@@ -28,7 +28,7 @@ const params = new URLSearchParams(location.search);
 // ?workers=N: parse workers (0: parse on the trace worker alone); default: none below 4 cores.
 const workers = params.get('workers');
 if (workers !== null && /^\d+$/.test(workers)) void traceWorker().setParseWorkers(Number(workers));
-// ?inflate=worker|here: gzip inflated on its own worker or on the trace worker; default by cores.
+// ?inflate=worker|here: gzip inflated on its own worker (the default) or on the trace worker.
 const inflate = params.get('inflate');
 if (inflate === 'worker' || inflate === 'here') void traceWorker().setInflateWorker(inflate === 'worker');
 

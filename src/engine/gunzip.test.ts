@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { constants, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { tracePath } from '../testing/traces-dir.ts';
-import { gunzip, type Inflater } from './gunzip.ts';
+import { FEED_BYTES, gunzip, type Inflater } from './gunzip.ts';
 
 /**
  * An inflater that behaves as Chromium's DecompressionStream does: it takes every chunk it is
@@ -71,6 +71,33 @@ describe('gunzip', () => {
     const parts: Uint8Array[] = [];
     for await (const p of gunzip(counted(gz).stream) as unknown as AsyncIterable<Uint8Array>) parts.push(p);
     expect(Buffer.compare(Buffer.concat(parts), gunzipSync(gz))).toBe(0);
+  });
+
+  it('writes a big compressed chunk to the inflater in pieces of at most FEED_BYTES', async () => {
+    const gz = await realGz();
+    const writes: number[] = [];
+    const recording: Inflater = () => {
+      const inner = eager();
+      const writer = inner.writable.getWriter();
+      const writable = new WritableStream<Uint8Array>({
+        write: (c) => (writes.push(c.length), writer.write(c)),
+        close: () => writer.close(),
+      });
+      return { readable: inner.readable, writable };
+    };
+    const reader = gunzip(counted(gz, gz.length).stream, recording).getReader(); // the whole file as one chunk
+    const first = await reader.read();
+    expect(first.value!.length).toBeGreaterThan(0);
+    expect(writes).toEqual([FEED_BYTES]); // the first bytes came out of one small piece, not the file
+    const parts = [first.value!];
+    for (;;) {
+      const r = await reader.read();
+      if (r.done) break;
+      parts.push(r.value);
+    }
+    expect(Buffer.compare(Buffer.concat(parts), gunzipSync(gz))).toBe(0);
+    expect(writes.length).toBe(Math.ceil(gz.length / FEED_BYTES));
+    expect(Math.max(...writes)).toBe(FEED_BYTES);
   });
 
   it('takes compressed bytes only as fast as the reader takes inflated ones', async () => {

@@ -1,5 +1,5 @@
 // How many cores the trace worker may count on, and the defaults that follow from it: the
-// helper workers (parse workers, the inflate worker) and which files they take.
+// parse workers and which files they take.
 //
 // Measured on the 2-core CI machine: two threads parsing at once each ran at 70–90 % of one
 // alone (the page, the browser's file reads and V8's compiler threads need the cores too),
@@ -8,7 +8,7 @@
 // transfer used to deoptimise them): 89 MB 0.93 against 1.13 s, 59 MB 0.69 against 0.75 s,
 // 30 MB 0.41 against 0.38 s (slower). 1.5 GB: 12.4 s against 14.0 s (earlier). With the
 // WebAssembly event reader (10 paired loads each): 89 MB 0.74 against 0.83 s, 59 MB even.
-// The inflate worker did not pay at all (1.01x with the WebAssembly reader, 14 pairs).
+// (The inflate worker is on whatever the cores: see inflater.ts.)
 
 export const HELPERS_FROM_CORES = 4;
 

@@ -6,7 +6,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { loadTrace } from '../engine/load.ts';
 import { tracePath } from '../testing/traces-dir.ts';
-import { IN_FLIGHT_BYTES, inflatedFrom, serveInflate, type Inflated } from './inflate.ts';
+import { BATCH_BYTES, IN_FLIGHT_BYTES, inflatedFrom, serveInflate, type Inflated } from './inflate.ts';
 
 function streamOf(bytes: Uint8Array, chunk = 65536): ReadableStream<Uint8Array> {
   let at = 0;
@@ -19,16 +19,26 @@ function streamOf(bytes: Uint8Array, chunk = 65536): ReadableStream<Uint8Array> 
 }
 
 /** An inflater on one end of a channel, the parser's stream on the other (as between the workers). */
-function viaChannel(compressed: ReadableStream<Uint8Array>): { inflated: Inflated; stream: ReadableStream<Uint8Array>; served: Promise<void>; received: () => number } {
+function viaChannel(compressed: ReadableStream<Uint8Array>): {
+  inflated: Inflated;
+  stream: ReadableStream<Uint8Array>;
+  served: Promise<void>;
+  received: () => number;
+  messages: { sent: number; acks: number };
+} {
   const { port1, port2 } = new MessageChannel();
   let received = 0;
+  const messages = { sent: 0, acks: 0 };
   const inflated = inflatedFrom(port1 as unknown as MessagePort);
   const deliver = port1.onmessage!;
   port1.onmessage = (e) => {
-    if ('chunk' in e.data) received += (e.data.chunk as Uint8Array).length;
+    messages.sent++;
+    if ('chunks' in e.data) for (const c of e.data.chunks as Uint8Array[]) received += c.length;
     deliver.call(port1, e);
   };
-  return { inflated, stream: inflated.stream, served: serveInflate(compressed, port2 as unknown as MessagePort), received: () => received };
+  const ack = port1.postMessage.bind(port1);
+  port1.postMessage = (m: unknown) => (messages.acks++, ack(m));
+  return { inflated, stream: inflated.stream, served: serveInflate(compressed, port2 as unknown as MessagePort), received: () => received, messages };
 }
 
 async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
@@ -40,10 +50,15 @@ async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> 
 describe('inflating on another thread', () => {
   it('gives the bytes gunzip gives for a real trace, and the same model as inflating here', async () => {
     const gz = new Uint8Array(await readFile(tracePath('hta__df_index_resolver.json.gz')));
-    const { inflated, stream, served } = viaChannel(streamOf(gz));
-    expect(Buffer.compare(await readAll(stream), gunzipSync(gz))).toBe(0);
+    const { inflated, stream, served, messages } = viaChannel(streamOf(gz));
+    const all = gunzipSync(gz);
+    expect(Buffer.compare(await readAll(stream), all)).toBe(0);
     expect(inflated.compressedRead()).toBe(gz.length);
     await served;
+    // Batched: a message per ~BATCH_BYTES each way (plus the end and the last part batch), not one per chunk.
+    expect(all.length).toBeGreaterThan(4 * BATCH_BYTES);
+    expect(messages.sent).toBeLessThanOrEqual(Math.ceil(all.length / BATCH_BYTES) + 2);
+    expect(messages.acks).toBeLessThanOrEqual(2 * Math.ceil(all.length / BATCH_BYTES) + 2);
 
     const file = new Blob([gz]);
     const progress: number[] = [];
@@ -63,7 +78,7 @@ describe('inflating on another thread', () => {
     await reader.read();
     await new Promise((r) => setTimeout(r, 300));
     expect(received()).toBeGreaterThan(0);
-    expect(received()).toBeLessThanOrEqual(IN_FLIGHT_BYTES + (1 << 20));
+    expect(received()).toBeLessThanOrEqual(IN_FLIGHT_BYTES + BATCH_BYTES + (1 << 20));
     expect(received()).toBeLessThan(text.length / 4); // bounded, not the file's size
     let total = 0;
     for (;;) {
@@ -138,7 +153,7 @@ describe('inflating on another thread', () => {
   it('an inflater that dies mid-file fails the stream after the chunks it had sent (no wait for ever)', async () => {
     const { port1, port2 } = new MessageChannel();
     const inflated = inflatedFrom(port1 as unknown as MessagePort);
-    port2.postMessage({ chunk: new Uint8Array([1, 2, 3]), read: 10 });
+    port2.postMessage({ chunks: [new Uint8Array([1, 2, 3])], read: 10 });
     await new Promise((r) => setTimeout(r, 20));
     inflated.fail('the inflate worker stopped');
     const reader = inflated.stream.getReader();

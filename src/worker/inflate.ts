@@ -12,10 +12,16 @@ import { gunzip } from '../engine/gunzip.ts';
 export const IN_FLIGHT_BYTES = 8 << 20;
 
 /**
+ * Inflated bytes sent (and acknowledged) per message. The inflater's chunks are ~64 KiB, one
+ * message each way per chunk was ~900 messages for a 30 MB trace, each a task on both threads.
+ */
+export const BATCH_BYTES = 1 << 20;
+
+/**
  * What the inflater posts: a chunk, the end, or the failure of the inflation itself; each
  * with the compressed bytes read so far (the load's progress).
  */
-export type InflateMessage = ({ chunk: Uint8Array } | { done: true } | { error: string }) & { read: number };
+export type InflateMessage = ({ chunks: Uint8Array[] } | { done: true } | { error: string }) & { read: number };
 
 /** What the parser's side posts back: bytes it took (so more may come), or -1 to cancel. */
 export type InflateAck = number;
@@ -46,6 +52,15 @@ export async function serveInflate(compressed: ReadableStream<Uint8Array>, port:
     }),
   );
   const reader = gunzip(counted).getReader();
+  let batch: Uint8Array[] = [];
+  let batchBytes = 0;
+  const send = (): void => {
+    if (batch.length === 0) return;
+    inFlight += batchBytes;
+    port.postMessage({ chunks: batch, read } satisfies InflateMessage, batch.map((c) => c.buffer as ArrayBuffer));
+    batch = [];
+    batchBytes = 0;
+  };
   try {
     for (;;) {
       while (inFlight >= IN_FLIGHT_BYTES && !cancelled) await new Promise<void>((r) => (wake = r));
@@ -57,12 +72,16 @@ export async function serveInflate(compressed: ReadableStream<Uint8Array>, port:
       if (r.done) break;
       // A view of a larger buffer would take its neighbours with it when transferred.
       const chunk = r.value.byteOffset === 0 && r.value.byteLength === r.value.buffer.byteLength ? r.value : r.value.slice();
-      inFlight += chunk.length;
-      port.postMessage({ chunk, read } satisfies InflateMessage, [chunk.buffer]);
+      batch.push(chunk);
+      batchBytes += chunk.length;
+      if (batchBytes >= BATCH_BYTES) send();
     }
+    send();
     port.postMessage({ done: true, read } satisfies InflateMessage);
   } catch (e) {
-    if (!cancelled) port.postMessage({ error: (e as Error).message || String(e), read } satisfies InflateMessage);
+    if (cancelled) return;
+    send(); // every byte inflated before the failure
+    port.postMessage({ error: (e as Error).message || String(e), read } satisfies InflateMessage);
   } finally {
     port.onmessage = null;
     port.close();
@@ -84,10 +103,11 @@ export function inflatedFrom(port: Port, onEnd?: () => void): Inflated {
   let read = 0;
   let end: { error: string | null } | null = null;
   let wake: (() => void) | null = null;
+  let taken = 0;
   port.onmessage = (e: MessageEvent<InflateMessage>) => {
     const m = e.data;
     read = m.read;
-    if ('chunk' in m) queue.push(m.chunk);
+    if ('chunks' in m) queue.push(...m.chunks);
     else end = { error: 'error' in m ? m.error : null };
     wake?.();
   };
@@ -103,7 +123,12 @@ export function inflatedFrom(port: Port, onEnd?: () => void): Inflated {
         wake = null;
         const chunk = queue.shift();
         if (chunk) {
-          port.postMessage(chunk.length satisfies InflateAck);
+          // Acknowledged in batches too, but never held back while the queue is empty (the inflater may be waiting).
+          taken += chunk.length;
+          if (taken >= BATCH_BYTES || queue.length === 0) {
+            port.postMessage(taken satisfies InflateAck);
+            taken = 0;
+          }
           controller.enqueue(chunk);
         } else {
           close();
