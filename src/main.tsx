@@ -28,9 +28,10 @@ const params = new URLSearchParams(location.search);
 // ?workers=N: parse workers (0: parse on the trace worker alone); default: none below 4 cores.
 const workers = params.get('workers');
 if (workers !== null && /^\d+$/.test(workers)) void traceWorker().setParseWorkers(Number(workers));
-// ?inflate=worker|here: gzip inflated on its own worker (the default) or on the trace worker.
-const inflate = params.get('inflate');
-if (inflate === 'worker' || inflate === 'here') void traceWorker().setInflateWorker(inflate === 'worker');
+// ?reader=worker|here: files read (gzip inflated) on the reader worker (the default) or on the
+// trace worker. ?inflate= is its older name.
+const reader = params.get('reader') ?? params.get('inflate');
+if (reader === 'worker' || reader === 'here') void traceWorker().setReaderWorker(reader === 'worker');
 
 // Start the worker now; it and the page warm up while the user picks a file.
 warmUpWhileIdle(store);

@@ -65,6 +65,7 @@ async function main(): Promise<void> {
       B: Math.round(median(b)),
       pairedBA: Number(median(ratios).toFixed(3)),
       bFaster: ratios.filter((r) => r < 1).length,
+      ratios: [...ratios].sort((x, y) => x - y).map((r) => Number(r.toFixed(2))),
     };
   }
   process.stdout.write(`${JSON.stringify(out)}\n`);

@@ -19,6 +19,11 @@ async function ifSettled<T>(p: Promise<T>): Promise<T | typeof NOT_YET> {
   return Promise.race([p, Promise.resolve(NOT_YET)]);
 }
 
+/** gzip is told by its first two bytes, never by the file's name. */
+export function isGzipMagic(b: Uint8Array): boolean {
+  return b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+}
+
 export type Inflater = () => ReadableWritablePair<Uint8Array, Uint8Array>;
 
 const gzipInflater: Inflater = () => new DecompressionStream('gzip') as unknown as ReadableWritablePair<Uint8Array, Uint8Array>;

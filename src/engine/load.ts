@@ -6,7 +6,7 @@ import { Collector, RESERVE_BYTES_PER_SLICE, TraceTooLargeError } from '../model
 import { finishTrace, type FinishedTrace } from '../model/finish.ts';
 import { StreamParser, type ParseOutcome } from '../parse/stream-parser.ts';
 import { StringTable } from '../parse/string-table.ts';
-import { gunzip } from './gunzip.ts';
+import { gunzip, isGzipMagic } from './gunzip.ts';
 import { ParallelParse, type SegmentRunner } from './parallel.ts';
 
 export interface Progress {
@@ -39,10 +39,21 @@ export interface LoadOptions {
    */
   readsToo?: boolean;
   /**
-   * Inflates a gzip file on another thread, which reads the file itself (the page's inflate
-   * worker); null or absent: on this one. The stream must fail only when the inflation does.
+   * Reads a file on another thread (the page's reader worker), inflating it there when it is
+   * gzip; null or absent: on this one. The stream must fail only when the reading or
+   * inflation does.
    */
-  inflate?: (file: Blob) => { stream: ReadableStream<Uint8Array>; compressedRead(): number } | null;
+  readElsewhere?: (file: Blob) => FileElsewhere | null;
+}
+
+/** A file being read on another thread: its decoded bytes, and how far into the file they are. */
+export interface FileElsewhere {
+  /** Whether the file is gzip (told by its first bytes where it is read); never rejects. */
+  gzip: Promise<boolean>;
+  /** The file's bytes, inflated when it is gzip. */
+  stream: ReadableStream<Uint8Array>;
+  /** Bytes of the file (compressed ones for gzip) read so far. */
+  fileRead(): number;
 }
 
 /** Below this many (decoded) bytes one parser is as fast as several. */
@@ -139,18 +150,28 @@ async function loadWith(source: TraceSource, opts: LoadOptions, release: (() => 
     const outcome = await shards.parseBlob(source, checkAbort, readsToo);
     report(true);
     checkAbort();
-    return finishLoad(collector, outcome, shards.timeBase, { name, t0, totalBytes, gzip: false, streamError: null, shards, workers: runners.length, inflateWorker: false });
+    return finishLoad(collector, outcome, shards.timeBase, { name, t0, totalBytes, gzip: false, streamError: null, shards, workers: runners.length, readerWorker: false });
   }
 
-  const reader = toStream(source).getReader();
-
-  // Peek at the first bytes to detect gzip.
-  let first = await reader.read();
-  while (!first.done && first.value.length === 0) first = await reader.read();
-  if (first.done) throw new TraceLoadError(`${name} is empty (0 bytes).`);
-  const head = first.value;
-  bytesRead += head.length;
-  const gzip = isGzipMagic(head);
+  // A Blob is read, and inflated if gzip, on another thread when the caller has one (the
+  // reader worker); anything else here, gzip told by its first bytes.
+  let gzip = false;
+  let elsewhere: FileElsewhere | null = null;
+  if (source instanceof Blob && source.size > 0 && opts.readElsewhere) {
+    elsewhere = opts.readElsewhere(source);
+    if (elsewhere) gzip = await elsewhere.gzip;
+  }
+  let head: Uint8Array | null = null;
+  let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  if (!elsewhere) {
+    reader = toStream(source).getReader();
+    let first = await reader.read();
+    while (!first.done && first.value.length === 0) first = await reader.read();
+    if (first.done) throw new TraceLoadError(`${name} is empty (0 bytes).`);
+    head = first.value;
+    bytesRead += head.length;
+    gzip = isGzipMagic(head);
+  }
 
   // One parser on this thread, or segments parsed by workers and merged here.
   const estimate = gzip ? totalBytes * 8 : totalBytes;
@@ -164,89 +185,78 @@ async function loadWith(source: TraceSource, opts: LoadOptions, release: (() => 
   }
   const feed = (bytes: Uint8Array): Promise<void> | void => (shards ? shards.feed(bytes) : parser!.feed(bytes));
 
+  // The decoded bytes, and how far into the file (compressed bytes for gzip) they come from.
+  let decoded: ReadableStreamDefaultReader<Uint8Array>;
+  let countRead = (chunk: Uint8Array): void => void (bytesRead += chunk.length);
+  if (elsewhere) {
+    decoded = elsewhere.stream.getReader();
+    const from = elsewhere;
+    countRead = () => void (bytesRead = from.fileRead());
+  } else if (!gzip) {
+    decoded = reader!;
+  } else {
+    const fileReader = reader!;
+    const counted = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(head!);
+      },
+      async pull(controller) {
+        const r = await fileReader.read();
+        if (r.done) controller.close();
+        else {
+          bytesRead += r.value.length;
+          controller.enqueue(r.value);
+        }
+      },
+      cancel(reason) {
+        return fileReader.cancel(reason);
+      },
+    });
+    decoded = gunzip(counted).getReader();
+    countRead = () => undefined; // counted as the compressed bytes are read
+  }
+
   let decodedBytes = 0;
   let streamError: string | null = null;
-  let inflateWorker = false;
-  if (!gzip) {
+  if (head && !gzip) {
     await feed(head);
     decodedBytes += head.length;
+  }
+  // Cancel stops a read that is waiting (on another worker, say) at once: it ends the stream.
+  const stop = (): void => void decoded.cancel().catch(() => undefined);
+  opts.signal?.addEventListener('abort', stop, { once: true });
+  try {
     for (;;) {
       checkAbort();
-      const r = await reader.read();
+      let r: ReadableStreamReadResult<Uint8Array>;
+      try {
+        r = await decoded.read();
+      } catch (e) {
+        // Only the inflation's own failure is the file's fault (it keeps what came before); a
+        // file that cannot be read, or a parse or merge error, is not.
+        if (!gzip) throw e;
+        if (elsewhere) bytesRead = elsewhere.fileRead();
+        streamError = `the gzip data is corrupt or cut off after ${bytesRead} compressed bytes (${decodedBytes} bytes inflated)`;
+        if (decodedBytes === 0) throw new TraceLoadError(`${name} is not a valid gzip file: ${streamError}.`);
+        break;
+      }
       if (r.done) break;
-      bytesRead += r.value.length;
+      countRead(r.value);
       decodedBytes += r.value.length;
       await feed(r.value);
       report(false);
     }
-  } else {
-    const elsewhere = source instanceof Blob ? (opts.inflate?.(source) ?? null) : null;
-    let inflated: ReadableStream<Uint8Array>;
-    let countCompressed = (): void => undefined; // the local path counts as it reads
-    if (elsewhere) {
-      inflateWorker = true;
-      void reader.cancel();
-      inflated = elsewhere.stream;
-      countCompressed = () => (bytesRead = elsewhere.compressedRead());
-    } else {
-      const counted = new ReadableStream<Uint8Array>({
-        start(controller) {
-          controller.enqueue(head);
-        },
-        async pull(controller) {
-          const r = await reader.read();
-          if (r.done) controller.close();
-          else {
-            bytesRead += r.value.length;
-            controller.enqueue(r.value);
-          }
-        },
-        cancel(reason) {
-          return reader.cancel(reason);
-        },
-      });
-      inflated = gunzip(counted);
-    }
-    const ir = inflated.getReader();
-    // Cancel stops a read that is waiting (on another worker, say) at once: it ends the stream.
-    const stop = (): void => void ir.cancel().catch(() => undefined);
-    opts.signal?.addEventListener('abort', stop, { once: true });
-    try {
-      for (;;) {
-        checkAbort();
-        let r: ReadableStreamReadResult<Uint8Array>;
-        // Only the inflation's own failure is the file's fault; a parse or merge error is not.
-        try {
-          r = await ir.read();
-        } catch {
-          countCompressed();
-          streamError = `the gzip data is corrupt or cut off after ${bytesRead} compressed bytes (${decodedBytes} bytes inflated)`;
-          if (decodedBytes === 0) throw new TraceLoadError(`${name} is not a valid gzip file: ${streamError}.`);
-          break;
-        }
-        if (r.done) break;
-        countCompressed();
-        decodedBytes += r.value.length;
-        await feed(r.value);
-        report(false);
-      }
-    } catch (e) {
-      stop(); // a failed or cancelled load stops the inflater too
-      throw e;
-    } finally {
-      opts.signal?.removeEventListener('abort', stop);
-    }
+  } catch (e) {
+    stop(); // a failed or cancelled load stops the reading (and the reader worker) too
+    throw e;
+  } finally {
+    opts.signal?.removeEventListener('abort', stop);
   }
   report(true);
   checkAbort();
   const outcome = shards ? await shards.finish() : parser!.finish();
   const tsBase = shards ? shards.timeBase : parser!.scanner.tsBase;
-  return finishLoad(collector, outcome, tsBase, { name, t0, totalBytes: totalBytes || bytesRead, gzip, streamError, shards, workers: shards ? runners.length : 0, inflateWorker });
-}
-
-/** gzip is told by its first two bytes, never by the file's name. */
-function isGzipMagic(b: Uint8Array): boolean {
-  return b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+  return finishLoad(collector, outcome, tsBase, { name, t0, totalBytes: totalBytes || bytesRead, gzip, streamError, shards, workers: shards ? runners.length : 0, readerWorker: elsewhere !== null });
 }
 
 async function isGzip(blob: Blob): Promise<boolean> {
@@ -261,7 +271,7 @@ interface LoadFacts {
   streamError: string | null;
   shards: ParallelParse | null;
   workers: number;
-  inflateWorker: boolean;
+  readerWorker: boolean;
 }
 
 /** Input that held no events at all is an error; anything else becomes the model. */
@@ -291,7 +301,7 @@ function finishLoad(collector: Collector, outcome: ParseOutcome, tsBase: number,
     waitMs: Math.round(shards?.waitMs ?? 0),
     mergeMs: Math.round(shards?.mergeMs ?? 0),
     workerMs: Math.round(shards?.workerMs ?? 0),
-    inflateWorker: f.inflateWorker,
+    readerWorker: f.readerWorker,
     wasmEvents: outcome.wasmEvents,
   };
   s.bytes = f.totalBytes;

@@ -52,8 +52,8 @@ export interface Summary {
     waitMs: number;
     mergeMs: number;
     workerMs: number;
-    /** gzip inflated on the inflate worker (true) or on the loading thread. */
-    inflateWorker: boolean;
+    /** The file read (and inflated, if gzip) on the reader worker (true) or on the loading thread. */
+    readerWorker: boolean;
     /** Events read by the WebAssembly reader; the rest (and all, where there is no WebAssembly) by the JS scanner. */
     wasmEvents: number;
   };

@@ -8,7 +8,7 @@
 // transfer used to deoptimise them): 89 MB 0.93 against 1.13 s, 59 MB 0.69 against 0.75 s,
 // 30 MB 0.41 against 0.38 s (slower). 1.5 GB: 12.4 s against 14.0 s (earlier). With the
 // WebAssembly event reader (10 paired loads each): 89 MB 0.74 against 0.83 s, 59 MB even.
-// (The inflate worker is on whatever the cores: see inflater.ts.)
+// (The reader worker is on whatever the cores: see reader.ts.)
 
 export const HELPERS_FROM_CORES = 4;
 

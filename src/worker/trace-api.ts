@@ -7,7 +7,7 @@ import { buffersOf } from '../lib/buffers.ts';
 import { readEventAt } from '../engine/event-at.ts';
 import { loadTrace, TraceLoadError, type Progress } from '../engine/load.ts';
 import type { TraceModel } from '../model/types.ts';
-import { inflateElsewhere, setInflateWorker, startInflater } from './inflater.ts';
+import { readElsewhere, setReaderWorker, startReader } from './reader.ts';
 import { parseRunners, setParseWorkers, stopParseWarmUp, warmUpParseWorkers } from './parse-pool.ts';
 import { sampleTrace, stopWarmUp, WARM_UP_MS, warmUp } from './warm-up.ts';
 
@@ -37,14 +37,14 @@ export const traceApi = {
     setParseWorkers(n);
   },
 
-  /** Whether gzip is inflated on its own worker (the page's ?inflate=), before the first load. */
-  setInflateWorker(on: boolean): void {
-    setInflateWorker(on);
+  /** Whether files are read (and gzip inflated) on the reader worker (the page's ?reader=), before the first load. */
+  setReaderWorker(on: boolean): void {
+    setReaderWorker(on);
   },
 
   /** Optimises the parser's hot paths while the page is idle (see warm-up.ts). */
   warmUp(): Promise<void> {
-    startInflater();
+    startReader();
     if (controllers.size > 0) return Promise.resolve(); // a load is running: warming would slow it
     return Promise.all([warmUp(WARM_UP_MS), warmUpParseWorkers(WARM_UP_MS)]).then(() => undefined);
   },
@@ -92,7 +92,7 @@ export const traceApi = {
       const opts = {
         name,
         ...parseRunners(),
-        inflate: inflateElsewhere,
+        readElsewhere,
         signal: controller.signal,
         ...(onProgress ? { onProgress } : {}),
         ...(totalBytes !== undefined ? { totalBytes } : {}),

@@ -1,12 +1,12 @@
-// The inflate protocol between the inflate worker and the trace worker, over a real
-// MessageChannel (Node's): same bytes as gunzip, bounded memory, failures and cancels.
+// The protocol between the reader worker and the trace worker, over a real MessageChannel
+// (Node's): the same bytes as reading (or gunzip) here, bounded memory, failures and cancels.
 
 import { readFile } from 'node:fs/promises';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { loadTrace } from '../engine/load.ts';
 import { tracePath } from '../testing/traces-dir.ts';
-import { BATCH_BYTES, IN_FLIGHT_BYTES, inflatedFrom, serveInflate, type Inflated } from './inflate.ts';
+import { BATCH_BYTES, IN_FLIGHT_BYTES, serveFile, streamFrom, type FileStream } from './file-stream.ts';
 
 function streamOf(bytes: Uint8Array, chunk = 65536): ReadableStream<Uint8Array> {
   let at = 0;
@@ -19,8 +19,8 @@ function streamOf(bytes: Uint8Array, chunk = 65536): ReadableStream<Uint8Array> 
 }
 
 /** An inflater on one end of a channel, the parser's stream on the other (as between the workers). */
-function viaChannel(compressed: ReadableStream<Uint8Array>): {
-  inflated: Inflated;
+function viaChannel(file: ReadableStream<Uint8Array>): {
+  inflated: FileStream;
   stream: ReadableStream<Uint8Array>;
   served: Promise<void>;
   received: () => number;
@@ -29,7 +29,7 @@ function viaChannel(compressed: ReadableStream<Uint8Array>): {
   const { port1, port2 } = new MessageChannel();
   let received = 0;
   const messages = { sent: 0, acks: 0 };
-  const inflated = inflatedFrom(port1 as unknown as MessagePort);
+  const inflated = streamFrom(port1 as unknown as MessagePort);
   const deliver = port1.onmessage!;
   port1.onmessage = (e) => {
     messages.sent++;
@@ -38,7 +38,7 @@ function viaChannel(compressed: ReadableStream<Uint8Array>): {
   };
   const ack = port1.postMessage.bind(port1);
   port1.postMessage = (m: unknown) => (messages.acks++, ack(m));
-  return { inflated, stream: inflated.stream, served: serveInflate(compressed, port2 as unknown as MessagePort), received: () => received, messages };
+  return { inflated, stream: inflated.stream, served: serveFile(file, port2 as unknown as MessagePort), received: () => received, messages };
 }
 
 async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
@@ -47,13 +47,14 @@ async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> 
   return Buffer.concat(parts);
 }
 
-describe('inflating on another thread', () => {
+describe('reading on another thread', () => {
   it('gives the bytes gunzip gives for a real trace, and the same model as inflating here', async () => {
     const gz = new Uint8Array(await readFile(tracePath('hta__df_index_resolver.json.gz')));
     const { inflated, stream, served, messages } = viaChannel(streamOf(gz));
     const all = gunzipSync(gz);
+    expect(await inflated.gzip).toBe(true);
     expect(Buffer.compare(await readAll(stream), all)).toBe(0);
-    expect(inflated.compressedRead()).toBe(gz.length);
+    expect(inflated.fileRead()).toBe(gz.length);
     await served;
     // Batched: a message per ~BATCH_BYTES each way (plus the end and the last part batch), not one per chunk.
     expect(all.length).toBeGreaterThan(4 * BATCH_BYTES);
@@ -63,12 +64,58 @@ describe('inflating on another thread', () => {
     const file = new Blob([gz]);
     const progress: number[] = [];
     const here = await loadTrace(file, { name: 'x' });
-    const there = await loadTrace(file, { name: 'x', inflate: (f) => viaChannel(f.stream()).inflated, onProgress: (p) => progress.push(p.bytesRead) });
+    const there = await loadTrace(file, { name: 'x', readElsewhere: (f) => viaChannel(f.stream()).inflated, onProgress: (p) => progress.push(p.bytesRead) });
     expect(progress.at(-1)).toBe(gz.length); // progress in compressed bytes, from the inflater
     const { loadMs: _a, timing: _b, ...a } = here.model.summary;
     const { loadMs: _c, timing: _d, ...b } = there.model.summary;
     expect(b).toEqual(a);
     expect(b.events.total).toBeGreaterThan(1000);
+  });
+
+  it('reads a plain file as it is, in batches, to the same model as reading it here', async () => {
+    const plain = new Uint8Array(gunzipSync(await readFile(tracePath('hta__df_index_resolver.json.gz')))); // not a Buffer: its slices are views
+    const { inflated, stream, served, messages } = viaChannel(streamOf(plain));
+    expect(await inflated.gzip).toBe(false);
+    expect(Buffer.compare(await readAll(stream), plain)).toBe(0);
+    expect(inflated.fileRead()).toBe(plain.length);
+    await served;
+    expect(messages.sent).toBeLessThanOrEqual(Math.ceil(plain.length / BATCH_BYTES) + 2);
+
+    const file = new Blob([plain]);
+    const progress: number[] = [];
+    const here = await loadTrace(file, { name: 'x' });
+    const there = await loadTrace(file, {
+      name: 'x',
+      readElsewhere: (f) => viaChannel(f.stream()).inflated,
+      onProgress: (p) => progress.push(p.bytesRead),
+    });
+    expect(progress.at(-1)).toBe(plain.length);
+    expect([here.model.summary.timing.readerWorker, there.model.summary.timing.readerWorker]).toEqual([false, true]);
+    const { loadMs: _a, timing: _b, ...a } = here.model.summary;
+    const { loadMs: _c, timing: _d, ...b } = there.model.summary;
+    expect(b).toEqual(a);
+    expect(b.events.total).toBeGreaterThan(1000);
+  });
+
+  it('a plain file that cannot be read fails the load (nothing passed off as a cut-off file)', async () => {
+    const head = new TextEncoder().encode('{"traceEvents":[{"ph":"X","name":"k","ts":1,"dur":2,"pid":1,"tid":1},');
+    const broken = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(head);
+      },
+      pull(c) {
+        c.error(new Error('NotReadableError: the file changed'));
+      },
+    });
+    const load = loadTrace(new Blob([head]), { name: 'x', readElsewhere: () => viaChannel(broken).inflated });
+    await expect(load).rejects.toThrow(/the file changed/);
+    // Not even the first bytes: whether it is gzip is never told, and the load still fails (no wait for ever).
+    const unreadable = new ReadableStream<Uint8Array>({
+      pull(c) {
+        c.error(new Error('NotFoundError: the file is gone'));
+      },
+    });
+    await expect(loadTrace(new Blob(['{}']), { name: 'x', readElsewhere: () => viaChannel(unreadable).inflated })).rejects.toThrow(/the file is gone/);
   });
 
   it('sends at most IN_FLIGHT_BYTES (and a chunk) ahead of a parser that is not reading', async () => {
@@ -109,7 +156,7 @@ describe('inflating on another thread', () => {
     expect(got).toBeGreaterThan(0);
 
     const here = await loadTrace(new Blob([cut]), { name: 'x' });
-    const there = await loadTrace(new Blob([cut]), { name: 'x', inflate: (f) => viaChannel(f.stream()).inflated });
+    const there = await loadTrace(new Blob([cut]), { name: 'x', readElsewhere: (f) => viaChannel(f.stream()).inflated });
     expect(there.model.summary.events.total).toBe(here.model.summary.events.total);
     expect(there.model.summary.warnings).toEqual(here.model.summary.warnings);
     expect(Object.keys(there.model.summary.warnings).join()).toMatch(/gzip data is corrupt or cut off/);
@@ -136,7 +183,7 @@ describe('inflating on another thread', () => {
     const load = loadTrace(new Blob([gzipSync(text)]), {
       name: 'x',
       signal: controller.signal,
-      inflate: (f) => {
+      readElsewhere: (f) => {
         const c = viaChannel(f.stream());
         served = c.served;
         received = c.received;
@@ -152,7 +199,7 @@ describe('inflating on another thread', () => {
 
   it('an inflater that dies mid-file fails the stream after the chunks it had sent (no wait for ever)', async () => {
     const { port1, port2 } = new MessageChannel();
-    const inflated = inflatedFrom(port1 as unknown as MessagePort);
+    const inflated = streamFrom(port1 as unknown as MessagePort);
     port2.postMessage({ chunks: [new Uint8Array([1, 2, 3])], read: 10 });
     await new Promise((r) => setTimeout(r, 20));
     inflated.fail('the inflate worker stopped');

@@ -1,6 +1,7 @@
-// gzip inflated on its own worker in real Chromium (?inflate=worker): a real Kineto trace, whole
-// and cut off, loads exactly as when the trace worker inflates it (?inflate=here), down to
-// reading a selected event back and the warning that names where the gzip data ends.
+// Files read on the reader worker in real Chromium (?reader=worker, the default): a real Kineto
+// trace's gzip, whole and cut off, and a real plain trace load exactly as when the trace worker
+// reads them (?reader=here), down to reading a selected event back and the warning that names
+// where the gzip data ends.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,13 +30,13 @@ function completeEvents(text: string): number {
   return count;
 }
 
-async function load(page: Page, inflate: 'worker' | 'here', name: string, bytes: Uint8Array) {
-  await page.goto(`/?inflate=${inflate}&workers=0`);
+async function load(page: Page, reader: 'worker' | 'here', name: string, bytes: Uint8Array, select = 'aten::mm') {
+  await page.goto(`/?reader=${reader}&workers=0`);
   await page.waitForFunction(() => typeof window.kinetoscope?.open === 'function');
   await dropBytes(page, name, bytes);
   const state = await waitForTrace(page, name);
   const { timing, loadMs: _loadMs, ...summary } = state.traces[0]!.summary;
-  expect(await page.evaluate(() => window.kinetoscope.select({ name: 'aten::mm', nth: 5 }))).toBe(true);
+  expect(await page.evaluate((name) => window.kinetoscope.select({ name, nth: 5 }), select)).toBe(true);
   const event = await page.evaluate(() => window.kinetoscope.event());
   return { timing, summary, event };
 }
@@ -43,12 +44,12 @@ async function load(page: Page, inflate: 'worker' | 'here', name: string, bytes:
 test.describe.configure({ mode: 'serial' });
 
 for (const [label, bytes] of [['whole', whole], ['cut-off', cut]] as const) {
-  test(`a ${label} gzip trace inflated on its own worker loads as when inflated on the trace worker`, async ({ page }) => {
+  test(`a ${label} gzip trace inflated on the reader worker loads as when inflated on the trace worker`, async ({ page }) => {
     test.setTimeout(120_000);
     const name = `df_index_resolver-${label}.json.gz`;
     const here = await load(page, 'here', name, bytes);
     const there = await load(page, 'worker', name, bytes);
-    expect([here.timing.inflateWorker, there.timing.inflateWorker]).toEqual([false, true]);
+    expect([here.timing.readerWorker, there.timing.readerWorker]).toEqual([false, true]);
     // every event before the cut, counted here from what zlib can inflate of the bytes
     const text = gunzipSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH }).toString('utf8');
     expect(there.summary.events.total).toBe(completeEvents(text));
@@ -60,3 +61,20 @@ for (const [label, bytes] of [['whole', whole], ['cut-off', cut]] as const) {
     expect(cutWarnings.length).toBe(label === 'whole' ? 0 : 1);
   });
 }
+
+test('a plain trace read on the reader worker loads as when read on the trace worker', async ({ page }) => {
+  test.setTimeout(120_000);
+  const name = 'kineto__gpu_metrics_input.json';
+  const bytes = new Uint8Array(readFileSync(join(TRACES, name)));
+  const events = (JSON.parse(Buffer.from(bytes).toString('utf8')) as { traceEvents: { ph?: string; name?: string }[] }).traceEvents;
+  const counts = new Map<string, number>();
+  for (const e of events) if (e.ph === 'X' && e.name) counts.set(e.name, (counts.get(e.name) ?? 0) + 1);
+  const select = [...counts.entries()].find(([, n]) => n > 5)![0];
+  const here = await load(page, 'here', name, bytes, select);
+  const there = await load(page, 'worker', name, bytes, select);
+  expect([here.timing.readerWorker, there.timing.readerWorker]).toEqual([false, true]);
+  expect(there.summary.events.total).toBe(events.length);
+  expect(there.summary).toEqual(here.summary);
+  expect(there.event).not.toBeNull();
+  expect(there.event).toEqual(here.event);
+});
