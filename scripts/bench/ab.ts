@@ -5,7 +5,8 @@
  * (this VM's does, by up to 3× within a minute): builds A and B are served side by side and
  * opened in turns, A B B A A B…, each load a cold one in a fresh page left idle first as in
  * the bench, and each B load is compared with the A load next to it. Prints one JSON line:
- * the medians of each and of the paired ratios B/A, for the whole load and its two parts.
+ * the medians of each and of the paired ratios B/A, for the whole load and its two parts, and
+ * the sorted ratios themselves (this machine is often bimodal: a median hides that).
  * Make the builds with `npx vite build --outDir <dir>` before and after a change. QA and QB
  * set each one's page query (e.g. QA='?workers=0' QB='?workers=1' on the same build).
  * Relative build paths are from the project's root (where npm runs the script).
