@@ -6,6 +6,7 @@ import { Collector, RESERVE_BYTES_PER_SLICE, TraceTooLargeError } from '../model
 import { finishTrace, type FinishedTrace } from '../model/finish.ts';
 import { StreamParser, type ParseOutcome } from '../parse/stream-parser.ts';
 import { StringTable } from '../parse/string-table.ts';
+import { withHead } from '../lib/streams.ts';
 import { gunzip, isGzipMagic } from './gunzip.ts';
 import { ParallelParse, type SegmentRunner } from './parallel.ts';
 
@@ -195,23 +196,7 @@ async function loadWith(source: TraceSource, opts: LoadOptions, release: (() => 
   } else if (!gzip) {
     decoded = reader!;
   } else {
-    const fileReader = reader!;
-    const counted = new ReadableStream<Uint8Array>({
-      start(controller) {
-        controller.enqueue(head!);
-      },
-      async pull(controller) {
-        const r = await fileReader.read();
-        if (r.done) controller.close();
-        else {
-          bytesRead += r.value.length;
-          controller.enqueue(r.value);
-        }
-      },
-      cancel(reason) {
-        return fileReader.cancel(reason);
-      },
-    });
+    const counted = withHead(head, reader!, (n) => void (bytesRead += n));
     decoded = gunzip(counted).getReader();
     countRead = () => undefined; // counted as the compressed bytes are read
   }

@@ -8,6 +8,7 @@
 // parsing is slower.
 
 import { gunzip, isGzipMagic } from '../engine/gunzip.ts';
+import { withHead } from '../lib/streams.ts';
 
 /** Bytes sent but not yet taken by the parser before the reader waits. */
 export const IN_FLIGHT_BYTES = 8 << 20;
@@ -59,27 +60,8 @@ export async function serveFile(file: ReadableStream<Uint8Array>, port: Port): P
   // Told here, from the bytes already read, rather than by the trace worker reading them first.
   const gzip = !first.done && isGzipMagic(first.value);
   port.postMessage({ gzip, read } satisfies FileMessage);
-  const counted = new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        if (first.done) return;
-        read += first.value.length;
-        controller.enqueue(first.value);
-      },
-      async pull(controller) {
-        const r = await source.read();
-        if (r.done) controller.close();
-        else {
-          read += r.value.length;
-          controller.enqueue(r.value);
-        }
-      },
-      cancel(reason) {
-        return source.cancel(reason);
-      },
-    },
-    { highWaterMark: 0 },
-  );
+  if (!first.done) read += first.value.length;
+  const counted = withHead(first.done ? null : first.value, source, (n) => void (read += n));
   const reader = (gzip ? gunzip(counted) : counted).getReader();
   let batch: Uint8Array[] = [];
   let batchBytes = 0;
