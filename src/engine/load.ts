@@ -6,7 +6,7 @@ import { Collector, RESERVE_BYTES_PER_SLICE, TraceTooLargeError } from '../model
 import { finishTrace, type FinishedTrace } from '../model/finish.ts';
 import { StreamParser, type ParseOutcome } from '../parse/stream-parser.ts';
 import { StringTable } from '../parse/string-table.ts';
-import { withHead } from '../lib/streams.ts';
+import { SourceStoppedError, withHead } from '../lib/streams.ts';
 import { gunzip, isGzipMagic } from './gunzip.ts';
 import { ParallelParse, type SegmentRunner } from './parallel.ts';
 
@@ -49,8 +49,11 @@ export interface LoadOptions {
 
 /** A file being read on another thread: its decoded bytes, and how far into the file they are. */
 export interface FileElsewhere {
-  /** Whether the file is gzip (told by its first bytes where it is read); never rejects. */
-  gzip: Promise<boolean>;
+  /**
+   * Whether the file is gzip (told by its first bytes where it is read); null: the other
+   * thread stopped before reading a byte, so the file is read here. Never rejects.
+   */
+  gzip: Promise<boolean | null>;
   /** The file's bytes, inflated when it is gzip. */
   stream: ReadableStream<Uint8Array>;
   /** Bytes of the file (compressed ones for gzip) read so far. */
@@ -157,10 +160,23 @@ async function loadWith(source: TraceSource, opts: LoadOptions, release: (() => 
   // A Blob is read, and inflated if gzip, on another thread when the caller has one (the
   // reader worker); anything else here, gzip told by its first bytes.
   let gzip = false;
-  let elsewhere: FileElsewhere | null = null;
-  if (source instanceof Blob && source.size > 0 && opts.readElsewhere) {
-    elsewhere = opts.readElsewhere(source);
-    if (elsewhere) gzip = await elsewhere.gzip;
+  let elsewhere: FileElsewhere | null = opts.readElsewhere && source instanceof Blob && source.size > 0 ? opts.readElsewhere(source) : null;
+  let fromElsewhere: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  if (elsewhere) {
+    const reading = (fromElsewhere = elsewhere.stream.getReader());
+    // However this load ends (done, failed, cancelled, even before its first byte), the
+    // reading on the other thread stops with it.
+    const stopReading = (): void => void reading.cancel().catch(() => undefined);
+    release.push(stopReading);
+    opts.signal?.addEventListener('abort', stopReading, { once: true });
+    release.push(() => opts.signal?.removeEventListener('abort', stopReading));
+    const told = await elsewhere.gzip;
+    checkAbort();
+    if (told === null) {
+      // The reader worker stopped before reading a byte (it could not start, say): read here.
+      elsewhere = null;
+      fromElsewhere = null;
+    } else gzip = told;
   }
   let head: Uint8Array | null = null;
   let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
@@ -189,10 +205,10 @@ async function loadWith(source: TraceSource, opts: LoadOptions, release: (() => 
   // The decoded bytes, and how far into the file (compressed bytes for gzip) they come from.
   let decoded: ReadableStreamDefaultReader<Uint8Array>;
   let countRead = (chunk: Uint8Array): void => void (bytesRead += chunk.length);
-  if (elsewhere) {
-    decoded = elsewhere.stream.getReader();
-    const from = elsewhere;
-    countRead = () => void (bytesRead = from.fileRead());
+  if (fromElsewhere) {
+    decoded = fromElsewhere;
+    const from = elsewhere!;
+    if (gzip) countRead = () => void (bytesRead = from.fileRead()); // the compressed bytes behind the inflated ones
   } else if (!gzip) {
     decoded = reader!;
   } else {
@@ -217,8 +233,12 @@ async function loadWith(source: TraceSource, opts: LoadOptions, release: (() => 
       try {
         r = await decoded.read();
       } catch (e) {
-        // Only the inflation's own failure is the file's fault (it keeps what came before); a
-        // file that cannot be read, or a parse or merge error, is not.
+        if (e instanceof SourceStoppedError) {
+          throw new TraceLoadError(`Loading ${name} stopped: the worker reading it failed (${e.message}). Open it again: it will be read without that worker.`);
+        }
+        // A gzip file's reading failing is taken as the file cut off there (corrupt or cut-off
+        // data is by far the likelier cause) and keeps every event before; a plain file that
+        // cannot be read fails the load, as does a parse or merge error.
         if (!gzip) throw e;
         if (elsewhere) bytesRead = elsewhere.fileRead();
         streamError = `the gzip data is corrupt or cut off after ${bytesRead} compressed bytes (${decodedBytes} bytes inflated)`;
@@ -237,6 +257,7 @@ async function loadWith(source: TraceSource, opts: LoadOptions, release: (() => 
   } finally {
     opts.signal?.removeEventListener('abort', stop);
   }
+  if (elsewhere && gzip) bytesRead = elsewhere.fileRead();
   report(true);
   checkAbort();
   const outcome = shards ? await shards.finish() : parser!.finish();

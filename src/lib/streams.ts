@@ -25,3 +25,8 @@ export function withHead(head: Uint8Array | null, rest: ReadableStreamDefaultRea
     { highWaterMark: 0 },
   );
 }
+
+/** A stream failed because what produced it (another thread) stopped, not because of its data. */
+export class SourceStoppedError extends Error {
+  override name = 'SourceStoppedError';
+}

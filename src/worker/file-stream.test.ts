@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { loadTrace } from '../engine/load.ts';
+import { SourceStoppedError } from '../lib/streams.ts';
 import { tracePath } from '../testing/traces-dir.ts';
 import { BATCH_BYTES, IN_FLIGHT_BYTES, serveFile, streamFrom, type FileStream } from './file-stream.ts';
 
@@ -197,6 +198,51 @@ describe('reading on another thread', () => {
     expect(received()).toBeLessThan(text.length / 2); // it stopped, not ran to the end
   });
 
+  it('a reader worker that stops before telling anything leaves the file to be read here', async () => {
+    const plain = new Uint8Array(await readFile(tracePath('kineto__gpu_metrics_input.json')));
+    const here = await loadTrace(new Blob([plain]), { name: 'x' });
+    const there = await loadTrace(new Blob([plain]), {
+      name: 'x',
+      readElsewhere: () => {
+        const { port1 } = new MessageChannel(); // nobody at the other end
+        const s = streamFrom(port1 as unknown as MessagePort);
+        setTimeout(() => s.fail('could not start'), 10);
+        return s;
+      },
+    });
+    expect(there.model.summary.timing.readerWorker).toBe(false);
+    const { loadMs: _a, timing: _b, ...a } = here.model.summary;
+    const { loadMs: _c, timing: _d, ...b } = there.model.summary;
+    expect(b).toEqual(a);
+    expect(b.events.total).toBeGreaterThan(100);
+  });
+
+  it('a reader worker that stops mid-file fails the load, not as a cut-off gzip', async () => {
+    const gz = new Uint8Array(await readFile(tracePath('hta__df_index_resolver.json.gz')));
+    const load = loadTrace(new Blob([gz]), {
+      name: 'x.json.gz',
+      readElsewhere: (f) => {
+        const c = viaChannel(f.stream());
+        setTimeout(() => c.inflated.fail('crashed'), 30);
+        return c.inflated;
+      },
+    });
+    await expect(load).rejects.toThrow(/Loading x.json.gz stopped: the worker reading it failed \(crashed\)/);
+  });
+
+  it('a load cancelled before the reader worker told anything stops it and says so', async () => {
+    const { port1, port2 } = new MessageChannel();
+    const acks: number[] = [];
+    port2.onmessage = (e) => acks.push(e.data as number);
+    const controller = new AbortController();
+    const load = loadTrace(new Blob(['{"traceEvents":[]}']), { name: 'x', signal: controller.signal, readElsewhere: () => streamFrom(port1 as unknown as MessagePort) });
+    setTimeout(() => controller.abort(), 20);
+    await expect(load).rejects.toThrow(/cancelled/);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(acks).toEqual([-1]); // the reader was told to stop
+    port2.close();
+  });
+
   it('an inflater that dies mid-file fails the stream after the chunks it had sent (no wait for ever)', async () => {
     const { port1, port2 } = new MessageChannel();
     const inflated = streamFrom(port1 as unknown as MessagePort);
@@ -205,7 +251,7 @@ describe('reading on another thread', () => {
     inflated.fail('the inflate worker stopped');
     const reader = inflated.stream.getReader();
     expect(Array.from((await reader.read()).value!)).toEqual([1, 2, 3]);
-    await expect(reader.read()).rejects.toThrow('the inflate worker stopped');
+    await expect(reader.read()).rejects.toThrow(SourceStoppedError);
     port2.close();
   });
 });

@@ -3,14 +3,14 @@
 // trace worker ~30 ms (each chunk a fresh buffer), and inflating its gzip ~100–130 ms; the
 // reader worker does either at the same time as the parse. It reads the file itself: bytes
 // pumped to it by the trace worker arrived only between two parsed chunks, and both threads
-// sat idle half the time. The chunks are transferred, not copied, in batches, and at most
-// IN_FLIGHT_BYTES of them wait unparsed, so a multi-GB file does not pile up in memory when
-// parsing is slower.
+// sat idle half the time. The chunks are transferred, not copied, in batches, and about
+// IN_FLIGHT_BYTES of them (plus the batch being filled and one chunk) wait unparsed, so a
+// multi-GB file does not pile up in memory when parsing is slower.
 
 import { gunzip, isGzipMagic } from '../engine/gunzip.ts';
-import { withHead } from '../lib/streams.ts';
+import { SourceStoppedError, withHead } from '../lib/streams.ts';
 
-/** Bytes sent but not yet taken by the parser before the reader waits. */
+/** Bytes sent but not yet taken by the parser before the reader waits (checked before each read). */
 export const IN_FLIGHT_BYTES = 8 << 20;
 
 /**
@@ -100,31 +100,45 @@ export async function serveFile(file: ReadableStream<Uint8Array>, port: Port): P
 }
 
 export interface FileStream {
-  /** Whether the file is gzip (false too when it could not be read: then the stream fails). */
-  gzip: Promise<boolean>;
-  /** The file's bytes, inflated if it was gzip; fails only when the reading or inflation does. */
+  /**
+   * Whether the file is gzip, told from its first bytes (false too when the file could not
+   * be read: then the stream fails with why); null when the reader stopped, or the stream was
+   * cancelled, before it told (then nothing was read: the file can be read elsewhere).
+   */
+  gzip: Promise<boolean | null>;
+  /**
+   * The file's bytes, inflated if it was gzip; fails only when the reading or inflation does,
+   * or with a SourceStoppedError when the reader worker itself failed.
+   */
   stream: ReadableStream<Uint8Array>;
-  /** Bytes of the file (compressed ones for gzip) the reader has read so far. */
+  /** Bytes of the file (compressed ones for gzip) read to give the bytes taken from `stream` so far. */
   fileRead(): number;
-  /** Ends the stream with an error (the reader itself failed: it will post nothing more). */
+  /** Ends the stream with a SourceStoppedError (the reader itself failed: it will post nothing more). */
   fail(message: string): void;
 }
 
 /** The parser's side: the bytes arriving on `port`; `onEnd` once it has ended, whichever way. */
 export function streamFrom(port: Port, onEnd?: () => void): FileStream {
   const queue: Uint8Array[] = [];
-  let read = 0;
-  let end: { error: string | null } | null = null;
+  /** For each chunk queued, the file's bytes read when it was sent. */
+  const readAt: number[] = [];
+  let readNow = 0;
+  let readTaken = 0;
+  let end: { error: string | null; stopped?: boolean } | null = null;
   let wake: (() => void) | null = null;
   let taken = 0;
-  let told: (gzip: boolean) => void = () => undefined;
-  const gzip = new Promise<boolean>((res) => (told = res));
+  let told: (gzip: boolean | null) => void = () => undefined;
+  const gzip = new Promise<boolean | null>((res) => (told = res));
   port.onmessage = (e: MessageEvent<FileMessage>) => {
     const m = e.data;
-    read = m.read;
+    readNow = m.read;
     if ('gzip' in m) told(m.gzip);
-    else if ('chunks' in m) queue.push(...m.chunks);
-    else end = { error: 'error' in m ? m.error : null };
+    else if ('chunks' in m) {
+      for (const c of m.chunks) {
+        queue.push(c);
+        readAt.push(m.read);
+      }
+    } else end = { error: 'error' in m ? m.error : null };
     if (end) told(false);
     wake?.();
   };
@@ -139,6 +153,7 @@ export function streamFrom(port: Port, onEnd?: () => void): FileStream {
         while (queue.length === 0 && !end) await new Promise<void>((r) => (wake = r));
         wake = null;
         const chunk = queue.shift();
+        readTaken = readAt.shift() ?? readNow;
         if (chunk) {
           // Acknowledged in batches too, but never held back while the queue is empty (the reader may be waiting).
           taken += chunk.length;
@@ -149,11 +164,13 @@ export function streamFrom(port: Port, onEnd?: () => void): FileStream {
           controller.enqueue(chunk);
         } else {
           close();
-          if (end!.error !== null) controller.error(new Error(end!.error));
+          if (end!.stopped) controller.error(new SourceStoppedError(end!.error!));
+          else if (end!.error !== null) controller.error(new Error(end!.error));
           else controller.close();
         }
       },
       cancel() {
+        told(null);
         port.postMessage(-1 satisfies FileAck);
         close();
       },
@@ -161,9 +178,9 @@ export function streamFrom(port: Port, onEnd?: () => void): FileStream {
     { highWaterMark: 0 },
   );
   const fail = (message: string): void => {
-    end ??= { error: message };
-    told(false);
+    end ??= { error: message, stopped: true };
+    told(null);
     wake?.();
   };
-  return { gzip, stream, fileRead: () => read, fail };
+  return { gzip, stream, fileRead: () => readTaken, fail };
 }

@@ -25,9 +25,12 @@ function readerWorker(): Worker | null {
     wanted = false;
     return null;
   }
+  const w = worker;
   worker.onerror = (e) => {
-    // It could not load, or crashed: loads in progress fail (they would wait for ever), later ones read here.
+    // It could not load, or crashed. Loads in progress stop waiting for it: one it had sent
+    // nothing yet reads its file here, one it was reading fails. Later ones read here.
     console.warn(`Kinetoscope: the reader worker failed (${e.message || 'could not start'}); files are read on the trace worker.`);
+    w.terminate(); // an error event does not end a worker: it could still post half a file
     wanted = false;
     worker = null;
     for (const s of open) s.fail('the reader worker stopped');
