@@ -161,15 +161,18 @@ async function loadWith(source: TraceSource, opts: LoadOptions, release: (() => 
   // reader worker); anything else here, gzip told by its first bytes.
   let gzip = false;
   let elsewhere: FileElsewhere | null = opts.readElsewhere && source instanceof Blob && source.size > 0 ? opts.readElsewhere(source) : null;
+  // However this load ends (done, failed, cancelled, even before its first byte), its reading
+  // stops with it: cancelled at once, a read waiting on another worker included.
+  const stopWithLoad = (r: ReadableStreamDefaultReader<Uint8Array>): ReadableStreamDefaultReader<Uint8Array> => {
+    const stop = (): void => void r.cancel().catch(() => undefined);
+    release.push(stop);
+    opts.signal?.addEventListener('abort', stop, { once: true });
+    release.push(() => opts.signal?.removeEventListener('abort', stop));
+    return r;
+  };
   let fromElsewhere: ReadableStreamDefaultReader<Uint8Array> | null = null;
   if (elsewhere) {
-    const reading = (fromElsewhere = elsewhere.stream.getReader());
-    // However this load ends (done, failed, cancelled, even before its first byte), the
-    // reading on the other thread stops with it.
-    const stopReading = (): void => void reading.cancel().catch(() => undefined);
-    release.push(stopReading);
-    opts.signal?.addEventListener('abort', stopReading, { once: true });
-    release.push(() => opts.signal?.removeEventListener('abort', stopReading));
+    fromElsewhere = stopWithLoad(elsewhere.stream.getReader());
     const told = await elsewhere.gzip;
     checkAbort();
     if (told === null) {
@@ -210,10 +213,10 @@ async function loadWith(source: TraceSource, opts: LoadOptions, release: (() => 
     const from = elsewhere!;
     if (gzip) countRead = () => void (bytesRead = from.fileRead()); // the compressed bytes behind the inflated ones
   } else if (!gzip) {
-    decoded = reader!;
+    decoded = stopWithLoad(reader!);
   } else {
     const counted = withHead(head, reader!, (n) => void (bytesRead += n));
-    decoded = gunzip(counted).getReader();
+    decoded = stopWithLoad(gunzip(counted).getReader());
     countRead = () => undefined; // counted as the compressed bytes are read
   }
 
@@ -223,39 +226,29 @@ async function loadWith(source: TraceSource, opts: LoadOptions, release: (() => 
     await feed(head);
     decodedBytes += head.length;
   }
-  // Cancel stops a read that is waiting (on another worker, say) at once: it ends the stream.
-  const stop = (): void => void decoded.cancel().catch(() => undefined);
-  opts.signal?.addEventListener('abort', stop, { once: true });
-  try {
-    for (;;) {
-      checkAbort();
-      let r: ReadableStreamReadResult<Uint8Array>;
-      try {
-        r = await decoded.read();
-      } catch (e) {
-        if (e instanceof SourceStoppedError) {
-          throw new TraceLoadError(`Loading ${name} stopped: the worker reading it failed (${e.message}). Open it again: it will be read without that worker.`);
-        }
-        // A gzip file's reading failing is taken as the file cut off there (corrupt or cut-off
-        // data is by far the likelier cause) and keeps every event before; a plain file that
-        // cannot be read fails the load, as does a parse or merge error.
-        if (!gzip) throw e;
-        if (elsewhere) bytesRead = elsewhere.fileRead();
-        streamError = `the gzip data is corrupt or cut off after ${bytesRead} compressed bytes (${decodedBytes} bytes inflated)`;
-        if (decodedBytes === 0) throw new TraceLoadError(`${name} is not a valid gzip file: ${streamError}.`);
-        break;
+  for (;;) {
+    checkAbort();
+    let r: ReadableStreamReadResult<Uint8Array>;
+    try {
+      r = await decoded.read();
+    } catch (e) {
+      if (e instanceof SourceStoppedError) {
+        throw new TraceLoadError(`Loading ${name} stopped: the worker reading it failed (${e.message}). Open it again: it will be read without that worker.`);
       }
-      if (r.done) break;
-      countRead(r.value);
-      decodedBytes += r.value.length;
-      await feed(r.value);
-      report(false);
+      // A gzip file's reading failing is taken as the file cut off there (corrupt or cut-off
+      // data is by far the likelier cause) and keeps every event before; a plain file that
+      // cannot be read fails the load, as does a parse or merge error.
+      if (!gzip) throw e;
+      if (elsewhere) bytesRead = elsewhere.fileRead();
+      streamError = `the gzip data is corrupt or cut off after ${bytesRead} compressed bytes (${decodedBytes} bytes inflated)`;
+      if (decodedBytes === 0) throw new TraceLoadError(`${name} is not a valid gzip file: ${streamError}.`);
+      break;
     }
-  } catch (e) {
-    stop(); // a failed or cancelled load stops the reading (and the reader worker) too
-    throw e;
-  } finally {
-    opts.signal?.removeEventListener('abort', stop);
+    if (r.done) break;
+    countRead(r.value);
+    decodedBytes += r.value.length;
+    await feed(r.value);
+    report(false);
   }
   if (elsewhere && gzip) bytesRead = elsewhere.fileRead();
   report(true);

@@ -46,23 +46,6 @@ export async function serveFile(file: ReadableStream<Uint8Array>, port: Port): P
     wake?.();
   };
   let read = 0;
-  const source = file.getReader();
-  let first: ReadableStreamReadResult<Uint8Array>;
-  try {
-    do first = await source.read();
-    while (!first.done && first.value.length === 0);
-  } catch (e) {
-    port.postMessage({ error: (e as Error).message || String(e), read } satisfies FileMessage);
-    port.onmessage = null;
-    port.close();
-    return;
-  }
-  // Told here, from the bytes already read, rather than by the trace worker reading them first.
-  const gzip = !first.done && isGzipMagic(first.value);
-  port.postMessage({ gzip, read } satisfies FileMessage);
-  if (!first.done) read += first.value.length;
-  const counted = withHead(first.done ? null : first.value, source, (n) => void (read += n));
-  const reader = (gzip ? gunzip(counted) : counted).getReader();
   let batch: Uint8Array[] = [];
   let batchBytes = 0;
   const send = (): void => {
@@ -73,6 +56,16 @@ export async function serveFile(file: ReadableStream<Uint8Array>, port: Port): P
     batchBytes = 0;
   };
   try {
+    const source = file.getReader();
+    let first: ReadableStreamReadResult<Uint8Array>;
+    do first = await source.read();
+    while (!first.done && first.value.length === 0);
+    // Told here, from the bytes already read, rather than by the trace worker reading them first.
+    const gzip = !first.done && isGzipMagic(first.value);
+    port.postMessage({ gzip, read } satisfies FileMessage);
+    if (!first.done) read += first.value.length;
+    const counted = withHead(first.done ? null : first.value, source, (n) => void (read += n));
+    const reader = (gzip ? gunzip(counted) : counted).getReader();
     for (;;) {
       while (inFlight >= IN_FLIGHT_BYTES && !cancelled) await new Promise<void>((r) => (wake = r));
       if (cancelled) {
