@@ -302,6 +302,7 @@ function finishLoad(collector: Collector, outcome: ParseOutcome, tsBase: number,
     workerMs: Math.round(shards?.workerMs ?? 0),
     readerWorker: f.readerWorker,
     wasmEvents: outcome.wasmEvents,
+    wasmCollected: outcome.wasmCollected,
   };
   s.bytes = f.totalBytes;
   s.loadMs = Math.round(performance.now() - f.t0);

@@ -66,6 +66,7 @@ export class ParallelParse {
   private syntaxErrors = 0;
   private nonObjectElements = 0;
   private wasmEvents = 0;
+  private wasmCollected = 0;
   /** While this thread reads its own share of a file: its parser's event count. */
   private ownEvents: (() => number) | null = null;
   /** The single-threaded reader used after a cut proved wrong. */
@@ -147,6 +148,7 @@ export class ParallelParse {
       nonObjectElements: this.nonObjectElements,
       trailingGarbage: last.trailingGarbage,
       wasmEvents: this.wasmEvents,
+      wasmCollected: this.wasmCollected,
     };
   }
 
@@ -410,6 +412,7 @@ export class ParallelParse {
     this.syntaxErrors += o.syntaxErrors;
     this.nonObjectElements += o.nonObjectElements;
     this.wasmEvents += o.wasmEvents;
+    this.wasmCollected += o.wasmCollected;
     this.eventsMerged += o.events;
   }
 

@@ -6,10 +6,12 @@ import { growF64, growU32, growU8, type Grow } from '../lib/grow.ts';
 import { BAD_TYPE, MAX_PLAIN_ID, MISSING, OK, type EventFields, type Scanner } from '../parse/scanner.ts';
 import type { EventSink } from '../parse/stream-parser.ts';
 import type { StringTable } from '../parse/string-table.ts';
+import { SLICE_KERNEL, SLICE_MEMCPY, SLICE_MEMSET, SLICE_RUNTIME, type SliceBatch, type SliceSink } from '../parse/wasm-events.ts';
 import { FLAG_GPU, FLAG_INSTANT, FLAG_LAUNCH } from './types.ts';
 import { Warnings } from './warnings.ts';
 
-export const CAT_NONE = 0, CAT_KERNEL = 1, CAT_MEMCPY = 2, CAT_MEMSET = 3, CAT_RUNTIME = 4, CAT_OTHER = 5;
+export const CAT_NONE = 0, CAT_KERNEL = SLICE_KERNEL, CAT_MEMCPY = SLICE_MEMCPY, CAT_MEMSET = SLICE_MEMSET;
+export const CAT_RUNTIME = SLICE_RUNTIME, CAT_OTHER = 5;
 
 function classifyCat(cat: string): number {
   switch (cat.toLowerCase()) {
@@ -81,7 +83,12 @@ export const RESERVE_BYTES_PER_SLICE = 250;
 export const TRACK_KEY = 67108864; // 2^26: pid id * TRACK_KEY + tid id stays an exact integer
 const NUMERIC_PAIRS = 8192; // pair * 2^40 + id stays exact below 2^53
 
-export class Collector implements EventSink {
+function append<T extends Float64Array | Uint32Array | Uint8Array>(g: Grow<T>, from: T, n: number): void {
+  g.ensure(n).set(from.subarray(0, n), g.length);
+  g.length += n;
+}
+
+export class Collector implements EventSink, SliceSink {
   readonly warnings = new Warnings();
   readonly meta: Record<string, unknown> = {};
   /** Events per phase (by the first byte of ph), and the order the phases first came in. */
@@ -174,6 +181,81 @@ export class Collector implements EventSink {
 
   constructor(readonly strings: StringTable) {
     this.emptyId = strings.intern('');
+  }
+
+  // SliceSink: runs of common slices, appended by the WebAssembly reader as addSlice would.
+  get emptyString(): number {
+    return this.emptyId;
+  }
+  readonly sliceFlags = { instant: FLAG_INSTANT, gpu: FLAG_GPU, launch: FLAG_LAUNCH };
+  sliceClass(cat: number): number {
+    return this.catClass(cat);
+  }
+  sliceTrack(pid: number, tid: number): number {
+    this.usedPids.add(pid);
+    return this.threadTrack(pid, tid);
+  }
+  sliceRoom(): number {
+    return this.maxSlices - this.sStart.length;
+  }
+  slices(b: SliceBatch): void {
+    for (let k = 0; k < b.phaseCode.length; k++) this.countPhase(b.phaseCode[k]!, b.phaseCount[k]!);
+    if (b.spanMin < this.spanMin) this.spanMin = b.spanMin;
+    if (b.spanMax > this.spanMax) this.spanMax = b.spanMax;
+    this.flowNoId += b.flowNoId;
+    if (b.flowN > 0) this.flows(b);
+    if (b.n > 0) this.sliceRun(b);
+  }
+
+  private flows(b: SliceBatch): void {
+    const n = b.flowN;
+    const keys = this.flKey.ensure(n);
+    for (let i = 0, at = this.flKey.length; i < n; i++) keys[at + i] = this.flowKey(b.flowCat[i]!, b.flowName[i]!, b.flowId[i]!);
+    this.flKey.length += n;
+    append(this.flPh, b.flowPh, n);
+    append(this.flThread, b.flowThread, n);
+    append(this.flTs, b.flowTs, n);
+    append(this.flEnclosing, b.flowEnclosing, n);
+  }
+
+  private sliceRun(b: SliceBatch): void {
+    const n = b.n, first = this.sStart.length;
+    append(this.sStart, b.start, n);
+    append(this.sDur, b.dur, n);
+    append(this.sTrack, b.track, n);
+    append(this.sName, b.name, n);
+    append(this.sCat, b.cat, n);
+    append(this.sFlags, b.flags, n);
+    append(this.sOffset, b.offset, n);
+    this.extend(b.extMin, b.extMax);
+    if (b.kernels + b.memcpy + b.memset > 0) {
+      this.gpuCounts.kernels += b.kernels;
+      this.gpuCounts.memcpy += b.memcpy;
+      this.gpuCounts.memset += b.memset;
+      const flags = b.flags, track = b.track;
+      let lastTrack = -1, proc: ProcessDraft | null = null;
+      for (let i = 0; i < n; i++) {
+        if ((flags[i]! & FLAG_GPU) === 0) continue;
+        if (track[i] !== lastTrack) {
+          lastTrack = track[i]!;
+          proc = this.process(this.tracks[lastTrack]!.pid);
+        }
+        proc!.gpuEvents++;
+      }
+    }
+    if (b.corrN > 0) {
+      const at = this.corrSlice.length;
+      append(this.corrSlice, b.corrSlice, b.corrN);
+      for (let i = at; i < at + b.corrN; i++) this.corrSlice.data[i]! += first;
+      append(this.corrValue, b.corrValue, b.corrN);
+      append(this.corrSide, b.corrSide, b.corrN);
+    }
+    if (b.kernN > 0) {
+      const at = this.kSlice.length;
+      append(this.kSlice, b.kernSlice, b.kernN);
+      for (let i = at; i < at + b.kernN; i++) this.kSlice.data[i]! += first;
+      for (let k = 0; k < 14; k++) append(this.kF64[k]!, b.kern[k]!, b.kernN);
+    }
   }
 
   /**

@@ -56,6 +56,8 @@ export interface Summary {
     readerWorker: boolean;
     /** Events read by the WebAssembly reader; the rest (and all, where there is no WebAssembly) by the JS scanner. */
     wasmEvents: number;
+    /** Of those, the events the module appended to the columns itself, in runs. */
+    wasmCollected: number;
   };
 }
 

@@ -5,7 +5,7 @@
 
 import { EventFields, JsonSyntaxError, NEED_MORE, Scanner, type ArgsFilter } from './scanner.ts';
 import { StringTable } from './string-table.ts';
-import { WasmEvents } from './wasm-events.ts';
+import { STOP_JS, STOP_READ, WasmEvents, type SliceSink } from './wasm-events.ts';
 
 /** Where the events go; it also says which categories' args it reads (the rest are skipped). */
 export interface EventSink extends ArgsFilter {
@@ -28,6 +28,8 @@ export interface ParseOutcome {
   trailingGarbage: boolean;
   /** Events read by the WebAssembly reader (wasm-events.ts); the rest by the JS scanner. */
   wasmEvents: number;
+  /** Of those, the events the module also appended itself, in runs (SliceSink). */
+  wasmCollected: number;
 }
 
 const enum State {
@@ -78,7 +80,7 @@ export class StreamParser {
     if (this.wasm) this.growWasmWindow(1 << 16);
     this.outcome = {
       bytes: 0, events: 0, form: 'none', eventsArray: false, truncated: null, syntaxError: null,
-      syntaxErrors: 0, nonObjectElements: 0, trailingGarbage: false, wasmEvents: 0,
+      syntaxErrors: 0, nonObjectElements: 0, trailingGarbage: false, wasmEvents: 0, wasmCollected: 0,
     };
   }
 
@@ -360,8 +362,34 @@ export class StreamParser {
     const f = this.fields;
     const sink = this.sink;
     const wasm = this.wasm;
+    const slices = wasm?.batch ? (sink as EventSink & SliceSink) : null;
     for (;;) {
       const c = sc.skipWs();
+      if (c === 123 && slices !== null) {
+        const room = slices.sliceRoom();
+        if (room > 0) {
+          // Whole runs of common slices, appended in WebAssembly; the event that ends a run
+          // comes back read (STOP_READ) or for the JS scanner (STOP_JS), in file order.
+          const r = wasm!.collect(sc.pos, this.len, f, this.base, sc.tsBase, room);
+          const n = wasm!.batch!.events;
+          if (n > 0) {
+            slices.slices(wasm!.batch!);
+            this.total += n;
+            this.outcome.wasmEvents += n;
+            this.outcome.wasmCollected += n;
+          }
+          sc.pos = this.pos = r.at;
+          if (r.stop === STOP_READ) {
+            sc.pos = wasm!.stopEnd;
+            this.outcome.wasmEvents++;
+          } else if (r.stop === STOP_JS) sc.readEvent(f);
+          else continue;
+          sink.event(f, sc, this.total);
+          this.total++;
+          this.pos = sc.pos;
+          continue;
+        }
+      }
       if (c === 123) {
         const end = wasm === null ? -1 : wasm.read(sc.pos, this.len, f, this.base, sc.tsBase);
         if (end >= 0) {

@@ -13,7 +13,8 @@ import { TRACES_DIR } from '../testing/traces-dir.ts';
 import type { EventFields, Scanner } from './scanner.ts';
 import { StreamParser, type EventSink, type ParseOutcome } from './stream-parser.ts';
 import { StringTable } from './string-table.ts';
-import { setWasmEvents, WasmEvents } from './wasm-events.ts';
+import { setSliceBatches, setWasmEvents, WasmEvents } from './wasm-events.ts';
+import { Grow } from '../lib/grow.ts';
 import { EVENT_SCANNER_WASM } from './wasm/event-scanner-wasm.ts';
 
 const FIELDS = [
@@ -63,6 +64,50 @@ function parse(bytes: Uint8Array, chunks: number[], wasm: boolean): { rec: Recor
   }
 }
 
+/** A collector parsed with the module collecting runs of slices (no Recorder in the way). */
+function parseBatched(bytes: Uint8Array, chunks: number[]): { collector: Collector; strings: string[]; outcome: ParseOutcome } {
+  const strings = new StringTable();
+  const collector = new Collector(strings);
+  const p = new StreamParser(collector, strings);
+  let at = 0;
+  for (let i = 0; at < bytes.length; i++) {
+    const n = chunks[i % chunks.length]!;
+    p.feed(bytes.subarray(at, at + n));
+    at += n;
+  }
+  return { collector, strings: strings.strings, outcome: p.finish() };
+}
+
+/**
+ * The first place where two collectors' contents differ (Object.is on every number: NaN
+ * equals NaN, -0 differs from 0), as a path; null when they are the same. Every column,
+ * map, set, count and warning is compared; the category cache is not (it is a cache).
+ */
+function collectorDiff(a: unknown, b: unknown, path = 'collector'): string | null {
+  if (a instanceof Grow && b instanceof Grow) return collectorDiff(a.view(), b.view(), path);
+  if (ArrayBuffer.isView(a) && ArrayBuffer.isView(b)) return collectorDiff(Array.from(a as Float64Array), Array.from(b as Float64Array), path);
+  if (a instanceof Map && b instanceof Map) return collectorDiff([...a.entries()], [...b.entries()], path);
+  if (a instanceof Set && b instanceof Set) return collectorDiff([...a], [...b], path);
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return `${path}.length: ${a.length} against ${b.length}`;
+    for (let i = 0; i < a.length; i++) {
+      const d = collectorDiff(a[i], b[i], `${path}[${i}]`);
+      if (d) return d;
+    }
+    return null;
+  }
+  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
+    if (a instanceof StringTable) return null; // compared as the strings
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      if (k === 'catClassCache') continue;
+      const d = collectorDiff((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
+      if (d) return d;
+    }
+    return null;
+  }
+  return Object.is(a, b) ? null : `${path}: ${String(a)} against ${String(b)}`;
+}
+
 /** The first event whose fields differ (Object.is: NaN equals NaN, -0 differs from 0), or -1. */
 function firstDiff(a: unknown[][], b: unknown[][]): number {
   const n = Math.max(a.length, b.length);
@@ -86,9 +131,18 @@ function difference(bytes: Uint8Array, chunks: number[]): null | Record<string, 
   const at = firstDiff(js.rec.rows, wa.rec.rows);
   if (at >= 0) return { event: at, js: js.rec.rows[at], wasm: wa.rec.rows[at] };
   if (JSON.stringify(wa.strings) !== JSON.stringify(js.strings)) return { strings: { js: js.strings, wasm: wa.strings } };
-  if (JSON.stringify({ ...wa.outcome, wasmEvents: 0 }) !== JSON.stringify(js.outcome)) return { outcome: { js: js.outcome, wasm: wa.outcome } };
+  if (JSON.stringify({ ...wa.outcome, wasmEvents: 0, wasmCollected: 0 }) !== JSON.stringify(js.outcome)) return { outcome: { js: js.outcome, wasm: wa.outcome } };
+  // The same bytes again, with runs of slices collected in the module: the same collector.
+  const batched = parseBatched(bytes, chunks);
+  lastBatchShare = batched.outcome.wasmCollected / Math.max(1, batched.outcome.events);
+  const where = collectorDiff(js.rec.inner, batched.collector);
+  if (where) return { batched: where };
+  if (JSON.stringify(batched.strings) !== JSON.stringify(js.strings)) return { batchedStrings: { js: js.strings, wasm: batched.strings } };
+  if (JSON.stringify({ ...batched.outcome, wasmEvents: 0, wasmCollected: 0 }) !== JSON.stringify(js.outcome)) return { batchedOutcome: { js: js.outcome, wasm: batched.outcome } };
   return null;
 }
+
+let lastBatchShare = 0;
 
 const files = readdirSync(TRACES_DIR).filter((f) => f !== 'SOURCES.md').sort();
 
@@ -115,6 +169,15 @@ describe('the WebAssembly event reader', () => {
     // all but the first timestamped event, the metadata events cut by a chunk's end, and so on
     expect(outcome.wasmEvents).toBeGreaterThan(0.95 * 3000);
     expect(parse(bytes, [1 << 16], false).outcome.wasmEvents).toBe(0);
+    // a collector takes runs of slices and flows from it, unless that is turned off
+    expect(parseBatched(bytes, [1 << 16]).outcome.wasmCollected).toBeGreaterThan(0.95 * 3000);
+    setSliceBatches(false);
+    try {
+      const o = parseBatched(bytes, [1 << 16]).outcome;
+      expect([o.wasmCollected, o.wasmEvents]).toEqual([0, outcome.wasmEvents]);
+    } finally {
+      setSliceBatches(true);
+    }
   });
 
   it("hashes a pid's digits as it hashes a string of the same bytes: one cache entry, one call to the JS table", () => {
@@ -156,7 +219,7 @@ describe('the WebAssembly event reader', () => {
       expect(wa.outcome.wasmEvents).toBeLessThan(0.5 * 3000);
       expect(firstDiff(js.rec.rows, wa.rec.rows)).toBe(-1);
       expect(wa.rec.rows.length).toBe(3000);
-      expect({ ...wa.outcome, wasmEvents: 0 }).toEqual(js.outcome);
+      expect({ ...wa.outcome, wasmEvents: 0, wasmCollected: 0 }).toEqual(js.outcome);
     } finally {
       WasmEvents.prototype.ensureWindow = original;
     }
@@ -169,6 +232,8 @@ describe('the WebAssembly event reader', () => {
       // the module reads nearly all events of any real file of size (a module that declined
       // everything would pass the comparison)
       expect(bytes.length < 300_000 || lastWasmShare > 0.98).toBe(true);
+      // and appends nearly all events of a Kineto file itself, in runs
+      if (/^(kineto|param)__/.test(file) && bytes.length > 1e6) expect(lastBatchShare).toBeGreaterThan(0.99);
       // small, uneven chunks: events cut everywhere
       expect(difference(bytes.subarray(0, Math.min(bytes.length, 400_000)), [97, 1000, 13, 4096, 1])).toBeNull();
     });

@@ -17,6 +17,101 @@ interface Exports {
   setTsBase(v: number): void;
   wantsGrow(): number;
   growCache(): void;
+  BATCH: WebAssembly.Global;
+  BATCH_CAP: WebAssembly.Global;
+  initSlices(empty: number, instant: number, gpu: number, launch: number): void;
+  collect(at: number, cap: number, offsetDelta: number): number;
+}
+
+/** A category's class, as SliceSink.sliceClass gives it (0: none or other). */
+export const SLICE_KERNEL = 1, SLICE_MEMCPY = 2, SLICE_MEMSET = 3, SLICE_RUNTIME = 4;
+
+/**
+ * A sink that takes whole batches of common slices collected in WebAssembly (see collect in
+ * event-scanner.as.ts, which appends exactly what Collector.addSlice would).
+ */
+export interface SliceSink {
+  /** The string id given to a missing pid, tid, name or cat. */
+  readonly emptyString: number;
+  readonly sliceFlags: { instant: number; gpu: number; launch: number };
+  /** SLICE_* for a category id, else 0. */
+  sliceClass(cat: number): number;
+  /** The track of a thread (pid, tid string ids), the first time the module meets it. */
+  sliceTrack(pid: number, tid: number): number;
+  /** How many more slices may be appended (0: the per-event path decides what happens). */
+  sliceRoom(): number;
+  slices(batch: SliceBatch): void;
+}
+
+/** Why collect stopped. */
+export const STOP_NOT_EVENT = 0, STOP_FULL = 1, STOP_READ = 2, STOP_JS = 3;
+
+/**
+ * The slices of one collect, as views of the module's staging columns: valid until the next
+ * collect. Indexes in corrSlice and kernSlice count from the batch's first slice.
+ */
+export class SliceBatch {
+  /** Events taken (slices, flow endpoints, flows without an id). */
+  events = 0;
+  n = 0;
+  flowN = 0;
+  flowNoId = 0;
+  corrN = 0;
+  kernN = 0;
+  kernels = 0;
+  memcpy = 0;
+  memset = 0;
+  spanMin = Infinity;
+  spanMax = -Infinity;
+  extMin = Infinity;
+  extMax = -Infinity;
+  /** Phase letters (char codes) in the order first seen in the batch, and their counts. */
+  readonly phaseCode: number[] = [];
+  readonly phaseCount: number[] = [];
+  start!: Float64Array;
+  dur!: Float64Array;
+  offset!: Float64Array;
+  track!: Uint32Array;
+  name!: Uint32Array;
+  cat!: Uint32Array;
+  flags!: Uint8Array;
+  corrSlice!: Uint32Array;
+  corrValue!: Float64Array;
+  corrSide!: Uint8Array;
+  kernSlice!: Uint32Array;
+  /** The 14 kernel columns, in Collector.addKernel's order. */
+  kern: Float64Array[] = [];
+  /** Flow v1 endpoints; an id is a string id, or a plain integer v as -1 - v. */
+  flowCat!: Uint32Array;
+  flowName!: Uint32Array;
+  flowId!: Float64Array;
+  flowPh!: Uint8Array;
+  flowThread!: Float64Array;
+  flowTs!: Float64Array;
+  flowEnclosing!: Uint8Array;
+
+  map(buf: ArrayBuffer, at: Int32Array, cap: number): void {
+    const f64 = (i: number, k = 0): Float64Array => new Float64Array(buf, (at[i]! >>> 0) + k * cap * 8, cap);
+    this.start = f64(0);
+    this.dur = f64(1);
+    this.offset = f64(2);
+    this.track = new Uint32Array(buf, at[3]! >>> 0, cap);
+    this.name = new Uint32Array(buf, at[4]! >>> 0, cap);
+    this.cat = new Uint32Array(buf, at[5]! >>> 0, cap);
+    this.flags = new Uint8Array(buf, at[6]! >>> 0, cap);
+    this.corrSlice = new Uint32Array(buf, at[7]! >>> 0, cap);
+    this.corrValue = f64(8);
+    this.corrSide = new Uint8Array(buf, at[9]! >>> 0, cap);
+    this.kernSlice = new Uint32Array(buf, at[10]! >>> 0, cap);
+    this.kern = Array.from({ length: 14 }, (_, k) => f64(11, k));
+    this.flowCat = new Uint32Array(buf, at[12]! >>> 0, cap);
+    this.flowName = new Uint32Array(buf, at[13]! >>> 0, cap);
+    this.flowId = f64(14);
+    this.flowPh = new Uint8Array(buf, at[15]! >>> 0, cap);
+    this.flowThread = f64(16);
+    this.flowTs = f64(17);
+    this.flowEnclosing = new Uint8Array(buf, at[18]! >>> 0, cap);
+  }
 }
 
 // OUT's layout (event-scanner.as.ts): int32 slots, then float64 slots from byte 72.
@@ -26,6 +121,10 @@ const I_ARGS_START = 14, I_ARGS_END = 15, I_HAS_KERNEL = 16;
 const D_TS = 9, D_TS_ABS = 10, D_DUR = 11, D_ID_NUM = 12, D_CORRELATION = 13, D_GRID = 14, D_BLOCK = 17;
 const D_REGISTERS = 20, D_SHARED_MEMORY = 21, D_BLOCKS_PER_SM = 22, D_WARPS_PER_SM = 23, D_OCCUPANCY = 24;
 const D_DEVICE = 25, D_STREAM = 26;
+// BATCH's layout: int32 slots, then float64 slots from byte 256.
+const B_N = 0, B_CORR_N = 1, B_KERN_N = 2, B_STOP = 3, B_STOP_END = 4, B_KERNELS = 5, B_MEMCPY = 6, B_MEMSET = 7;
+const B_PHASES = 8, B_PHASE_CODE = 9, B_PHASE_COUNT = 16, B_COLUMNS = 37, COLUMNS = 19, B_FLOW_N = 56, B_FLOW_NO_ID = 57;
+const BD_SPAN_MIN = 32, BD_SPAN_MAX = 33, BD_EXT_MIN = 34, BD_EXT_MAX = 35;
 
 let compiled: WebAssembly.Module | null | undefined;
 let enabled = true;
@@ -37,6 +136,13 @@ let enabled = true;
 export function setWasmEvents(on: boolean, moduleBytes?: Uint8Array): void {
   enabled = on;
   if (moduleBytes) compiled = new WebAssembly.Module(moduleBytes as Uint8Array<ArrayBuffer>);
+}
+
+let batches = true;
+
+/** Turns the collection of slice runs in WebAssembly off (or on again), for readers made from now on: for tests and A/B runs. */
+export function setSliceBatches(on: boolean): void {
+  batches = on;
 }
 
 function module(): WebAssembly.Module | null {
@@ -65,9 +171,16 @@ export class WasmEvents {
   private ptr = 0;
   private cap = 0;
   private sentTsBase = NaN;
+  /** Set when the sink takes slices in batches (SliceSink). */
+  readonly batch: SliceBatch | null = null;
+  private readonly batch32: number = 0;
+  private readonly batch64: number = 0;
+  private readonly batchCap: number = 0;
+  /** After collect stopped with STOP_READ: where the event it read (into OUT) ends. */
+  stopEnd = 0;
 
   /** A reader for one parser, or null where WebAssembly is not available (or turned off). */
-  static create(strings: StringTable, filter: ArgsFilter): WasmEvents | null {
+  static create(strings: StringTable, filter: ArgsFilter & Partial<SliceSink>): WasmEvents | null {
     if (!enabled) return null;
     const m = module();
     if (!m) return null;
@@ -78,12 +191,15 @@ export class WasmEvents {
     }
   }
 
-  private constructor(m: WebAssembly.Module, strings: StringTable, filter: ArgsFilter) {
+  private constructor(m: WebAssembly.Module, strings: StringTable, filter: ArgsFilter & Partial<SliceSink>) {
+    const slices = batches && typeof filter.slices === 'function' ? (filter as SliceSink) : null;
     const instance = new WebAssembly.Instance(m, {
       env: {
         // (wasm32 addresses and hashes arrive as signed 32-bit numbers: >>> 0 past 2 GiB)
         intern: (start: number, end: number, hash: number): number => strings.internRaw(this.u8, start >>> 0, end >>> 0, hash >>> 0, false),
         argsWanted: (cat: number): number => (filter.argsWanted(cat) ? 1 : 0),
+        sliceClass: (cat: number): number => slices!.sliceClass(cat),
+        sliceTrack: (pid: number, tid: number): number => slices!.sliceTrack(pid, tid),
       },
     });
     this.ex = instance.exports as unknown as Exports;
@@ -91,6 +207,15 @@ export class WasmEvents {
     const out = this.ex.OUT.value as number;
     this.out32 = out >> 2;
     this.out64 = out >> 3;
+    if (slices) {
+      const f = slices.sliceFlags;
+      this.ex.initSlices(slices.emptyString, f.instant, f.gpu, f.launch);
+      const at = this.ex.BATCH.value as number;
+      this.batch32 = at >> 2;
+      this.batch64 = at >> 3;
+      this.batchCap = this.ex.BATCH_CAP.value as number;
+      this.batch = new SliceBatch();
+    }
     this.remap();
   }
 
@@ -99,6 +224,7 @@ export class WasmEvents {
     this.u8 = new Uint8Array(buf);
     this.i32 = new Int32Array(buf);
     this.f64 = new Float64Array(buf);
+    this.batch?.map(buf, this.i32.subarray(this.batch32 + B_COLUMNS, this.batch32 + B_COLUMNS + COLUMNS), this.batchCap);
   }
 
   /** The current window (its views go stale when the module's memory grows: ask again then). */
@@ -142,12 +268,72 @@ export class WasmEvents {
       this.sentTsBase = tsBase;
     }
     const ptr = this.ptr;
-    if (this.u8.buffer !== this.ex.memory.buffer) this.remap(); // (only alloc and growCache grow it, and remap)
+    // (the views are current: only alloc and growCache grow the memory, and both remap)
     this.u8[ptr + len] = 0; // the module stops at a 0 byte
     const end = this.ex.readEvent(ptr + pos) >>> 0;
     if (end === 0) return -1;
+    this.copyOut(f, base + pos);
+    return end - ptr;
+  }
+
+  /**
+   * Collects the slices from window position `pos` on (the data ends at `len`; `base` is the
+   * window's stream offset) into `batch`, at most `cap` of them; returns where it stopped,
+   * and why (STOP_*). After STOP_READ, `f` holds the event there, and `stopEnd` its end.
+   */
+  collect(pos: number, len: number, f: EventFields, base: number, tsBase: number, cap: number): { at: number; stop: number } {
+    const r = this.collected;
+    if (tsBase !== this.sentTsBase) {
+      if (Number.isNaN(tsBase)) {
+        this.batch!.events = 0;
+        r.at = pos;
+        r.stop = STOP_JS;
+        return r;
+      }
+      this.ex.setTsBase(tsBase);
+      this.sentTsBase = tsBase;
+    }
+    const ptr = this.ptr;
+    this.u8[ptr + len] = 0;
+    const at = (this.ex.collect(ptr + pos, Math.min(cap, this.batchCap), base - ptr) >>> 0) - ptr;
+    const b = this.batch!, i = this.i32, o = this.batch32, d = this.f64, q = this.batch64;
+    b.n = i[o + B_N]!;
+    b.flowN = i[o + B_FLOW_N]!;
+    b.flowNoId = i[o + B_FLOW_NO_ID]!;
+    b.events = b.n + b.flowN + b.flowNoId;
+    r.at = at;
+    r.stop = i[o + B_STOP]!;
+    if (r.stop === STOP_READ) {
+      this.copyOut(f, base + at);
+      this.stopEnd = (i[o + B_STOP_END]! >>> 0) - ptr;
+    }
+    if (b.events > 0) {
+      b.corrN = i[o + B_CORR_N]!;
+      b.kernN = i[o + B_KERN_N]!;
+      b.kernels = i[o + B_KERNELS]!;
+      b.memcpy = i[o + B_MEMCPY]!;
+      b.memset = i[o + B_MEMSET]!;
+      b.spanMin = d[q + BD_SPAN_MIN]!;
+      b.spanMax = d[q + BD_SPAN_MAX]!;
+      b.extMin = d[q + BD_EXT_MIN]!;
+      b.extMax = d[q + BD_EXT_MAX]!;
+      const phases = i[o + B_PHASES]!;
+      b.phaseCode.length = b.phaseCount.length = phases;
+      for (let k = 0; k < phases; k++) {
+        b.phaseCode[k] = i[o + B_PHASE_CODE + k]!;
+        b.phaseCount[k] = i[o + B_PHASE_COUNT + k]!;
+      }
+    }
+    return r;
+  }
+
+  private readonly collected = { at: 0, stop: 0 };
+
+  /** The event the module left in OUT, into `f` (`start`: its stream offset). */
+  private copyOut(f: EventFields, start: number): void {
+    const ptr = this.ptr;
     const i = this.i32, d = this.f64, o = this.out32, q = this.out64;
-    f.reset(base + pos);
+    f.reset(start);
     f.ph = i[o + I_PH]!;
     f.phState = i[o + I_PH_STATE]!;
     f.name = i[o + I_NAME]!;
@@ -188,6 +374,5 @@ export class WasmEvents {
       f.warpsPerSm = d[q + D_WARPS_PER_SM]!;
       f.occupancy = d[q + D_OCCUPANCY]!;
     }
-    return end - ptr;
   }
 }

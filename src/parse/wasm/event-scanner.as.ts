@@ -826,3 +826,277 @@ function readDim3(p: usize, at: usize): usize {
 export function alloc(bytes: usize): usize {
   return heap.alloc(bytes);
 }
+
+// ---- the common slice, collected here ---------------------------------------------------
+// collect() reads events one after another and appends each X or instant event that the
+// collector would take without a second look (a valid one-letter ph, a timestamp and
+// duration in range, no flow binding) straight to staging columns, as Collector.addSlice
+// would: the sink then copies whole columns at once. The first event it does not take ends
+// the batch, read into OUT (STOP_READ) or left to the JS scanner (STOP_JS), so the sink
+// sees every event in file order. wasm-events.ts mirrors the layout below.
+
+@external("env", "sliceClass")
+declare function jsSliceClass(cat: i32): i32;
+@external("env", "sliceTrack")
+declare function jsSliceTrack(pid: i32, tid: i32): i32;
+
+const PH_X: i32 = 88, PH_i: i32 = 105, PH_I: i32 = 73, PH_R: i32 = 82, PH_s: i32 = 115, PH_t: i32 = 116, PH_f: i32 = 102;
+const TRACK_KEY: f64 = 67108864; // Collector's pid * TRACK_KEY + tid
+const CLS_KERNEL: i32 = 1, CLS_MEMCPY: i32 = 2, CLS_MEMSET: i32 = 3, CLS_RUNTIME: i32 = 4;
+const STOP_NOT_EVENT: i32 = 0, STOP_FULL: i32 = 1, STOP_READ: i32 = 2, STOP_JS: i32 = 3;
+export const BATCH_CAP: i32 = 4096;
+
+// The batch record: i32 slots, then f64 slots from byte 256.
+export const BATCH: usize = memory.data(320, 8);
+const B_N: usize = 0, B_CORR_N: usize = 4, B_KERN_N: usize = 8, B_STOP: usize = 12, B_STOP_END: usize = 16;
+const B_KERNELS: usize = 20, B_MEMCPY: usize = 24, B_MEMSET: usize = 28, B_PHASES: usize = 32;
+const B_PHASE_CODE: usize = 36, B_PHASE_COUNT: usize = 64; // seven of each: X, i, I, R, s, t, f in the order first seen
+const B_COLUMNS: usize = 148; // the staging columns' addresses (19 slots, in the order of alloc below)
+const B_FLOW_N: usize = 224, B_FLOW_NO_ID: usize = 228;
+const B_SPAN_MIN: usize = 256, B_SPAN_MAX: usize = 264, B_EXT_MIN: usize = 272, B_EXT_MAX: usize = 280;
+
+let cStart: usize = 0, cDur: usize = 0, cOffset: usize = 0, cTrack: usize = 0, cName: usize = 0, cCat: usize = 0;
+let cFlags: usize = 0, cCorrSlice: usize = 0, cCorrValue: usize = 0, cCorrSide: usize = 0, cKernSlice: usize = 0;
+let cKern: usize = 0; // 14 float64 columns of BATCH_CAP each, in Collector.addKernel's order
+// Flow v1 endpoints: cat, name, id (a string id, or a plain integer v as -1 - v), ph, thread key, ts, enclosing.
+let cFlCat: usize = 0, cFlName: usize = 0, cFlId: usize = 0, cFlPh: usize = 0, cFlThread: usize = 0, cFlTs: usize = 0, cFlEnclosing: usize = 0;
+
+let emptyId: i32 = 0, flagInstant: u8 = 0, flagGpu: u8 = 0, flagLaunch: u8 = 0;
+
+function column(slot: i32, bytes: usize): usize {
+  const at = heap.alloc(bytes);
+  store<i32>(BATCH + B_COLUMNS + (<usize>slot << 2), <i32>at);
+  return at;
+}
+
+/** Sets the sink's constants and makes the staging columns (once, before any collect). */
+export function initSlices(empty: i32, instant: i32, gpu: i32, launch: i32): void {
+  emptyId = empty;
+  flagInstant = <u8>instant;
+  flagGpu = <u8>gpu;
+  flagLaunch = <u8>launch;
+  const n = <usize>BATCH_CAP;
+  cStart = column(0, n << 3);
+  cDur = column(1, n << 3);
+  cOffset = column(2, n << 3);
+  cTrack = column(3, n << 2);
+  cName = column(4, n << 2);
+  cCat = column(5, n << 2);
+  cFlags = column(6, n);
+  cCorrSlice = column(7, n << 2);
+  cCorrValue = column(8, n << 3);
+  cCorrSide = column(9, n);
+  cKernSlice = column(10, n << 2);
+  cKern = column(11, (n << 3) * 14);
+  cFlCat = column(12, n << 2);
+  cFlName = column(13, n << 2);
+  cFlId = column(14, n << 3);
+  cFlPh = column(15, n);
+  cFlThread = column(16, n << 3);
+  cFlTs = column(17, n << 3);
+  cFlEnclosing = column(18, n);
+  trackSlots = heap.alloc(TRACK_SLOTS * 12);
+  memory.fill(trackSlots, 0, TRACK_SLOTS * 12);
+}
+
+// (pid, tid) → track: the sink's answer, cached. Open addressing, 12 bytes a slot (pid,
+// tid, track + 1). It never grows during a collect (JS views of memory stay valid): past
+// half full, misses simply ask the sink each time.
+const TRACK_SLOTS: usize = 4096;
+let trackSlots: usize = 0;
+let trackCount: i32 = 0;
+let trackPid: i32 = -1, trackTid: i32 = -1, lastTrack: i32 = 0;
+
+function trackOf(pid: i32, tid: i32): i32 {
+  if (pid == trackPid && tid == trackTid) return lastTrack;
+  let i = ((<u32>pid * 0x9e3779b1) ^ (<u32>tid * 0x85ebca77)) >> 20; // 12 bits: TRACK_SLOTS
+  let track: i32 = -1;
+  for (;;) {
+    const s = trackSlots + <usize>i * 12;
+    const t = load<i32>(s + 8);
+    if (t == 0) {
+      track = jsSliceTrack(pid, tid);
+      if (trackCount < <i32>(TRACK_SLOTS >> 1)) {
+        store<i32>(s, pid);
+        store<i32>(s + 4, tid);
+        store<i32>(s + 8, track + 1);
+        trackCount++;
+      }
+      break;
+    }
+    if (load<i32>(s) == pid && load<i32>(s + 4) == tid) {
+      track = t - 1;
+      break;
+    }
+    i = (i + 1) & <u32>(TRACK_SLOTS - 1);
+  }
+  trackPid = pid;
+  trackTid = tid;
+  lastTrack = track;
+  return track;
+}
+
+// What the sink said of each category (0 not asked yet, else its class + 1).
+const SLICE_CLASS: usize = memory.data(1 << 16);
+
+function classOf(cat: i32): i32 {
+  if (cat < 0) return 0;
+  if (cat >= 1 << 16) return jsSliceClass(cat);
+  let c = <i32>load<u8>(SLICE_CLASS + <usize>cat);
+  if (c == 0) {
+    c = jsSliceClass(cat) + 1;
+    store<u8>(SLICE_CLASS + <usize>cat, <u8>c);
+  }
+  return c - 1;
+}
+
+function countPhase(ph: i32): void {
+  const n = load<i32>(BATCH + B_PHASES);
+  for (let k = 0; k < n; k++) {
+    const at = BATCH + (<usize>k << 2);
+    if (load<i32>(at + B_PHASE_CODE) == ph) {
+      store<i32>(at + B_PHASE_COUNT, load<i32>(at + B_PHASE_COUNT) + 1);
+      return;
+    }
+  }
+  const at = BATCH + (<usize>n << 2);
+  store<i32>(at + B_PHASE_CODE, ph);
+  store<i32>(at + B_PHASE_COUNT, 1);
+  store<i32>(BATCH + B_PHASES, n + 1);
+}
+
+/**
+ * Collects events from p (the window's data ends at a 0 byte) until one it does not take,
+ * or `cap` slices; returns where it stopped, and why in BATCH (B_STOP; for STOP_READ, OUT
+ * holds the event at the returned position and B_STOP_END its end). `offsetDelta` + a
+ * position is the event's offset in the stream.
+ */
+export function collect(p: usize, cap: i32, offsetDelta: f64): usize {
+  let n: i32 = 0, corrN: i32 = 0, kernN: i32 = 0, flowN: i32 = 0, flowNoId: i32 = 0;
+  let kernels: i32 = 0, memcpy: i32 = 0, memset: i32 = 0;
+  let spanMin: f64 = Infinity, spanMax: f64 = -Infinity, extMin: f64 = Infinity, extMax: f64 = -Infinity;
+  let stop = STOP_NOT_EVENT;
+  store<i32>(BATCH + B_PHASES, 0);
+  for (;;) {
+    p = skipWs(p);
+    const c = <u32>load<u8>(p);
+    if (c == COMMA) {
+      p++;
+      continue;
+    }
+    if (c != LBRACE) break;
+    if (n >= cap || flowN >= BATCH_CAP) {
+      stop = STOP_FULL;
+      break;
+    }
+    const e = readEvent(p);
+    if (e == 0) {
+      stop = STOP_JS;
+      break;
+    }
+    const ph = load<i32>(OUT + PH);
+    const isX = ph == PH_X;
+    const isFlow = ph == PH_s || ph == PH_t || ph == PH_f;
+    let ok = load<i32>(OUT + PH_STATE) == OK && (isX || isFlow || ph == PH_i || ph == PH_I || ph == PH_R) && load<i32>(OUT + TS_STATE) == OK;
+    const hasDur = load<i32>(OUT + DUR_STATE) == OK;
+    const dur = hasDur ? load<f64>(OUT + DUR) : 0;
+    // (Collector.event skips these with a warning: the JS side has them)
+    if (ok) ok = abs<f64>(load<f64>(OUT + TS_ABS)) < MAX_EXACT && dur >= 0 && dur < MAX_EXACT;
+    if (!ok) {
+      stop = STOP_READ;
+      store<i32>(BATCH + B_STOP_END, <i32>e);
+      break;
+    }
+    countPhase(ph);
+    const ts = load<f64>(OUT + TS);
+    if (ts < spanMin) spanMin = ts;
+    const spanEnd = hasDur ? ts + dur : ts;
+    if (spanEnd > spanMax) spanMax = spanEnd;
+    let pid = load<i32>(OUT + PID), tid = load<i32>(OUT + TID), name = load<i32>(OUT + NAME), cat = load<i32>(OUT + CAT);
+    if (pid < 0) pid = emptyId;
+    if (tid < 0) tid = emptyId;
+    if (name < 0) name = emptyId;
+    if (isFlow) {
+      const id = load<i32>(OUT + ID), idNum = load<f64>(OUT + ID_NUM);
+      if (id < 0 && idNum < 0) flowNoId++;
+      else {
+        const j = <usize>flowN;
+        store<u32>(cFlCat + (j << 2), <u32>(cat < 0 ? emptyId : cat));
+        store<u32>(cFlName + (j << 2), <u32>name);
+        store<f64>(cFlId + (j << 3), id >= 0 ? <f64>id : -1 - idNum);
+        store<u8>(cFlPh + j, <u8>ph);
+        store<f64>(cFlThread + (j << 3), <f64>pid * TRACK_KEY + <f64>tid);
+        store<f64>(cFlTs + (j << 3), ts);
+        // s and t bind to the enclosing slice; f only with bp "e", else to the next slice
+        store<u8>(cFlEnclosing + j, ph != PH_f || load<i32>(OUT + BP) == 101 ? 1 : 0);
+        flowN++;
+      }
+      p = e;
+      continue;
+    }
+    const sliceDur = isX ? dur : 0;
+    if (ts < extMin) extMin = ts;
+    if (ts + sliceDur > extMax) extMax = ts + sliceDur;
+    const track = trackOf(pid, tid);
+    const cls = classOf(cat);
+    let flags: u8 = isX ? 0 : flagInstant;
+    const corr = load<f64>(OUT + CORRELATION);
+    if (isX && cls >= CLS_KERNEL && cls <= CLS_MEMSET) {
+      flags = flagGpu;
+      if (cls == CLS_KERNEL) kernels++;
+      else if (cls == CLS_MEMCPY) memcpy++;
+      else memset++;
+      if (!isNaN(corr)) {
+        store<u32>(cCorrSlice + (<usize>corrN << 2), <u32>n);
+        store<f64>(cCorrValue + (<usize>corrN << 3), corr);
+        store<u8>(cCorrSide + <usize>corrN, 1);
+        corrN++;
+      }
+      if (load<i32>(OUT + HAS_KERNEL) != 0 || cls == CLS_KERNEL) {
+        store<u32>(cKernSlice + (<usize>kernN << 2), <u32>n);
+        const k = cKern + (<usize>kernN << 3);
+        const col = <usize>BATCH_CAP << 3;
+        if (load<i32>(OUT + HAS_KERNEL) != 0) {
+          for (let j: usize = 0; j < 11; j++) store<f64>(k + j * col, load<f64>(OUT + GRID + (j << 3)));
+        } else {
+          for (let j: usize = 0; j < 6; j++) store<f64>(k + j * col, 0);
+          for (let j: usize = 6; j < 11; j++) store<f64>(k + j * col, NaN);
+        }
+        store<f64>(k + 11 * col, corr);
+        store<f64>(k + 12 * col, load<f64>(OUT + DEVICE));
+        store<f64>(k + 13 * col, load<f64>(OUT + STREAM));
+        kernN++;
+      }
+    } else if (isX && cls == CLS_RUNTIME && !isNaN(corr)) {
+      flags = flagLaunch;
+      store<u32>(cCorrSlice + (<usize>corrN << 2), <u32>n);
+      store<f64>(cCorrValue + (<usize>corrN << 3), corr);
+      store<u8>(cCorrSide + <usize>corrN, 2);
+      corrN++;
+    }
+    const i = <usize>n;
+    store<f64>(cStart + (i << 3), ts);
+    store<f64>(cDur + (i << 3), sliceDur);
+    store<f64>(cOffset + (i << 3), offsetDelta + <f64>p);
+    store<u32>(cTrack + (i << 2), <u32>track);
+    store<u32>(cName + (i << 2), <u32>name);
+    store<u32>(cCat + (i << 2), <u32>(cat < 0 ? emptyId : cat));
+    store<u8>(cFlags + i, flags);
+    n++;
+    p = e;
+  }
+  store<i32>(BATCH + B_N, n);
+  store<i32>(BATCH + B_CORR_N, corrN);
+  store<i32>(BATCH + B_KERN_N, kernN);
+  store<i32>(BATCH + B_FLOW_N, flowN);
+  store<i32>(BATCH + B_FLOW_NO_ID, flowNoId);
+  store<i32>(BATCH + B_STOP, stop);
+  store<i32>(BATCH + B_KERNELS, kernels);
+  store<i32>(BATCH + B_MEMCPY, memcpy);
+  store<i32>(BATCH + B_MEMSET, memset);
+  store<f64>(BATCH + B_SPAN_MIN, spanMin);
+  store<f64>(BATCH + B_SPAN_MAX, spanMax);
+  store<f64>(BATCH + B_EXT_MIN, extMin);
+  store<f64>(BATCH + B_EXT_MAX, extMax);
+  return p;
+}
