@@ -133,9 +133,9 @@ let enabled = true;
  * Turns the WebAssembly reader off (or on again) for parsers made from now on, optionally
  * with another build of the module: for tests and A/B runs.
  */
-export function setWasmEvents(on: boolean, moduleBytes?: Uint8Array): void {
+export function setWasmEvents(on: boolean, build?: Uint8Array | WebAssembly.Module): void {
   enabled = on;
-  if (moduleBytes) compiled = new WebAssembly.Module(moduleBytes as Uint8Array<ArrayBuffer>);
+  if (build) compiled = build instanceof WebAssembly.Module ? build : new WebAssembly.Module(build as Uint8Array<ArrayBuffer>);
 }
 
 let batches = true;

@@ -42,32 +42,14 @@ export function setTsBase(v: f64): void {
   tsBase = v;
 }
 
-// Keys, as their bytes.
-const K_PH: usize = memory.data<u8>([112, 104]); // "ph"
-const K_TS: usize = memory.data<u8>([116, 115]); // "ts"
-const K_DUR: usize = memory.data<u8>([100, 117, 114]); // "dur"
-const K_NAME: usize = memory.data<u8>([110, 97, 109, 101]); // "name"
-const K_CAT: usize = memory.data<u8>([99, 97, 116]); // "cat"
-const K_PID: usize = memory.data<u8>([112, 105, 100]); // "pid"
-const K_TID: usize = memory.data<u8>([116, 105, 100]); // "tid"
-const K_ARGS: usize = memory.data<u8>([97, 114, 103, 115]); // "args"
-const K_ID: usize = memory.data<u8>([105, 100]); // "id"
-const K_BP: usize = memory.data<u8>([98, 112]); // "bp"
-const K_S: usize = memory.data<u8>([115]); // "s"
-const K_ID2: usize = memory.data<u8>([105, 100, 50]); // "id2"
-const K_BIND_ID: usize = memory.data<u8>([98, 105, 110, 100, 95, 105, 100]); // "bind_id"
-const K_FLOW_IN: usize = memory.data<u8>([102, 108, 111, 119, 95, 105, 110]); // "flow_in"
+// Keys of eight bytes or more, as their bytes (shorter ones: W_* below).
 const K_FLOW_OUT: usize = memory.data<u8>([102, 108, 111, 119, 95, 111, 117, 116]); // "flow_out"
 const A_CORRELATION: usize = memory.data<u8>([99, 111, 114, 114, 101, 108, 97, 116, 105, 111, 110]); // "correlation"
-const A_GRID: usize = memory.data<u8>([103, 114, 105, 100]); // "grid"
-const A_BLOCK: usize = memory.data<u8>([98, 108, 111, 99, 107]); // "block"
 const A_REGS: usize = memory.data<u8>([114, 101, 103, 105, 115, 116, 101, 114, 115, 32, 112, 101, 114, 32, 116, 104, 114, 101, 97, 100]); // "registers per thread"
 const A_SHMEM: usize = memory.data<u8>([115, 104, 97, 114, 101, 100, 32, 109, 101, 109, 111, 114, 121]); // "shared memory"
 const A_BPS: usize = memory.data<u8>([98, 108, 111, 99, 107, 115, 32, 112, 101, 114, 32, 83, 77]); // "blocks per SM"
 const A_WPS: usize = memory.data<u8>([119, 97, 114, 112, 115, 32, 112, 101, 114, 32, 83, 77]); // "warps per SM"
 const A_OCC: usize = memory.data<u8>([101, 115, 116, 46, 32, 97, 99, 104, 105, 101, 118, 101, 100, 32, 111, 99, 99, 117, 112, 97, 110, 99, 121, 32, 37]); // "est. achieved occupancy %"
-const A_DEVICE: usize = memory.data<u8>([100, 101, 118, 105, 99, 101]); // "device"
-const A_STREAM: usize = memory.data<u8>([115, 116, 114, 101, 97, 109]); // "stream"
 
 // skipValue's byte classes: 1 quote, 2 opening bracket, 3 closing bracket, 4 backslash,
 // 5 the 0 byte (end of the window, or a NUL: either way the JS side reads this event).
@@ -244,6 +226,43 @@ function readString(p: usize): usize {
   }
   return 0; // not reached
 }
+
+let keyWord: u64 = 0;
+
+/**
+ * The key whose first byte is at ks, eight bytes at a time: the position of its closing
+ * quote, with its first eight bytes in keyWord (zero past a shorter key's end, so a key
+ * shorter than eight bytes is told by keyWord alone: keys hold no 0 byte); 0 at a 0 byte,
+ * or at a backslash unless `escapes`.
+ */
+@inline function scanKey(ks: usize, escapes: bool): usize {
+  const w0 = load<u64>(ks);
+  let w = w0;
+  let q = ks;
+  for (;;) {
+    const m = zeroBytes(w ^ QUOTES) | zeroBytes(w ^ BACKSLASHES) | zeroBytes(w);
+    if (m != 0) {
+      const e = q + <usize>(ctz(m) >> 3);
+      const c = <u32>load<u8>(e);
+      if (c == QUOTE) {
+        const len = e - ks;
+        keyWord = len >= 8 ? w0 : w0 & ((<u64>1 << (<u64>len << 3)) - 1);
+        return e;
+      }
+      if (c == 0 || !escapes || load<u8>(e + 1) == 0) return 0;
+      q = e + 2; // a backslash and the byte it escapes
+    } else q += 8;
+    w = load<u64>(q);
+  }
+  return 0; // not reached
+}
+
+// Keys shorter than eight bytes, as keyWord gives them (little-endian).
+const W_PH: u64 = 0x6870, W_TS: u64 = 0x7374, W_DUR: u64 = 0x727564, W_NAME: u64 = 0x656d616e;
+const W_CAT: u64 = 0x746163, W_PID: u64 = 0x646970, W_TID: u64 = 0x646974, W_ARGS: u64 = 0x73677261;
+const W_ID: u64 = 0x6469, W_BP: u64 = 0x7062, W_S: u64 = 0x73, W_ID2: u64 = 0x326469;
+const W_BIND_ID: u64 = 0x64695f646e6962, W_FLOW_IN: u64 = 0x6e695f776f6c66;
+const W_GRID: u64 = 0x64697267, W_BLOCK: u64 = 0x6b636f6c62, W_DEVICE: u64 = 0x656369766564, W_STREAM: u64 = 0x6d6165727473;
 
 /** Whether len bytes at a and b are the same, eight at a time. */
 @inline function sameBytes(a: usize, b: usize, len: usize): bool {
@@ -592,21 +611,16 @@ export function readEvent(p: usize): usize {
   for (;;) {
     if (c != QUOTE) return 0;
     const ks = p + 1;
-    let q = ks;
-    for (;;) {
-      c = <u32>load<u8>(q);
-      if (c == QUOTE) break;
-      if (c == BACKSLASH || c == 0) return 0;
-      q++;
-    }
+    const q = scanKey(ks, false);
+    if (q == 0) return 0;
     const len = q - ks;
+    const kw = keyWord;
     p = skipWs(q + 1);
     if (<u32>load<u8>(p) != COLON) return 0;
     p = skipWs(p + 1);
     c = <u32>load<u8>(p);
-    const k0 = <u32>load<u8>(ks);
     const isNum = c == MINUS || isDigit(c);
-    if (len == 2 && keyIs(ks, len, K_PH, 2)) {
+    if (kw == W_PH) {
       if (c != QUOTE) return 0;
       const b = <u32>load<u8>(p + 1);
       if (<u32>load<u8>(p + 2) == QUOTE && b != QUOTE && b != BACKSLASH && b != 0) {
@@ -620,40 +634,40 @@ export function readEvent(p: usize): usize {
         store<i32>(OUT + PH, firstByte);
         store<i32>(OUT + PH_STATE, strLen == 1 ? OK : BAD_TYPE);
       }
-    } else if (len == 2 && keyIs(ks, len, K_TS, 2)) {
+    } else if (kw == W_TS) {
       if (!isNum) return 0;
       p = readTs(p);
       if (p == 0) return 0;
-    } else if (len == 3 && k0 == 100 && keyIs(ks, len, K_DUR, 3)) {
+    } else if (kw == W_DUR) {
       if (!isNum) return 0;
       p = readNumber(p);
       if (p == 0) return 0;
       store<f64>(OUT + DUR, num);
       store<i32>(OUT + DUR_STATE, OK);
-    } else if (len == 4 && keyIs(ks, len, K_NAME, 4)) {
+    } else if (kw == W_NAME) {
       if (c != QUOTE) return 0;
       const s = p + 1;
       p = readString(p);
       if (p == 0) return 0;
       store<i32>(OUT + NAME, intern(s, strEnd, strHash));
       store<i32>(OUT + NAME_STATE, OK);
-    } else if (len == 3 && k0 == 99 && keyIs(ks, len, K_CAT, 3)) {
+    } else if (kw == W_CAT) {
       if (c != QUOTE) return 0;
       const s = p + 1;
       p = readString(p);
       if (p == 0) return 0;
       store<i32>(OUT + CAT, intern(s, strEnd, strHash));
-    } else if (len == 3 && k0 == 112 && keyIs(ks, len, K_PID, 3)) {
+    } else if (kw == W_PID) {
       p = readIdToken(p, 0);
       if (p == 0) return 0;
       store<i32>(OUT + PID, <i32>idValue);
       store<i32>(OUT + PID_STATE, OK);
-    } else if (len == 3 && k0 == 116 && keyIs(ks, len, K_TID, 3)) {
+    } else if (kw == W_TID) {
       p = readIdToken(p, 1);
       if (p == 0) return 0;
       store<i32>(OUT + TID, <i32>idValue);
       store<i32>(OUT + TID_STATE, OK);
-    } else if (len == 4 && keyIs(ks, len, K_ARGS, 4)) {
+    } else if (kw == W_ARGS) {
       if (c != LBRACE) return 0;
       const cat = load<i32>(OUT + CAT);
       const ph = load<i32>(OUT + PH);
@@ -670,7 +684,7 @@ export function readEvent(p: usize): usize {
         p = readArgs(p);
         if (p == 0) return 0;
       }
-    } else if (len == 2 && keyIs(ks, len, K_ID, 2)) {
+    } else if (kw == W_ID) {
       const e = readPlainInteger(p);
       if (e != 0) {
         store<f64>(OUT + ID_NUM, plain);
@@ -683,17 +697,17 @@ export function readEvent(p: usize): usize {
         store<f64>(OUT + ID_NUM, -1);
         store<i32>(OUT + ID, intern(s, strEnd, strHash));
       }
-    } else if (len == 2 && keyIs(ks, len, K_BP, 2)) {
+    } else if (kw == W_BP) {
       if (c != QUOTE) return 0;
       p = readShortString(p);
       if (p == 0) return 0;
       store<i32>(OUT + BP, firstByte);
-    } else if (len == 1 && keyIs(ks, len, K_S, 1)) {
+    } else if (kw == W_S) {
       if (c != QUOTE) return 0;
       p = readShortString(p);
       if (p == 0) return 0;
       store<i32>(OUT + SCOPE, firstByte);
-    } else if ((len == 3 && keyIs(ks, len, K_ID2, 3)) || (len == 7 && (keyIs(ks, len, K_BIND_ID, 7) || keyIs(ks, len, K_FLOW_IN, 7))) || (len == 8 && keyIs(ks, len, K_FLOW_OUT, 8))) {
+    } else if (kw == W_ID2 || kw == W_BIND_ID || kw == W_FLOW_IN || (len == 8 && keyIs(ks, len, K_FLOW_OUT, 8))) {
       return 0; // flow v2 and id2: rare, left to the JS scanner
     } else {
       p = skipValue(p);
@@ -723,17 +737,10 @@ function readArgs(p: usize): usize {
   for (;;) {
     if (c != QUOTE) return 0;
     const ks = p + 1;
-    let q = ks;
-    for (;;) {
-      c = <u32>load<u8>(q);
-      if (c == QUOTE) break;
-      if (c == 0) return 0;
-      if (c == BACKSLASH) {
-        if (load<u8>(q + 1) == 0) return 0;
-        q += 2;
-      } else q++;
-    }
+    const q = scanKey(ks, true);
+    if (q == 0) return 0;
     const len = q - ks;
+    const kw = keyWord;
     p = skipWs(q + 1);
     if (<u32>load<u8>(p) != COLON) return 0;
     p = skipWs(p + 1);
@@ -742,10 +749,10 @@ function readArgs(p: usize): usize {
     let at: usize = 0; // where a number goes
     let kernel = false;
     if (len == 11 && isNum && keyIs(ks, len, A_CORRELATION, 11)) at = CORRELATION;
-    else if (len == 4 && c == LBRACKET && keyIs(ks, len, A_GRID, 4)) {
+    else if (kw == W_GRID && c == LBRACKET) {
       p = readDim3(p, GRID);
       if (p == 0) return 0;
-    } else if (len == 5 && c == LBRACKET && keyIs(ks, len, A_BLOCK, 5)) {
+    } else if (kw == W_BLOCK && c == LBRACKET) {
       p = readDim3(p, BLOCK);
       if (p == 0) return 0;
     } else if (isNum && len == 20 && keyIs(ks, len, A_REGS, 20)) {
@@ -763,8 +770,8 @@ function readArgs(p: usize): usize {
     } else if (isNum && len == 25 && keyIs(ks, len, A_OCC, 25)) {
       at = OCCUPANCY;
       kernel = true;
-    } else if (isNum && len == 6 && keyIs(ks, len, A_DEVICE, 6)) at = DEVICE;
-    else if (isNum && len == 6 && keyIs(ks, len, A_STREAM, 6)) at = STREAM;
+    } else if (isNum && kw == W_DEVICE) at = DEVICE;
+    else if (isNum && kw == W_STREAM) at = STREAM;
     else {
       p = skipValue(p);
       if (p == 0) return 0;
