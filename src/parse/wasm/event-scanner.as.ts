@@ -151,9 +151,25 @@ function intern(s: usize, e: usize, h: u32): i32 {
   return c == 32 || c == 10 || c == 13 || c == 9;
 }
 
+// Whitespace: none or one space nearly always (after ':' and ','); a newline and an
+// indent (pretty-printed files) sixteen bytes at a time.
 @inline function skipWs(p: usize): usize {
-  while (isWs(<u32>load<u8>(p))) p++;
-  return p;
+  const c = <u32>load<u8>(p);
+  if (c > 32) return p;
+  if (c == 32 && <u32>load<u8>(p + 1) > 32) return p + 1;
+  return skipWsRun(p);
+}
+
+function skipWsRun(p: usize): usize {
+  const space = i8x16.splat(32), nl = i8x16.splat(10), cr = i8x16.splat(13), tab = i8x16.splat(9);
+  for (;;) {
+    const v = v128.load(p);
+    const ws = v128.or(v128.or(i8x16.eq(v, space), i8x16.eq(v, nl)), v128.or(i8x16.eq(v, cr), i8x16.eq(v, tab)));
+    const rest = ~<u32>i8x16.bitmask(ws) & 0xffff;
+    if (rest != 0) return p + <usize>ctz(rest); // (a 0 byte is not whitespace: the window's end stops it)
+    p += 16;
+  }
+  return 0; // not reached
 }
 
 @inline function isDigit(c: u32): bool {
