@@ -202,9 +202,19 @@ export class Collector implements EventSink, SliceSink {
     for (let k = 0; k < b.phaseCode.length; k++) this.countPhase(b.phaseCode[k]!, b.phaseCount[k]!);
     if (b.spanMin < this.spanMin) this.spanMin = b.spanMin;
     if (b.spanMax > this.spanMax) this.spanMax = b.spanMax;
+    this.extend(b.extMin, b.extMax); // (slices and B/E edges; Infinity and -Infinity when none)
     this.flowNoId += b.flowNoId;
     if (b.flowN > 0) this.flows(b);
     if (b.n > 0) this.sliceRun(b);
+    if (b.beN > 0) {
+      const n = b.beN;
+      append(this.beTrack, b.beTrack, n);
+      append(this.beTs, b.beTs, n);
+      append(this.beEnd, b.beEnd, n);
+      append(this.beName, b.beName, n);
+      append(this.beCat, b.beCat, n);
+      append(this.beOffset, b.beOffset, n);
+    }
   }
 
   private flows(b: SliceBatch): void {
@@ -227,7 +237,6 @@ export class Collector implements EventSink, SliceSink {
     append(this.sCat, b.cat, n);
     append(this.sFlags, b.flags, n);
     append(this.sOffset, b.offset, n);
-    this.extend(b.extMin, b.extMax);
     if (b.kernels + b.memcpy + b.memset > 0) {
       this.gpuCounts.kernels += b.kernels;
       this.gpuCounts.memcpy += b.memcpy;

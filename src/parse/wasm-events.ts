@@ -51,10 +51,11 @@ export const STOP_NOT_EVENT = 0, STOP_FULL = 1, STOP_READ = 2, STOP_JS = 3;
  * collect. Indexes in corrSlice and kernSlice count from the batch's first slice.
  */
 export class SliceBatch {
-  /** Events taken (slices, flow endpoints, flows without an id). */
+  /** Events taken (slices, flow endpoints, flows without an id, B/E edges). */
   events = 0;
   n = 0;
   flowN = 0;
+  beN = 0;
   flowNoId = 0;
   corrN = 0;
   kernN = 0;
@@ -89,6 +90,13 @@ export class SliceBatch {
   flowThread!: Float64Array;
   flowTs!: Float64Array;
   flowEnclosing!: Uint8Array;
+  /** B/E edges; a missing name is 0xffffffff. */
+  beTrack!: Uint32Array;
+  beTs!: Float64Array;
+  beEnd!: Uint8Array;
+  beName!: Uint32Array;
+  beCat!: Uint32Array;
+  beOffset!: Float64Array;
 
   map(buf: ArrayBuffer, at: Int32Array, cap: number): void {
     const f64 = (i: number, k = 0): Float64Array => new Float64Array(buf, (at[i]! >>> 0) + k * cap * 8, cap);
@@ -111,6 +119,12 @@ export class SliceBatch {
     this.flowThread = f64(16);
     this.flowTs = f64(17);
     this.flowEnclosing = new Uint8Array(buf, at[18]! >>> 0, cap);
+    this.beTrack = new Uint32Array(buf, at[19]! >>> 0, cap);
+    this.beTs = f64(20);
+    this.beEnd = new Uint8Array(buf, at[21]! >>> 0, cap);
+    this.beName = new Uint32Array(buf, at[22]! >>> 0, cap);
+    this.beCat = new Uint32Array(buf, at[23]! >>> 0, cap);
+    this.beOffset = f64(24);
   }
 }
 
@@ -123,7 +137,7 @@ const D_REGISTERS = 20, D_SHARED_MEMORY = 21, D_BLOCKS_PER_SM = 22, D_WARPS_PER_
 const D_DEVICE = 25, D_STREAM = 26;
 // BATCH's layout: int32 slots, then float64 slots from byte 256.
 const B_N = 0, B_CORR_N = 1, B_KERN_N = 2, B_STOP = 3, B_STOP_END = 4, B_KERNELS = 5, B_MEMCPY = 6, B_MEMSET = 7;
-const B_PHASES = 8, B_PHASE_CODE = 9, B_PHASE_COUNT = 16, B_COLUMNS = 37, COLUMNS = 19, B_FLOW_N = 56, B_FLOW_NO_ID = 57;
+const B_PHASES = 8, B_PHASE_CODE = 9, B_PHASE_COUNT = 18, B_COLUMNS = 27, COLUMNS = 25, B_FLOW_N = 52, B_FLOW_NO_ID = 53, B_BE_N = 54;
 const BD_SPAN_MIN = 32, BD_SPAN_MAX = 33, BD_EXT_MIN = 34, BD_EXT_MAX = 35;
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -300,7 +314,8 @@ export class WasmEvents {
     b.n = i[o + B_N]!;
     b.flowN = i[o + B_FLOW_N]!;
     b.flowNoId = i[o + B_FLOW_NO_ID]!;
-    b.events = b.n + b.flowN + b.flowNoId;
+    b.beN = i[o + B_BE_N]!;
+    b.events = b.n + b.flowN + b.flowNoId + b.beN;
     r.at = at;
     r.stop = i[o + B_STOP]!;
     if (r.stop === STOP_READ) {

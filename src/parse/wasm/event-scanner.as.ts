@@ -864,6 +864,7 @@ declare function jsSliceClass(cat: i32): i32;
 declare function jsSliceTrack(pid: i32, tid: i32): i32;
 
 const PH_X: i32 = 88, PH_i: i32 = 105, PH_I: i32 = 73, PH_R: i32 = 82, PH_s: i32 = 115, PH_t: i32 = 116, PH_f: i32 = 102;
+const PH_B: i32 = 66, PH_E: i32 = 69;
 const TRACK_KEY: f64 = 67108864; // Collector's pid * TRACK_KEY + tid
 const CLS_KERNEL: i32 = 1, CLS_MEMCPY: i32 = 2, CLS_MEMSET: i32 = 3, CLS_RUNTIME: i32 = 4;
 const STOP_NOT_EVENT: i32 = 0, STOP_FULL: i32 = 1, STOP_READ: i32 = 2, STOP_JS: i32 = 3;
@@ -873,9 +874,9 @@ export const BATCH_CAP: i32 = 4096;
 export const BATCH: usize = memory.data(320, 8);
 const B_N: usize = 0, B_CORR_N: usize = 4, B_KERN_N: usize = 8, B_STOP: usize = 12, B_STOP_END: usize = 16;
 const B_KERNELS: usize = 20, B_MEMCPY: usize = 24, B_MEMSET: usize = 28, B_PHASES: usize = 32;
-const B_PHASE_CODE: usize = 36, B_PHASE_COUNT: usize = 64; // seven of each: X, i, I, R, s, t, f in the order first seen
-const B_COLUMNS: usize = 148; // the staging columns' addresses (19 slots, in the order of alloc below)
-const B_FLOW_N: usize = 224, B_FLOW_NO_ID: usize = 228;
+const B_PHASE_CODE: usize = 36, B_PHASE_COUNT: usize = 72; // nine of each: X, i, I, R, s, t, f, B, E in the order first seen
+const B_COLUMNS: usize = 108; // the staging columns' addresses (25 slots, in the order of alloc below)
+const B_FLOW_N: usize = 208, B_FLOW_NO_ID: usize = 212, B_BE_N: usize = 216;
 const B_SPAN_MIN: usize = 256, B_SPAN_MAX: usize = 264, B_EXT_MIN: usize = 272, B_EXT_MAX: usize = 280;
 
 let cStart: usize = 0, cDur: usize = 0, cOffset: usize = 0, cTrack: usize = 0, cName: usize = 0, cCat: usize = 0;
@@ -883,6 +884,8 @@ let cFlags: usize = 0, cCorrSlice: usize = 0, cCorrValue: usize = 0, cCorrSide: 
 let cKern: usize = 0; // 14 float64 columns of BATCH_CAP each, in Collector.addKernel's order
 // Flow v1 endpoints: cat, name, id (a string id, or a plain integer v as -1 - v), ph, thread key, ts, enclosing.
 let cFlCat: usize = 0, cFlName: usize = 0, cFlId: usize = 0, cFlPh: usize = 0, cFlThread: usize = 0, cFlTs: usize = 0, cFlEnclosing: usize = 0;
+// B/E edges: track, ts, is an E, name (0xffffffff when missing), cat, offset.
+let cBeTrack: usize = 0, cBeTs: usize = 0, cBeEnd: usize = 0, cBeName: usize = 0, cBeCat: usize = 0, cBeOffset: usize = 0;
 
 let emptyId: i32 = 0, flagInstant: u8 = 0, flagGpu: u8 = 0, flagLaunch: u8 = 0;
 
@@ -918,6 +921,12 @@ export function initSlices(empty: i32, instant: i32, gpu: i32, launch: i32): voi
   cFlThread = column(16, n << 3);
   cFlTs = column(17, n << 3);
   cFlEnclosing = column(18, n);
+  cBeTrack = column(19, n << 2);
+  cBeTs = column(20, n << 3);
+  cBeEnd = column(21, n);
+  cBeName = column(22, n << 2);
+  cBeCat = column(23, n << 2);
+  cBeOffset = column(24, n << 3);
   trackSlots = heap.alloc(TRACK_SLOTS * 12);
   memory.fill(trackSlots, 0, TRACK_SLOTS * 12);
 }
@@ -995,7 +1004,7 @@ function countPhase(ph: i32): void {
  * position is the event's offset in the stream.
  */
 export function collect(p: usize, cap: i32, offsetDelta: f64): usize {
-  let n: i32 = 0, corrN: i32 = 0, kernN: i32 = 0, flowN: i32 = 0, flowNoId: i32 = 0;
+  let n: i32 = 0, corrN: i32 = 0, kernN: i32 = 0, flowN: i32 = 0, flowNoId: i32 = 0, beN: i32 = 0;
   let kernels: i32 = 0, memcpy: i32 = 0, memset: i32 = 0;
   let spanMin: f64 = Infinity, spanMax: f64 = -Infinity, extMin: f64 = Infinity, extMax: f64 = -Infinity;
   let stop = STOP_NOT_EVENT;
@@ -1008,7 +1017,7 @@ export function collect(p: usize, cap: i32, offsetDelta: f64): usize {
       continue;
     }
     if (c != LBRACE) break;
-    if (n >= cap || flowN >= BATCH_CAP) {
+    if (n >= cap || flowN >= BATCH_CAP || beN >= BATCH_CAP) {
       stop = STOP_FULL;
       break;
     }
@@ -1020,7 +1029,8 @@ export function collect(p: usize, cap: i32, offsetDelta: f64): usize {
     const ph = load<i32>(OUT + PH);
     const isX = ph == PH_X;
     const isFlow = ph == PH_s || ph == PH_t || ph == PH_f;
-    let ok = load<i32>(OUT + PH_STATE) == OK && (isX || isFlow || ph == PH_i || ph == PH_I || ph == PH_R) && load<i32>(OUT + TS_STATE) == OK;
+    const isEdge = ph == PH_B || ph == PH_E;
+    let ok = load<i32>(OUT + PH_STATE) == OK && (isX || isFlow || isEdge || ph == PH_i || ph == PH_I || ph == PH_R) && load<i32>(OUT + TS_STATE) == OK;
     const hasDur = load<i32>(OUT + DUR_STATE) == OK;
     const dur = hasDur ? load<f64>(OUT + DUR) : 0;
     // (Collector.event skips these with a warning: the JS side has them)
@@ -1057,8 +1067,21 @@ export function collect(p: usize, cap: i32, offsetDelta: f64): usize {
       p = e;
       continue;
     }
-    const sliceDur = isX ? dur : 0;
     if (ts < extMin) extMin = ts;
+    if (isEdge) {
+      if (ts > extMax) extMax = ts;
+      const j = <usize>beN;
+      store<u32>(cBeTrack + (j << 2), <u32>trackOf(pid, tid));
+      store<f64>(cBeTs + (j << 3), ts);
+      store<u8>(cBeEnd + j, ph == PH_E ? 1 : 0);
+      store<u32>(cBeName + (j << 2), load<i32>(OUT + NAME) < 0 ? 0xffffffff : <u32>name);
+      store<u32>(cBeCat + (j << 2), <u32>(cat < 0 ? emptyId : cat));
+      store<f64>(cBeOffset + (j << 3), offsetDelta + <f64>p);
+      beN++;
+      p = e;
+      continue;
+    }
+    const sliceDur = isX ? dur : 0;
     if (ts + sliceDur > extMax) extMax = ts + sliceDur;
     const track = trackOf(pid, tid);
     const cls = classOf(cat);
@@ -1113,6 +1136,7 @@ export function collect(p: usize, cap: i32, offsetDelta: f64): usize {
   store<i32>(BATCH + B_KERN_N, kernN);
   store<i32>(BATCH + B_FLOW_N, flowN);
   store<i32>(BATCH + B_FLOW_NO_ID, flowNoId);
+  store<i32>(BATCH + B_BE_N, beN);
   store<i32>(BATCH + B_STOP, stop);
   store<i32>(BATCH + B_KERNELS, kernels);
   store<i32>(BATCH + B_MEMCPY, memcpy);
