@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parsePolicy } from './cores.ts';
 
 describe('parsePolicy', () => {
-  it('on two cores: one parse worker, for plain files from 48 MiB only', () => {
-    expect(parsePolicy(2, null)).toEqual({ workers: 1, minBytes: 48 << 20, streams: false });
+  it('on two cores: one parse worker, for plain files from 448 MiB only', () => {
+    expect(parsePolicy(2, null)).toEqual({ workers: 1, minBytes: 448 << 20, streams: false });
     expect(parsePolicy(3, null).workers).toBe(1);
   });
 
