@@ -6,7 +6,7 @@ import { growF64, growU32, growU8, type Grow } from '../lib/grow.ts';
 import { BAD_TYPE, MAX_PLAIN_ID, MISSING, OK, type EventFields, type Scanner } from '../parse/scanner.ts';
 import type { EventSink } from '../parse/stream-parser.ts';
 import type { StringTable } from '../parse/string-table.ts';
-import { SLICE_KERNEL, SLICE_MEMCPY, SLICE_MEMSET, SLICE_RUNTIME, type SliceBatch, type SliceSink } from '../parse/wasm-events.ts';
+import { SLICE_KERNEL, SLICE_MEMCPY, SLICE_MEMSET, SLICE_RUNTIME, type EventRun, type RunSink } from '../parse/wasm-events.ts';
 import { FLAG_GPU, FLAG_INSTANT, FLAG_LAUNCH } from './types.ts';
 import { Warnings } from './warnings.ts';
 
@@ -88,7 +88,7 @@ function append<T extends Float64Array | Uint32Array | Uint8Array>(g: Grow<T>, f
   g.length += n;
 }
 
-export class Collector implements EventSink, SliceSink {
+export class Collector implements EventSink, RunSink {
   readonly warnings = new Warnings();
   readonly meta: Record<string, unknown> = {};
   /** Events per phase (by the first byte of ph), and the order the phases first came in. */
@@ -183,7 +183,8 @@ export class Collector implements EventSink, SliceSink {
     this.emptyId = strings.intern('');
   }
 
-  // SliceSink: runs of common slices, appended by the WebAssembly reader as addSlice would.
+  // RunSink: runs of common events (slices, flow endpoints, B/E edges), appended by the
+  // WebAssembly reader exactly as event() would append each.
   get emptyString(): number {
     return this.emptyId;
   }
@@ -198,7 +199,7 @@ export class Collector implements EventSink, SliceSink {
   sliceRoom(): number {
     return this.maxSlices - this.sStart.length;
   }
-  slices(b: SliceBatch): void {
+  absorbRun(b: EventRun): void {
     for (let k = 0; k < b.phaseCode.length; k++) this.countPhase(b.phaseCode[k]!, b.phaseCount[k]!);
     if (b.spanMin < this.spanMin) this.spanMin = b.spanMin;
     if (b.spanMax > this.spanMax) this.spanMax = b.spanMax;
@@ -217,7 +218,7 @@ export class Collector implements EventSink, SliceSink {
     }
   }
 
-  private flows(b: SliceBatch): void {
+  private flows(b: EventRun): void {
     const n = b.flowN;
     const keys = this.flKey.ensure(n);
     for (let i = 0, at = this.flKey.length; i < n; i++) keys[at + i] = this.flowKey(b.flowCat[i]!, b.flowName[i]!, b.flowId[i]!);
@@ -228,7 +229,7 @@ export class Collector implements EventSink, SliceSink {
     append(this.flEnclosing, b.flowEnclosing, n);
   }
 
-  private sliceRun(b: SliceBatch): void {
+  private sliceRun(b: EventRun): void {
     const n = b.n, first = this.sStart.length;
     append(this.sStart, b.start, n);
     append(this.sDur, b.dur, n);

@@ -5,7 +5,7 @@
 
 import { EventFields, JsonSyntaxError, NEED_MORE, Scanner, type ArgsFilter } from './scanner.ts';
 import { StringTable } from './string-table.ts';
-import { STOP_JS, STOP_READ, WasmEvents, type SliceSink } from './wasm-events.ts';
+import { STOP_JS, STOP_READ, WasmEvents, type RunSink } from './wasm-events.ts';
 
 /** Where the events go; it also says which categories' args it reads (the rest are skipped). */
 export interface EventSink extends ArgsFilter {
@@ -28,7 +28,7 @@ export interface ParseOutcome {
   trailingGarbage: boolean;
   /** Events read by the WebAssembly reader (wasm-events.ts); the rest by the JS scanner. */
   wasmEvents: number;
-  /** Of those, the events the module also appended itself, in runs (SliceSink). */
+  /** Of those, the events the module also appended itself, in runs (RunSink). */
   wasmCollected: number;
 }
 
@@ -362,18 +362,18 @@ export class StreamParser {
     const f = this.fields;
     const sink = this.sink;
     const wasm = this.wasm;
-    const slices = wasm?.batch ? (sink as EventSink & SliceSink) : null;
+    const runs = wasm?.run ? (sink as EventSink & RunSink) : null;
     for (;;) {
       const c = sc.skipWs();
-      if (c === 123 && slices !== null) {
-        const room = slices.sliceRoom();
+      if (c === 123 && runs !== null) {
+        const room = runs.sliceRoom();
         if (room > 0) {
-          // Whole runs of common slices, appended in WebAssembly; the event that ends a run
+          // Whole runs of common events, appended in WebAssembly; the event that ends a run
           // comes back read (STOP_READ) or for the JS scanner (STOP_JS), in file order.
           const r = wasm!.collect(sc.pos, this.len, f, this.base, sc.tsBase, room);
-          const n = wasm!.batch!.events;
+          const n = wasm!.run!.events;
           if (n > 0) {
-            slices.slices(wasm!.batch!);
+            runs.absorbRun(wasm!.run!);
             this.total += n;
             this.outcome.wasmEvents += n;
             this.outcome.wasmCollected += n;

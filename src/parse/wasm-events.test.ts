@@ -13,7 +13,7 @@ import { TRACES_DIR } from '../testing/traces-dir.ts';
 import type { EventFields, Scanner } from './scanner.ts';
 import { StreamParser, type EventSink, type ParseOutcome } from './stream-parser.ts';
 import { StringTable } from './string-table.ts';
-import { setSliceBatches, setWasmEvents, WasmEvents } from './wasm-events.ts';
+import { setWasmRuns, setWasmEvents, WasmEvents } from './wasm-events.ts';
 import { Grow } from '../lib/grow.ts';
 import { EVENT_SCANNER_WASM } from './wasm/event-scanner-wasm.ts';
 
@@ -65,7 +65,7 @@ function parse(bytes: Uint8Array, chunks: number[], wasm: boolean): { rec: Recor
 }
 
 /** A collector parsed with the module collecting runs of slices (no Recorder in the way). */
-function parseBatched(bytes: Uint8Array, chunks: number[]): { collector: Collector; strings: string[]; outcome: ParseOutcome } {
+function parseInRuns(bytes: Uint8Array, chunks: number[]): { collector: Collector; strings: string[]; outcome: ParseOutcome } {
   const strings = new StringTable();
   const collector = new Collector(strings);
   const p = new StreamParser(collector, strings);
@@ -133,16 +133,16 @@ function difference(bytes: Uint8Array, chunks: number[]): null | Record<string, 
   if (JSON.stringify(wa.strings) !== JSON.stringify(js.strings)) return { strings: { js: js.strings, wasm: wa.strings } };
   if (JSON.stringify({ ...wa.outcome, wasmEvents: 0, wasmCollected: 0 }) !== JSON.stringify(js.outcome)) return { outcome: { js: js.outcome, wasm: wa.outcome } };
   // The same bytes again, with runs of slices collected in the module: the same collector.
-  const batched = parseBatched(bytes, chunks);
-  lastBatchShare = batched.outcome.wasmCollected / Math.max(1, batched.outcome.events);
-  const where = collectorDiff(js.rec.inner, batched.collector);
-  if (where) return { batched: where };
-  if (JSON.stringify(batched.strings) !== JSON.stringify(js.strings)) return { batchedStrings: { js: js.strings, wasm: batched.strings } };
-  if (JSON.stringify({ ...batched.outcome, wasmEvents: 0, wasmCollected: 0 }) !== JSON.stringify(js.outcome)) return { batchedOutcome: { js: js.outcome, wasm: batched.outcome } };
+  const inRuns = parseInRuns(bytes, chunks);
+  lastRunShare = inRuns.outcome.wasmCollected / Math.max(1, inRuns.outcome.events);
+  const where = collectorDiff(js.rec.inner, inRuns.collector);
+  if (where) return { inRuns: where };
+  if (JSON.stringify(inRuns.strings) !== JSON.stringify(js.strings)) return { inRunsStrings: { js: js.strings, wasm: inRuns.strings } };
+  if (JSON.stringify({ ...inRuns.outcome, wasmEvents: 0, wasmCollected: 0 }) !== JSON.stringify(js.outcome)) return { inRunsOutcome: { js: js.outcome, wasm: inRuns.outcome } };
   return null;
 }
 
-let lastBatchShare = 0;
+let lastRunShare = 0;
 
 const files = readdirSync(TRACES_DIR).filter((f) => f !== 'SOURCES.md').sort();
 
@@ -170,13 +170,13 @@ describe('the WebAssembly event reader', () => {
     expect(outcome.wasmEvents).toBeGreaterThan(0.95 * 3000);
     expect(parse(bytes, [1 << 16], false).outcome.wasmEvents).toBe(0);
     // a collector takes runs of slices and flows from it, unless that is turned off
-    expect(parseBatched(bytes, [1 << 16]).outcome.wasmCollected).toBeGreaterThan(0.95 * 3000);
-    setSliceBatches(false);
+    expect(parseInRuns(bytes, [1 << 16]).outcome.wasmCollected).toBeGreaterThan(0.95 * 3000);
+    setWasmRuns(false);
     try {
-      const o = parseBatched(bytes, [1 << 16]).outcome;
+      const o = parseInRuns(bytes, [1 << 16]).outcome;
       expect([o.wasmCollected, o.wasmEvents]).toEqual([0, outcome.wasmEvents]);
     } finally {
-      setSliceBatches(true);
+      setWasmRuns(true);
     }
   });
 
@@ -233,7 +233,7 @@ describe('the WebAssembly event reader', () => {
       // everything would pass the comparison)
       expect(bytes.length < 300_000 || lastWasmShare > 0.98).toBe(true);
       // and appends nearly all events of a Kineto file itself, in runs
-      expect(!/^(kineto|param)__/.test(file) || bytes.length < 1e6 || lastBatchShare > 0.99).toBe(true);
+      expect(!/^(kineto|param)__/.test(file) || bytes.length < 1e6 || lastRunShare > 0.99).toBe(true);
       // small, uneven chunks: events cut everywhere
       expect(difference(bytes.subarray(0, Math.min(bytes.length, 400_000)), [97, 1000, 13, 4096, 1])).toBeNull();
     });

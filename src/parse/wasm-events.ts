@@ -23,14 +23,14 @@ interface Exports {
   collect(at: number, cap: number, offsetDelta: number): number;
 }
 
-/** A category's class, as SliceSink.sliceClass gives it (0: none or other). */
+/** A category's class, as RunSink.sliceClass gives it (0: none or other). */
 export const SLICE_KERNEL = 1, SLICE_MEMCPY = 2, SLICE_MEMSET = 3, SLICE_RUNTIME = 4;
 
 /**
- * A sink that takes whole batches of common slices collected in WebAssembly (see collect in
- * event-scanner.as.ts, which appends exactly what Collector.addSlice would).
+ * A sink that takes whole runs of common events appended in WebAssembly (see collect in
+ * event-scanner.as.ts, which appends exactly what the Collector would for each).
  */
-export interface SliceSink {
+export interface RunSink {
   /** The string id given to a missing pid, tid, name or cat. */
   readonly emptyString: number;
   readonly sliceFlags: { instant: number; gpu: number; launch: number };
@@ -40,7 +40,7 @@ export interface SliceSink {
   sliceTrack(pid: number, tid: number): number;
   /** How many more slices may be appended (0: the per-event path decides what happens). */
   sliceRoom(): number;
-  slices(batch: SliceBatch): void;
+  absorbRun(run: EventRun): void;
 }
 
 /** Why collect stopped. */
@@ -48,9 +48,9 @@ export const STOP_NOT_EVENT = 0, STOP_FULL = 1, STOP_READ = 2, STOP_JS = 3;
 
 /**
  * The slices of one collect, as views of the module's staging columns: valid until the next
- * collect. Indexes in corrSlice and kernSlice count from the batch's first slice.
+ * collect. Indexes in corrSlice and kernSlice count from the run's first slice.
  */
-export class SliceBatch {
+export class EventRun {
   /** Events taken (slices, flow endpoints, flows without an id, B/E edges). */
   events = 0;
   n = 0;
@@ -66,7 +66,7 @@ export class SliceBatch {
   spanMax = -Infinity;
   extMin = Infinity;
   extMax = -Infinity;
-  /** Phase letters (char codes) in the order first seen in the batch, and their counts. */
+  /** Phase letters (char codes) in the order first seen in the run, and their counts. */
   readonly phaseCode: number[] = [];
   readonly phaseCount: number[] = [];
   start!: Float64Array;
@@ -152,11 +152,11 @@ export function setWasmEvents(on: boolean, build?: Uint8Array | WebAssembly.Modu
   if (build) compiled = build instanceof WebAssembly.Module ? build : new WebAssembly.Module(build as Uint8Array<ArrayBuffer>);
 }
 
-let batches = true;
+let runs = true;
 
-/** Turns the collection of slice runs in WebAssembly off (or on again), for readers made from now on: for tests and A/B runs. */
-export function setSliceBatches(on: boolean): void {
-  batches = on;
+/** Turns the runs of events appended in WebAssembly off (or on again), for readers made from now on: for tests and A/B runs. */
+export function setWasmRuns(on: boolean): void {
+  runs = on;
 }
 
 function module(): WebAssembly.Module | null {
@@ -185,16 +185,16 @@ export class WasmEvents {
   private ptr = 0;
   private cap = 0;
   private sentTsBase = NaN;
-  /** Set when the sink takes slices in batches (SliceSink). */
-  readonly batch: SliceBatch | null = null;
-  private readonly batch32: number = 0;
-  private readonly batch64: number = 0;
-  private readonly batchCap: number = 0;
+  /** Set when the sink takes runs of events (RunSink). */
+  readonly run: EventRun | null = null;
+  private readonly run32: number = 0;
+  private readonly run64: number = 0;
+  private readonly runCap: number = 0;
   /** After collect stopped with STOP_READ: where the event it read (into OUT) ends. */
   stopEnd = 0;
 
   /** A reader for one parser, or null where WebAssembly is not available (or turned off). */
-  static create(strings: StringTable, filter: ArgsFilter & Partial<SliceSink>): WasmEvents | null {
+  static create(strings: StringTable, filter: ArgsFilter & Partial<RunSink>): WasmEvents | null {
     if (!enabled) return null;
     const m = module();
     if (!m) return null;
@@ -205,8 +205,8 @@ export class WasmEvents {
     }
   }
 
-  private constructor(m: WebAssembly.Module, strings: StringTable, filter: ArgsFilter & Partial<SliceSink>) {
-    const slices = batches && typeof filter.slices === 'function' ? (filter as SliceSink) : null;
+  private constructor(m: WebAssembly.Module, strings: StringTable, filter: ArgsFilter & Partial<RunSink>) {
+    const slices = runs && typeof filter.absorbRun === 'function' ? (filter as RunSink) : null;
     const instance = new WebAssembly.Instance(m, {
       env: {
         // (wasm32 addresses and hashes arrive as signed 32-bit numbers: >>> 0 past 2 GiB)
@@ -225,10 +225,10 @@ export class WasmEvents {
       const f = slices.sliceFlags;
       this.ex.initSlices(slices.emptyString, f.instant, f.gpu, f.launch);
       const at = this.ex.BATCH.value as number;
-      this.batch32 = at >> 2;
-      this.batch64 = at >> 3;
-      this.batchCap = this.ex.BATCH_CAP.value as number;
-      this.batch = new SliceBatch();
+      this.run32 = at >> 2;
+      this.run64 = at >> 3;
+      this.runCap = this.ex.BATCH_CAP.value as number;
+      this.run = new EventRun();
     }
     this.remap();
   }
@@ -238,7 +238,7 @@ export class WasmEvents {
     this.u8 = new Uint8Array(buf);
     this.i32 = new Int32Array(buf);
     this.f64 = new Float64Array(buf);
-    this.batch?.map(buf, this.i32.subarray(this.batch32 + B_COLUMNS, this.batch32 + B_COLUMNS + COLUMNS), this.batchCap);
+    this.run?.map(buf, this.i32.subarray(this.run32 + B_COLUMNS, this.run32 + B_COLUMNS + COLUMNS), this.runCap);
   }
 
   /** The current window (its views go stale when the module's memory grows: ask again then). */
@@ -291,15 +291,15 @@ export class WasmEvents {
   }
 
   /**
-   * Collects the slices from window position `pos` on (the data ends at `len`; `base` is the
-   * window's stream offset) into `batch`, at most `cap` of them; returns where it stopped,
+   * Appends a run of common events from window position `pos` on (the data ends at `len`; `base` is the
+   * window's stream offset) into `run`, at most `cap` slices; returns where it stopped,
    * and why (STOP_*). After STOP_READ, `f` holds the event there, and `stopEnd` its end.
    */
   collect(pos: number, len: number, f: EventFields, base: number, tsBase: number, cap: number): { at: number; stop: number } {
     const r = this.collected;
     if (tsBase !== this.sentTsBase) {
       if (Number.isNaN(tsBase)) {
-        this.batch!.events = 0;
+        this.run!.events = 0;
         r.at = pos;
         r.stop = STOP_JS;
         return r;
@@ -309,8 +309,8 @@ export class WasmEvents {
     }
     const ptr = this.ptr;
     this.u8[ptr + len] = 0;
-    const at = (this.ex.collect(ptr + pos, Math.min(cap, this.batchCap), base - ptr) >>> 0) - ptr;
-    const b = this.batch!, i = this.i32, o = this.batch32, d = this.f64, q = this.batch64;
+    const at = (this.ex.collect(ptr + pos, Math.min(cap, this.runCap), base - ptr) >>> 0) - ptr;
+    const b = this.run!, i = this.i32, o = this.run32, d = this.f64, q = this.run64;
     b.n = i[o + B_N]!;
     b.flowN = i[o + B_FLOW_N]!;
     b.flowNoId = i[o + B_FLOW_NO_ID]!;
