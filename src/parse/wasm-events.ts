@@ -291,9 +291,10 @@ export class WasmEvents {
   }
 
   /**
-   * Appends a run of common events from window position `pos` on (the data ends at `len`; `base` is the
-   * window's stream offset) into `run`, at most `cap` slices; returns where it stopped,
-   * and why (STOP_*). After STOP_READ, `f` holds the event there, and `stopEnd` its end.
+   * Appends a run of common events from window position `pos` on (the data ends at `len`;
+   * `base` is the window's stream offset) to `run`, at most `cap` slices; returns where it
+   * stopped, and why (STOP_*). After STOP_READ, `f` holds the event there, and `stopEnd`
+   * its end.
    */
   collect(pos: number, len: number, f: EventFields, base: number, tsBase: number, cap: number): { at: number; stop: number } {
     const r = this.collected;
