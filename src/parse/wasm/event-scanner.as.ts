@@ -147,10 +147,6 @@ function intern(s: usize, e: usize, h: u32): i32 {
 
 // ---- tokens --------------------------------------------------------------------------
 
-@inline function isWs(c: u32): bool {
-  return c == 32 || c == 10 || c == 13 || c == 9;
-}
-
 // Whitespace: none or one space nearly always (after ':' and ','); a newline and an
 // indent (pretty-printed files) sixteen bytes at a time.
 @inline function skipWs(p: usize): usize {
