@@ -45,37 +45,35 @@ class Recorder implements EventSink {
   }
 }
 
-function parse(bytes: Uint8Array, chunks: number[], wasm: boolean): { rec: Recorder; strings: string[]; outcome: ParseOutcome } {
-  setWasmEvents(wasm);
-  try {
-    const strings = new StringTable();
-    const rec = new Recorder(new Collector(strings));
-    const p = new StreamParser(rec, strings);
-    let at = 0;
-    for (let i = 0; at < bytes.length; i++) {
-      const n = chunks[i % chunks.length]!;
-      p.feed(bytes.subarray(at, at + n));
-      at += n;
-    }
-    const outcome = p.finish();
-    return { rec, strings: strings.strings, outcome };
-  } finally {
-    setWasmEvents(true);
-  }
-}
-
-/** A collector parsed with the module collecting runs of slices (no Recorder in the way). */
-function parseInRuns(bytes: Uint8Array, chunks: number[]): { collector: Collector; strings: string[]; outcome: ParseOutcome } {
-  const strings = new StringTable();
-  const collector = new Collector(strings);
-  const p = new StreamParser(collector, strings);
+/** Feeds `bytes` in chunks of the sizes given, in turn, and finishes. */
+function feedAll(p: StreamParser, bytes: Uint8Array, chunks: number[]): ParseOutcome {
   let at = 0;
   for (let i = 0; at < bytes.length; i++) {
     const n = chunks[i % chunks.length]!;
     p.feed(bytes.subarray(at, at + n));
     at += n;
   }
-  return { collector, strings: strings.strings, outcome: p.finish() };
+  return p.finish();
+}
+
+function parse(bytes: Uint8Array, chunks: number[], wasm: boolean): { rec: Recorder; strings: string[]; outcome: ParseOutcome } {
+  setWasmEvents(wasm);
+  try {
+    const strings = new StringTable();
+    const rec = new Recorder(new Collector(strings));
+    const outcome = feedAll(new StreamParser(rec, strings), bytes, chunks);
+    return { rec, strings: strings.strings, outcome };
+  } finally {
+    setWasmEvents(true);
+  }
+}
+
+/** A collector parsed with the module appending runs of events (no Recorder in the way). */
+function parseInRuns(bytes: Uint8Array, chunks: number[]): { collector: Collector; strings: string[]; outcome: ParseOutcome } {
+  const strings = new StringTable();
+  const collector = new Collector(strings);
+  const outcome = feedAll(new StreamParser(collector, strings), bytes, chunks);
+  return { collector, strings: strings.strings, outcome };
 }
 
 /**
