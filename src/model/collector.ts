@@ -199,6 +199,10 @@ export class Collector implements EventSink, RunSink {
   sliceRoom(): number {
     return this.maxSlices - this.sStart.length;
   }
+  numericFlowIds(flows: number): boolean {
+    // flowKey interns a numeric id once the (cat, name) pairs reach NUMERIC_PAIRS
+    return this.flowPairs.size + flows <= NUMERIC_PAIRS;
+  }
   absorbRun(b: EventRun): void {
     for (let k = 0; k < b.phaseCode.length; k++) this.countPhase(b.phaseCode[k]!, b.phaseCount[k]!);
     if (b.spanMin < this.spanMin) this.spanMin = b.spanMin;

@@ -370,7 +370,7 @@ export class StreamParser {
         if (room > 0) {
           // Whole runs of common events, appended in WebAssembly; the event that ends a run
           // comes back read (STOP_READ) or for the JS scanner (STOP_JS), in file order.
-          const r = wasm!.collect(sc.pos, this.len, f, this.base, sc.tsBase, room);
+          const r = wasm!.collect(sc.pos, this.len, f, this.base, sc.tsBase, room, runs);
           const n = wasm!.run!.events;
           if (n > 0) {
             runs.absorbRun(wasm!.run!);

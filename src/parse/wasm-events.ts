@@ -20,7 +20,7 @@ interface Exports {
   BATCH: WebAssembly.Global;
   BATCH_CAP: WebAssembly.Global;
   initSlices(empty: number, instant: number, gpu: number, launch: number): void;
-  collect(at: number, cap: number, offsetDelta: number): number;
+  collect(at: number, cap: number, offsetDelta: number, numericFlowIds: number): number;
 }
 
 /** A category's class, as RunSink.sliceClass gives it (0: none or other). */
@@ -40,6 +40,12 @@ export interface RunSink {
   sliceTrack(pid: number, tid: number): number;
   /** How many more slices may be appended (0: the per-event path decides what happens). */
   sliceRoom(): number;
+  /**
+   * Whether a run of up to `flows` flow events may take those with numeric ids: keying one
+   * may intern a string, which must then happen in file order (the run's own strings are
+   * interned as it reads).
+   */
+  numericFlowIds(flows: number): boolean;
   absorbRun(run: EventRun): void;
 }
 
@@ -296,7 +302,7 @@ export class WasmEvents {
    * stopped, and why (STOP_*). After STOP_READ, `f` holds the event there, and `stopEnd`
    * its end.
    */
-  collect(pos: number, len: number, f: EventFields, base: number, tsBase: number, cap: number): { at: number; stop: number } {
+  collect(pos: number, len: number, f: EventFields, base: number, tsBase: number, cap: number, sink: RunSink): { at: number; stop: number } {
     const r = this.collected;
     if (tsBase !== this.sentTsBase) {
       if (Number.isNaN(tsBase)) {
@@ -310,7 +316,8 @@ export class WasmEvents {
     }
     const ptr = this.ptr;
     this.u8[ptr + len] = 0;
-    const at = (this.ex.collect(ptr + pos, Math.min(cap, this.runCap), base - ptr) >>> 0) - ptr;
+    const numeric = sink.numericFlowIds(this.runCap) ? 1 : 0;
+    const at = (this.ex.collect(ptr + pos, Math.min(cap, this.runCap), base - ptr, numeric) >>> 0) - ptr;
     const b = this.run!, i = this.i32, o = this.run32, d = this.f64, q = this.run64;
     b.n = i[o + B_N]!;
     b.flowN = i[o + B_FLOW_N]!;

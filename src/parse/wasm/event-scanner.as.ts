@@ -997,9 +997,10 @@ function countPhase(ph: i32): void {
  * Collects events from p (the window's data ends at a 0 byte) until one it does not take,
  * or `cap` slices; returns where it stopped, and why in BATCH (B_STOP; for STOP_READ, OUT
  * holds the event at the returned position and B_STOP_END its end). `offsetDelta` + a
- * position is the event's offset in the stream.
+ * position is the event's offset in the stream. Without `numericFlowIds`, a flow event with
+ * a numeric id ends the run (RunSink.numericFlowIds).
  */
-export function collect(p: usize, cap: i32, offsetDelta: f64): usize {
+export function collect(p: usize, cap: i32, offsetDelta: f64, numericFlowIds: bool): usize {
   let n: i32 = 0, corrN: i32 = 0, kernN: i32 = 0, flowN: i32 = 0, flowNoId: i32 = 0, beN: i32 = 0;
   let kernels: i32 = 0, memcpy: i32 = 0, memset: i32 = 0;
   let spanMin: f64 = Infinity, spanMax: f64 = -Infinity, extMin: f64 = Infinity, extMax: f64 = -Infinity;
@@ -1031,6 +1032,8 @@ export function collect(p: usize, cap: i32, offsetDelta: f64): usize {
     const dur = hasDur ? load<f64>(OUT + DUR) : 0;
     // (Collector.event skips these with a warning: the JS side has them)
     if (ok) ok = abs<f64>(load<f64>(OUT + TS_ABS)) < MAX_EXACT && dur >= 0 && dur < MAX_EXACT;
+    // (a numeric flow id can make the sink intern a string: only where it says it will not)
+    if (ok && isFlow && !numericFlowIds) ok = load<i32>(OUT + ID) >= 0 || load<f64>(OUT + ID_NUM) < 0;
     if (!ok) {
       stop = STOP_READ;
       store<i32>(BATCH + B_STOP_END, <i32>e);
