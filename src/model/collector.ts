@@ -211,15 +211,17 @@ export class Collector implements EventSink, RunSink {
     this.flowNoId += b.flowNoId;
     if (b.flowN > 0) this.flows(b);
     if (b.n > 0) this.sliceRun(b);
-    if (b.beN > 0) {
-      const n = b.beN;
-      append(this.beTrack, b.beTrack, n);
-      append(this.beTs, b.beTs, n);
-      append(this.beEnd, b.beEnd, n);
-      append(this.beName, b.beName, n);
-      append(this.beCat, b.beCat, n);
-      append(this.beOffset, b.beOffset, n);
-    }
+    if (b.beN > 0) this.edges(b);
+  }
+
+  private edges(b: EventRun): void {
+    const n = b.beN;
+    append(this.beTrack, b.beTrack, n);
+    append(this.beTs, b.beTs, n);
+    append(this.beEnd, b.beEnd, n);
+    append(this.beName, b.beName, n);
+    append(this.beCat, b.beCat, n);
+    append(this.beOffset, b.beOffset, n);
   }
 
   private flows(b: EventRun): void {

@@ -362,7 +362,8 @@ export class StreamParser {
     const f = this.fields;
     const sink = this.sink;
     const wasm = this.wasm;
-    const runs = wasm?.run ? (sink as EventSink & RunSink) : null;
+    const run = wasm?.run ?? null;
+    const runs = run ? (sink as EventSink & RunSink) : null;
     for (;;) {
       const c = sc.skipWs();
       if (c === 123 && runs !== null) {
@@ -371,16 +372,16 @@ export class StreamParser {
           // Whole runs of common events, appended in WebAssembly; the event that ends a run
           // comes back read (STOP_READ) or for the JS scanner (STOP_JS), in file order.
           const r = wasm!.collect(sc.pos, this.len, f, this.base, sc.tsBase, room, runs);
-          const n = wasm!.run!.events;
+          const n = run!.events;
           if (n > 0) {
-            runs.absorbRun(wasm!.run!);
+            runs.absorbRun(run!);
             this.total += n;
             this.outcome.wasmEvents += n;
             this.outcome.wasmCollected += n;
           }
           sc.pos = this.pos = r.at;
           if (r.stop === STOP_READ) {
-            sc.pos = wasm!.stopEnd;
+            sc.pos = r.end;
             this.outcome.wasmEvents++;
           } else if (r.stop === STOP_JS) sc.readEvent(f);
           else continue;

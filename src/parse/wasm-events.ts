@@ -57,8 +57,6 @@ export const STOP_NOT_EVENT = 0, STOP_FULL = 1, STOP_READ = 2, STOP_JS = 3;
  * collect. Indexes in corrSlice and kernSlice count from the run's first slice.
  */
 export class EventRun {
-  /** Events taken (slices, flow endpoints, flows without an id, B/E edges). */
-  events = 0;
   n = 0;
   flowN = 0;
   beN = 0;
@@ -66,6 +64,10 @@ export class EventRun {
   corrN = 0;
   kernN = 0;
   kernels = 0;
+  /** Events taken (slices, flow endpoints, flows without an id, B/E edges). */
+  get events(): number {
+    return this.n + this.flowN + this.flowNoId + this.beN;
+  }
   memcpy = 0;
   memset = 0;
   spanMin = Infinity;
@@ -106,30 +108,32 @@ export class EventRun {
 
   map(buf: ArrayBuffer, at: Int32Array, cap: number): void {
     const f64 = (i: number, k = 0): Float64Array => new Float64Array(buf, (at[i]! >>> 0) + k * cap * 8, cap);
+    const u32 = (i: number): Uint32Array => new Uint32Array(buf, at[i]! >>> 0, cap);
+    const u8 = (i: number): Uint8Array => new Uint8Array(buf, at[i]! >>> 0, cap);
     this.start = f64(0);
     this.dur = f64(1);
     this.offset = f64(2);
-    this.track = new Uint32Array(buf, at[3]! >>> 0, cap);
-    this.name = new Uint32Array(buf, at[4]! >>> 0, cap);
-    this.cat = new Uint32Array(buf, at[5]! >>> 0, cap);
-    this.flags = new Uint8Array(buf, at[6]! >>> 0, cap);
-    this.corrSlice = new Uint32Array(buf, at[7]! >>> 0, cap);
+    this.track = u32(3);
+    this.name = u32(4);
+    this.cat = u32(5);
+    this.flags = u8(6);
+    this.corrSlice = u32(7);
     this.corrValue = f64(8);
-    this.corrSide = new Uint8Array(buf, at[9]! >>> 0, cap);
-    this.kernSlice = new Uint32Array(buf, at[10]! >>> 0, cap);
+    this.corrSide = u8(9);
+    this.kernSlice = u32(10);
     this.kern = Array.from({ length: 14 }, (_, k) => f64(11, k));
-    this.flowCat = new Uint32Array(buf, at[12]! >>> 0, cap);
-    this.flowName = new Uint32Array(buf, at[13]! >>> 0, cap);
+    this.flowCat = u32(12);
+    this.flowName = u32(13);
     this.flowId = f64(14);
-    this.flowPh = new Uint8Array(buf, at[15]! >>> 0, cap);
+    this.flowPh = u8(15);
     this.flowThread = f64(16);
     this.flowTs = f64(17);
-    this.flowEnclosing = new Uint8Array(buf, at[18]! >>> 0, cap);
-    this.beTrack = new Uint32Array(buf, at[19]! >>> 0, cap);
+    this.flowEnclosing = u8(18);
+    this.beTrack = u32(19);
     this.beTs = f64(20);
-    this.beEnd = new Uint8Array(buf, at[21]! >>> 0, cap);
-    this.beName = new Uint32Array(buf, at[22]! >>> 0, cap);
-    this.beCat = new Uint32Array(buf, at[23]! >>> 0, cap);
+    this.beEnd = u8(21);
+    this.beName = u32(22);
+    this.beCat = u32(23);
     this.beOffset = f64(24);
   }
 }
@@ -196,8 +200,6 @@ export class WasmEvents {
   private readonly run32: number = 0;
   private readonly run64: number = 0;
   private readonly runCap: number = 0;
-  /** After collect stopped with STOP_READ: where the event it read (into OUT) ends. */
-  stopEnd = 0;
 
   /** A reader for one parser, or null where WebAssembly is not available (or turned off). */
   static create(strings: StringTable, filter: ArgsFilter & Partial<RunSink>): WasmEvents | null {
@@ -299,14 +301,15 @@ export class WasmEvents {
   /**
    * Appends a run of common events from window position `pos` on (the data ends at `len`;
    * `base` is the window's stream offset) to `run`, at most `cap` slices; returns where it
-   * stopped, and why (STOP_*). After STOP_READ, `f` holds the event there, and `stopEnd`
+   * stopped, and why (STOP_*). After STOP_READ, `f` holds the event there, and `end` is
    * its end.
    */
-  collect(pos: number, len: number, f: EventFields, base: number, tsBase: number, cap: number, sink: RunSink): { at: number; stop: number } {
+  collect(pos: number, len: number, f: EventFields, base: number, tsBase: number, cap: number, sink: RunSink): { at: number; stop: number; end: number } {
     const r = this.collected;
+    const b = this.run!;
     if (tsBase !== this.sentTsBase) {
       if (Number.isNaN(tsBase)) {
-        this.run!.events = 0;
+        b.n = b.flowN = b.flowNoId = b.beN = 0;
         r.at = pos;
         r.stop = STOP_JS;
         return r;
@@ -318,17 +321,16 @@ export class WasmEvents {
     this.u8[ptr + len] = 0;
     const numeric = sink.numericFlowIds(this.runCap) ? 1 : 0;
     const at = (this.ex.collect(ptr + pos, Math.min(cap, this.runCap), base - ptr, numeric) >>> 0) - ptr;
-    const b = this.run!, i = this.i32, o = this.run32, d = this.f64, q = this.run64;
+    const i = this.i32, o = this.run32, d = this.f64, q = this.run64;
     b.n = i[o + B_N]!;
     b.flowN = i[o + B_FLOW_N]!;
     b.flowNoId = i[o + B_FLOW_NO_ID]!;
     b.beN = i[o + B_BE_N]!;
-    b.events = b.n + b.flowN + b.flowNoId + b.beN;
     r.at = at;
     r.stop = i[o + B_STOP]!;
     if (r.stop === STOP_READ) {
       this.copyOut(f, base + at);
-      this.stopEnd = (i[o + B_STOP_END]! >>> 0) - ptr;
+      r.end = (i[o + B_STOP_END]! >>> 0) - ptr;
     }
     if (b.events > 0) {
       b.corrN = i[o + B_CORR_N]!;
@@ -350,7 +352,7 @@ export class WasmEvents {
     return r;
   }
 
-  private readonly collected = { at: 0, stop: 0 };
+  private readonly collected = { at: 0, stop: 0, end: 0 };
 
   /** The event the module left in OUT, into `f` (`start`: its stream offset). */
   private copyOut(f: EventFields, start: number): void {

@@ -1048,12 +1048,13 @@ export function collect(p: usize, cap: i32, offsetDelta: f64, numericFlowIds: bo
     if (pid < 0) pid = emptyId;
     if (tid < 0) tid = emptyId;
     if (name < 0) name = emptyId;
+    const catId = cat < 0 ? emptyId : cat;
     if (isFlow) {
       const id = load<i32>(OUT + ID), idNum = load<f64>(OUT + ID_NUM);
       if (id < 0 && idNum < 0) flowNoId++;
       else {
         const j = <usize>flowN;
-        store<u32>(cFlCat + (j << 2), <u32>(cat < 0 ? emptyId : cat));
+        store<u32>(cFlCat + (j << 2), <u32>catId);
         store<u32>(cFlName + (j << 2), <u32>name);
         store<f64>(cFlId + (j << 3), id >= 0 ? <f64>id : -1 - idNum);
         store<u8>(cFlPh + j, <u8>ph);
@@ -1074,7 +1075,7 @@ export function collect(p: usize, cap: i32, offsetDelta: f64, numericFlowIds: bo
       store<f64>(cBeTs + (j << 3), ts);
       store<u8>(cBeEnd + j, ph == PH_E ? 1 : 0);
       store<u32>(cBeName + (j << 2), load<i32>(OUT + NAME) < 0 ? 0xffffffff : <u32>name);
-      store<u32>(cBeCat + (j << 2), <u32>(cat < 0 ? emptyId : cat));
+      store<u32>(cBeCat + (j << 2), <u32>catId);
       store<f64>(cBeOffset + (j << 3), offsetDelta + <f64>p);
       beN++;
       p = e;
@@ -1125,7 +1126,7 @@ export function collect(p: usize, cap: i32, offsetDelta: f64, numericFlowIds: bo
     store<f64>(cOffset + (i << 3), offsetDelta + <f64>p);
     store<u32>(cTrack + (i << 2), <u32>track);
     store<u32>(cName + (i << 2), <u32>name);
-    store<u32>(cCat + (i << 2), <u32>(cat < 0 ? emptyId : cat));
+    store<u32>(cCat + (i << 2), <u32>catId);
     store<u8>(cFlags + i, flags);
     n++;
     p = e;
