@@ -69,7 +69,7 @@ export async function timeOpen(
 }
 
 interface OpenReply {
-  timing: Pick<Summary['timing'], 'parseMs' | 'finishMs' | 'workers' | 'segments' | 'wasmEvents' | 'wasmCollected'>;
+  timing: Pick<Summary['timing'], 'parseMs' | 'finishMs' | 'readWaitMs' | 'workers' | 'segments' | 'wasmEvents' | 'wasmCollected'>;
   loadMs: number;
   total: number;
   bytesPerEvent: number;
@@ -156,10 +156,10 @@ export async function timeAppLoad(
           const t0 = performance.now();
           const summary = await window.kinetoscope.open(file);
           const loadMs = performance.now() - t0;
-          const { parseMs, finishMs, workers, segments, wasmEvents, wasmCollected } = summary.timing;
+          const { parseMs, finishMs, readWaitMs, workers, segments, wasmEvents, wasmCollected } = summary.timing;
           return {
             loadMs, total: summary.events.total, bytesPerEvent: summary.bytesPerEvent, spanUs: summary.spanUs,
-            timing: { parseMs, finishMs, workers, segments, wasmEvents, wasmCollected },
+            timing: { parseMs, finishMs, readWaitMs, workers, segments, wasmEvents, wasmCollected },
           };
         }, `/bench/${file.name}`),
         opts.timeoutMs,

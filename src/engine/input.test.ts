@@ -30,6 +30,26 @@ describe('input', () => {
     expect(zipped.model.summary.bytes).toBe(gz.length);
   });
 
+  it('timing.readWaitMs counts the time spent waiting for bytes, not parsing them', async () => {
+    const bytes = new TextEncoder().encode(small);
+    const half = bytes.length >> 1;
+    const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const slow = new ReadableStream<Uint8Array>({
+      async start(c) {
+        await pause(60);
+        c.enqueue(bytes.slice(0, half));
+        await pause(60);
+        c.enqueue(bytes.slice(half));
+        c.close();
+      },
+    });
+    const timing = (await loadTrace(slow, { name: 'slow.json' })).model.summary.timing;
+    expect(timing.readWaitMs).toBeGreaterThanOrEqual(100);
+    expect(timing.readWaitMs).toBeLessThanOrEqual(timing.parseMs);
+    const fast = (await loadTrace(bytes, { name: 'fast.json' })).model.summary.timing;
+    expect(fast.readWaitMs).toBeLessThan(50);
+  });
+
   it('gives the same result whatever the chunk size (1 byte to whole)', async () => {
     const whole = (await loadText(small)).model;
     for (const chunk of [1, 2, 3, 7, 64]) {

@@ -154,7 +154,7 @@ async function loadWith(source: TraceSource, opts: LoadOptions, release: (() => 
     const outcome = await shards.parseBlob(source, checkAbort, readsToo);
     report(true);
     checkAbort();
-    return finishLoad(collector, outcome, shards.timeBase, { name, t0, totalBytes, gzip: false, streamError: null, shards, workers: runners.length, readerWorker: false });
+    return finishLoad(collector, outcome, shards.timeBase, { name, t0, totalBytes, gzip: false, streamError: null, shards, workers: runners.length, readWaitMs: 0, readerWorker: false });
   }
 
   // A Blob is read, and inflated if gzip, on another thread when the caller has one (the
@@ -171,6 +171,7 @@ async function loadWith(source: TraceSource, opts: LoadOptions, release: (() => 
     return r;
   };
   let fromElsewhere: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  const w0 = performance.now();
   if (elsewhere) {
     fromElsewhere = stopWithLoad(elsewhere.stream.getReader());
     const told = await elsewhere.gzip;
@@ -192,6 +193,7 @@ async function loadWith(source: TraceSource, opts: LoadOptions, release: (() => 
     bytesRead += head.length;
     gzip = isGzipMagic(head);
   }
+  let readWaitMs = performance.now() - w0; // to the first bytes (or whether they are gzip)
 
   // One parser on this thread, or segments parsed by workers and merged here.
   const estimate = gzip ? totalBytes * 8 : totalBytes;
@@ -229,8 +231,10 @@ async function loadWith(source: TraceSource, opts: LoadOptions, release: (() => 
   for (;;) {
     checkAbort();
     let r: ReadableStreamReadResult<Uint8Array>;
+    const w1 = performance.now();
     try {
       r = await decoded.read();
+      readWaitMs += performance.now() - w1;
     } catch (e) {
       if (e instanceof SourceStoppedError) {
         throw new TraceLoadError(`Loading ${name} stopped: the worker reading it failed (${e.message}). Open it again: it will be read without that worker.`);
@@ -255,7 +259,7 @@ async function loadWith(source: TraceSource, opts: LoadOptions, release: (() => 
   checkAbort();
   const outcome = shards ? await shards.finish() : parser!.finish();
   const tsBase = shards ? shards.timeBase : parser!.scanner.tsBase;
-  return finishLoad(collector, outcome, tsBase, { name, t0, totalBytes: totalBytes || bytesRead, gzip, streamError, shards, workers: shards ? runners.length : 0, readerWorker: elsewhere !== null });
+  return finishLoad(collector, outcome, tsBase, { name, t0, totalBytes: totalBytes || bytesRead, gzip, streamError, shards, workers: shards ? runners.length : 0, readWaitMs, readerWorker: elsewhere !== null });
 }
 
 async function isGzip(blob: Blob): Promise<boolean> {
@@ -270,6 +274,7 @@ interface LoadFacts {
   streamError: string | null;
   shards: ParallelParse | null;
   workers: number;
+  readWaitMs: number;
   readerWorker: boolean;
 }
 
@@ -300,6 +305,7 @@ function finishLoad(collector: Collector, outcome: ParseOutcome, tsBase: number,
     waitMs: Math.round(shards?.waitMs ?? 0),
     mergeMs: Math.round(shards?.mergeMs ?? 0),
     workerMs: Math.round(shards?.workerMs ?? 0),
+    readWaitMs: Math.round(f.readWaitMs),
     readerWorker: f.readerWorker,
     wasmEvents: outcome.wasmEvents,
     wasmCollected: outcome.wasmCollected,

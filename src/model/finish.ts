@@ -336,7 +336,7 @@ function buildSummary(
     syntaxError: o.syntaxError,
     examples: warnings.examples,
     bytesPerEvent: 0,
-    timing: { parseMs: 0, finishMs: 0, workers: 0, segments: 0, workerSegments: 0, recuts: 0, waitMs: 0, mergeMs: 0, workerMs: 0, readerWorker: false, wasmEvents: 0, wasmCollected: 0 },
+    timing: { parseMs: 0, finishMs: 0, workers: 0, segments: 0, workerSegments: 0, recuts: 0, waitMs: 0, mergeMs: 0, workerMs: 0, readWaitMs: 0, readerWorker: false, wasmEvents: 0, wasmCollected: 0 },
   };
 }
 

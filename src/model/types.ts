@@ -52,6 +52,8 @@ export interface Summary {
     waitMs: number;
     mergeMs: number;
     workerMs: number;
+    /** Time the loading thread waited for the next bytes (read or inflated elsewhere, or by the browser). */
+    readWaitMs: number;
     /** The file read (and inflated, if gzip) on the reader worker (true) or on the loading thread. */
     readerWorker: boolean;
     /** Events read by the WebAssembly reader; the rest (and all, where there is no WebAssembly) by the JS scanner. */
