@@ -2,6 +2,7 @@
 // columns (slices, B/E edges, async edges, flow endpoints, counters, kernel fields).
 // Nothing here is per-event objects; `finishTrace` turns the columns into the model.
 
+import { IntMap } from '../lib/int-map.ts';
 import { growF64, growU32, growU8, type Grow } from '../lib/grow.ts';
 import { BAD_TYPE, MAX_PLAIN_ID, MISSING, OK, type EventFields, type Scanner } from '../parse/scanner.ts';
 import type { EventSink } from '../parse/stream-parser.ts';
@@ -145,11 +146,11 @@ export class Collector implements EventSink, RunSink {
   readonly flThread = growF64(); // pid/tid key
   readonly flTs = growF64();
   readonly flEnclosing = growU8();
-  readonly flowKeys = new Map<number, number>();
-  private readonly flowKeysNumeric = new Map<number, number>();
+  private readonly flowKeys = new IntMap();
+  private readonly flowKeysNumeric = new IntMap();
   /** (cat, name, id) of each flow key, three per key. */
   readonly flowKeyParts: number[] = [];
-  private readonly flowPairs = new Map<number, number>();
+  private readonly flowPairs = new IntMap(64);
   flowNoId = 0;
 
   // Flow v2 (bind_id) on X slices (sliceRef >= 0) or B edges (beRef).
@@ -529,7 +530,7 @@ export class Collector implements EventSink, RunSink {
     // Numeric keys: (cat, name) → a small pair id, then (pair, id) → flow key.
     const pairText = cat * TRACK_KEY + name;
     let pair = this.flowPairs.get(pairText);
-    if (pair === undefined) {
+    if (pair < 0) {
       pair = this.flowPairs.size;
       this.flowPairs.set(pairText, pair);
     }
@@ -540,7 +541,7 @@ export class Collector implements EventSink, RunSink {
     const keyNum = numeric ? pair * MAX_PLAIN_ID + (-1 - id) : pair * TRACK_KEY + id;
     const map = numeric ? this.flowKeysNumeric : this.flowKeys;
     let key = map.get(keyNum);
-    if (key === undefined) {
+    if (key < 0) {
       key = this.flowKeyParts.length / 3;
       map.set(keyNum, key);
       this.flowKeyParts.push(cat, name, given);
