@@ -33,7 +33,7 @@ export interface KinetoscopeApi {
 
 export function createAutomationApi(store: AppStore, renderer: () => RendererHandle | null): KinetoscopeApi {
   const waitForFrame: FrameWaiter = async () => {
-    // The view mounts its renderer when the first load starts; wait for it if it has not yet.
+    // The view mounts its renderer with the page; wait for it if a load comes first (?trace=).
     for (let i = 0; i < 2000 && !renderer(); i++) await new Promise((r) => setTimeout(r, 1));
     // The new trace is painted at once, not at the next animation frame: a background tab
     // gets none (a ?trace=…&cmp=… link opened there would not load its second trace).

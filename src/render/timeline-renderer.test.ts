@@ -54,7 +54,7 @@ describe('TimelineRenderer', () => {
   it('paints only the background while the first trace loads, then the trace at once', () => {
     const f = fakeCanvas(800, 600, 1);
     const store = createAppStore({ traces: [], view: { start: 0, end: 1 }, theme: 'light' });
-    const r = new TimelineRenderer(f.canvas, store); // mounted when the load starts
+    const r = new TimelineRenderer(f.canvas, store); // mounted before the load
     expect(r.frameStats().frames).toBe(1);
     expect(f.calls.get('fillRect')).toBe(1);
     expect(f.calls.get('fillText') ?? 0).toBe(0); // no ruler for a trace that is not there
