@@ -59,8 +59,12 @@ test('Cancel stops a load and leaves the page as it was before it', async ({ pag
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByTestId('error')).toContainText('cancelled');
   await expect(page.getByTestId('progress')).toBeHidden();
-  // nothing was loaded: the empty page is back, with its way to open a trace
-  await expect(page.getByTestId('timeline-canvas')).toBeHidden();
+  // nothing was loaded: the empty page is back, with its way to open a trace, and the
+  // timeline hidden under it, still laid out for the next load
+  const canvas = page.getByTestId('timeline-canvas');
+  await expect(canvas).toHaveCount(1);
+  await expect(canvas).toBeHidden();
+  expect(await canvas.evaluate((c: HTMLCanvasElement) => c.clientWidth)).toBeGreaterThan(300);
   await expect(page.getByRole('button', { name: 'Open a trace…' })).toBeVisible();
   expect((await page.evaluate(() => window.kinetoscope.state())).traces).toEqual([]);
 });

@@ -103,13 +103,15 @@ export function App({ api, setRenderer }: { api: KinetoscopeApi; setRenderer: (r
         </div>
         {empty && (
           <div className="empty">
-            <h1>Kinetoscope</h1>
-            <p>Drop a PyTorch profiler trace (<code>*.pt.trace.json</code> or <code>.json.gz</code>) or any Chrome trace anywhere on this page.</p>
-            <p>
-              <button type="button" onClick={() => fileInput.current?.click()}>Open a trace…</button>{' '}
-              <button type="button" onClick={() => api.open('demo/resnet50.pt.trace.json.gz').catch(() => undefined)}>Open the demo trace</button>
-            </p>
-            <p className="hint">Files stay in your browser: nothing is uploaded.</p>
+            <div className="empty-box">
+              <h1>Kinetoscope</h1>
+              <p>Drop a PyTorch profiler trace (<code>*.pt.trace.json</code> or <code>.json.gz</code>) or any Chrome trace anywhere on this page.</p>
+              <p>
+                <button type="button" onClick={() => fileInput.current?.click()}>Open a trace…</button>{' '}
+                <button type="button" onClick={() => api.open('demo/resnet50.pt.trace.json.gz').catch(() => undefined)}>Open the demo trace</button>
+              </p>
+              <p className="hint">Files stay in your browser: nothing is uploaded.</p>
+            </div>
           </div>
         )}
       </main>

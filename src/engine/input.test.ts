@@ -19,6 +19,8 @@ const small = JSON.stringify({
   displayTimeUnit: 'ns',
 });
 
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 describe('input', () => {
   it('gzip is detected by magic bytes, not by name', async () => {
     const gz = gzipSync(Buffer.from(small));
@@ -31,23 +33,28 @@ describe('input', () => {
   });
 
   it('timing.readWaitMs counts the time spent waiting for bytes, not parsing them', async () => {
-    const bytes = new TextEncoder().encode(small);
+    const bytes = synthTraceBytes({ events: 20_000, seed: 5 });
     const half = bytes.length >> 1;
-    const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-    const slow = new ReadableStream<Uint8Array>({
-      async start(c) {
-        await pause(60);
-        c.enqueue(bytes.slice(0, half));
-        await pause(60);
-        c.enqueue(bytes.slice(half));
-        c.close();
+    // Each piece comes 60 ms after it is asked for.
+    const pieces = [bytes.slice(0, half), bytes.slice(half)];
+    const slow = new ReadableStream<Uint8Array>(
+      {
+        async pull(c) {
+          const piece = pieces.shift();
+          if (!piece) return c.close();
+          await pause(60);
+          c.enqueue(piece);
+        },
       },
-    });
-    const timing = (await loadTrace(slow, { name: 'slow.json' })).model.summary.timing;
-    expect(timing.readWaitMs).toBeGreaterThanOrEqual(100);
-    expect(timing.readWaitMs).toBeLessThanOrEqual(timing.parseMs);
-    const fast = (await loadTrace(bytes, { name: 'fast.json' })).model.summary.timing;
-    expect(fast.readWaitMs).toBeLessThan(50);
+      { highWaterMark: 0 },
+    );
+    const waited = (await loadTrace(slow, { name: 'slow.json' })).model.summary.timing;
+    expect(waited.readWaitMs).toBeGreaterThanOrEqual(100);
+    // The same bytes at hand: parsing them is most of the time, waiting next to none.
+    const atHand = (await loadTrace(bytes, { name: 'at-hand.json' })).model.summary.timing;
+    expect(atHand.parseMs).toBeGreaterThan(10);
+    expect(atHand.readWaitMs).toBeLessThan(atHand.parseMs * 0.3);
+    expect(waited.readWaitMs).toBeLessThan(waited.parseMs - atHand.parseMs * 0.5);
   });
 
   it('gives the same result whatever the chunk size (1 byte to whole)', async () => {

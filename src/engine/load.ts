@@ -154,7 +154,7 @@ async function loadWith(source: TraceSource, opts: LoadOptions, release: (() => 
     const outcome = await shards.parseBlob(source, checkAbort, readsToo);
     report(true);
     checkAbort();
-    return finishLoad(collector, outcome, shards.timeBase, { name, t0, totalBytes, gzip: false, streamError: null, shards, workers: runners.length, readWaitMs: 0, readerWorker: false });
+    return finishLoad(collector, outcome, shards.timeBase, { name, t0, totalBytes, gzip: false, streamError: null, shards, workers: runners.length, readWaitMs: shards.readWaitMs, readerWorker: false });
   }
 
   // A Blob is read, and inflated if gzip, on another thread when the caller has one (the

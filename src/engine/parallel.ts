@@ -81,6 +81,9 @@ export class ParallelParse {
   fallbacks = 0;
   /** Where the time went: waiting for results, merging them, and the workers' own time. */
   waitMs = 0;
+  /** Time this thread waited for the bytes it reads of the file itself. */
+  readWaitMs = 0;
+  private readonly countWait = (ms: number): void => void (this.readWaitMs += ms);
   mergeMs = 0;
   workerMs = 0;
   /** Segments parsed by the workers (merged or not). */
@@ -216,12 +219,17 @@ export class ParallelParse {
     parser.scanner.tsBase = this.tsBase;
     this.ownEvents = () => parser.eventsSoFar;
     const read = (from: number, to: number): Promise<void> =>
-      eachChunk(blob.slice(from, to), (chunk) => {
-        checkAbort();
-        parser.feed(chunk);
-        this.blobDone = from += chunk.length;
-        this.onMerged();
-      });
+      eachChunk(
+        blob.slice(from, to),
+        (chunk) => {
+          checkAbort();
+          parser.feed(chunk);
+          this.blobDone = from += chunk.length;
+          this.onMerged();
+        },
+        undefined,
+        this.countWait,
+      );
     try {
       for (; front < back; front++) await read(cuts[front]!, cuts[front + 1]!);
       alone = back === segments;
@@ -426,7 +434,7 @@ export class ParallelParse {
     });
     this.tail = { segment, strings };
     if (this.blob) {
-      await eachChunk(this.blob.slice(f.base), (chunk) => segment.feed(chunk));
+      await eachChunk(this.blob.slice(f.base), (chunk) => segment.feed(chunk), undefined, this.countWait);
       this.blobDone = this.blob.size;
       return;
     }

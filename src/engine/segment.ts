@@ -87,14 +87,16 @@ export class Segment {
 }
 
 /** Calls `each` with a Blob's bytes as the stream delivers them (until `stopped()`, if given). */
-export async function eachChunk(blob: Blob, each: (chunk: Uint8Array) => void, stopped?: () => boolean): Promise<void> {
+export async function eachChunk(blob: Blob, each: (chunk: Uint8Array) => void, stopped?: () => boolean, waited?: (ms: number) => void): Promise<void> {
   const reader = (blob.stream() as ReadableStream<Uint8Array>).getReader();
   for (;;) {
     if (stopped?.()) {
       void reader.cancel();
       return;
     }
+    const w0 = performance.now();
     const r = await reader.read();
+    waited?.(performance.now() - w0);
     if (r.done) return;
     each(r.value);
   }

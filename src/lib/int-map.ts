@@ -10,7 +10,7 @@ export class IntMap {
   private values: Int32Array;
   /** 32 - log2(capacity): the hash's top bits pick the slot (multiplicative hashing). */
   private shift: number;
-  size = 0;
+  private count = 0;
 
   constructor(capacity = 1024) {
     let cap = 16;
@@ -18,6 +18,10 @@ export class IntMap {
     this.keys = new Float64Array(cap);
     this.values = new Int32Array(cap).fill(EMPTY);
     this.shift = 32 - Math.log2(cap);
+  }
+
+  get size(): number {
+    return this.count;
   }
 
   /** The value of `key`, or -1. */
@@ -29,15 +33,16 @@ export class IntMap {
     }
   }
 
-  /** Sets `key` to `value` (>= 0). */
+  /** Sets `key` to `value` (an int32 >= 0: a negative one would read as a free slot). */
   set(key: number, value: number): void {
-    if ((this.size + 1) * 2 > this.keys.length) this.grow();
+    if (!(value >= 0 && value <= 0x7fffffff)) throw new RangeError(`IntMap value out of range: ${value}`);
+    if ((this.count + 1) * 2 > this.keys.length) this.grow();
     const keys = this.keys, values = this.values, mask = keys.length - 1;
     for (let i = this.slot(key); ; i = (i + 1) & mask) {
       if (values[i] === EMPTY) {
         keys[i] = key;
         values[i] = value;
-        this.size++;
+        this.count++;
         return;
       }
       if (keys[i] === key) {
@@ -60,7 +65,7 @@ export class IntMap {
     this.keys = new Float64Array(cap);
     this.values = new Int32Array(cap).fill(EMPTY);
     this.shift--;
-    this.size = 0;
+    this.count = 0;
     for (let i = 0; i < keys.length; i++) if (values[i] !== EMPTY) this.set(keys[i]!, values[i]!);
   }
 }

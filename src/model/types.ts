@@ -52,7 +52,12 @@ export interface Summary {
     waitMs: number;
     mergeMs: number;
     workerMs: number;
-    /** Time the loading thread waited for the next bytes (read or inflated elsewhere, or by the browser). */
+    /**
+     * Time the loading thread spent awaiting the next bytes of the file: from the reader
+     * worker, or from the browser's reading of the file. An upper bound on its idle time
+     * (other tasks may run meanwhile); where gzip is inflated on this thread (no reader
+     * worker), the inflating is in it too.
+     */
     readWaitMs: number;
     /** The file read (and inflated, if gzip) on the reader worker (true) or on the loading thread. */
     readerWorker: boolean;

@@ -97,6 +97,22 @@ describe('TimelineView', () => {
     expect(store.getState().view).toEqual(whole());
   });
 
+  it('before any trace (mounted, hidden) navigation keys do nothing and leave the page their default; help still opens', () => {
+    const store = createAppStore({ view: { start: 0, end: 1 } });
+    mount(store);
+    for (const key of ['w', 's', 'a', 'd', 'f']) {
+      const event = new KeyboardEvent('keydown', { key, cancelable: true });
+      window.dispatchEvent(event);
+      expect(event.defaultPrevented).toBe(false);
+      window.dispatchEvent(new KeyboardEvent('keyup', { key }));
+    }
+    expect(store.getState().view).toEqual({ start: 0, end: 1 });
+    fireEvent.keyDown(window, { key: '?' });
+    expect(store.getState().showHelp).toBe(true);
+    fireEvent.keyDown(window, { key: 'Escape' });
+    expect(store.getState().showHelp).toBe(false);
+  });
+
   it('announces the selection politely, as text', () => {
     const store = createAppStore({ traces: [trace], view: whole() });
     mount(store);

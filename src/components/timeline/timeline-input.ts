@@ -207,7 +207,7 @@ export function attachTimelineInput(opts: InputTargets): () => void {
   const onKeyDown = (e: KeyboardEvent): void => {
     if (isEditableTarget(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
     const k = e.key.length === 1 ? e.key.toLowerCase() : e.key;
-    // The view is mounted, hidden, before any trace: only help works there.
+    // Before the first trace is in (the view is mounted, hidden, with the page) only help works.
     if (store.getState().traces.length === 0 && k !== '?' && k !== 'Escape') return;
     if (k === 'w' || k === 'a' || k === 's' || k === 'd') {
       e.preventDefault();
