@@ -1,0 +1,53 @@
+// The parent of every slice: the slice that directly encloses it on its own track, or -1.
+//
+// The layout (model/layout.ts) nests slices with a stack per lane, so a slice on row r that
+// has a parent has it on row r − 1, and that row is sorted and disjoint: the candidate is
+// the last slice of row r − 1 starting at or before it. Slices that overlap without nesting
+// start lanes of their own (rows below), and the candidate above a lane's first row does not
+// contain them. One bisection per slice, no sort; children always come after their parent
+// in the columns' order, so a pass in index order sees a parent before its children.
+
+import type { TraceModel } from '../model/types.ts';
+import { firstStartingAfter } from '../index/row-index.ts';
+import { YIELD_MASK, runNow, type Work } from './sliced.ts';
+
+/** As the layout's nesting tolerance (1 ps): a child may overhang its parent by that much. */
+const EPS = 2e-6;
+
+const cache = new WeakMap<TraceModel, Int32Array>();
+
+export function* parentsWork(m: TraceModel): Work<Int32Array> {
+  const cached = cache.get(m);
+  if (cached) return cached;
+  const { start, dur } = m.slices;
+  const parent = new Int32Array(start.length).fill(-1);
+  let steps = 0;
+  for (const t of m.tracks) {
+    const rows = t.rowStart;
+    for (let r = 1; r + 1 < rows.length; r++) {
+      const lo = rows[r - 1]!;
+      const hi = rows[r]!;
+      for (let i = rows[r]!; i < rows[r + 1]!; i++) {
+        if ((++steps & YIELD_MASK) === 0) yield;
+        const s = start[i]!;
+        const e = s + dur[i]!;
+        // Walk back over the (rarely more than one) candidates still open at s.
+        for (let p = firstStartingAfter(start, lo, hi, s) - 1; p >= lo; p--) {
+          const pe = start[p]! + dur[p]!;
+          if (pe <= s) break; // ended by then: the layout closes a slice at its end
+          if (e <= pe + EPS) {
+            parent[i] = p;
+            break;
+          }
+        }
+      }
+    }
+  }
+  cache.set(m, parent);
+  return parent;
+}
+
+/** parentsWork, at once. */
+export function parentsOf(m: TraceModel): Int32Array {
+  return runNow(parentsWork(m));
+}

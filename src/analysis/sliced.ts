@@ -1,0 +1,78 @@
+// Long analyses are generators that yield every few thousand items, so the page can run them
+// in tasks of a few milliseconds (runSliced) and tests and the command line can run them at
+// once (runNow). Nothing here knows what is being computed.
+
+export type Work<T> = Generator<void, T, void>;
+
+/** How many loop iterations an analysis does between yields (a power of two, for a mask). */
+export const YIELD_MASK = 0x1fff;
+
+/** Runs the work to its end on this thread, now. */
+export function runNow<T>(work: Work<T>): T {
+  for (;;) {
+    const r = work.next();
+    if (r.done) return r.value;
+  }
+}
+
+export interface SliceStats {
+  /** The longest stretch spent in the work without giving the thread back, in ms. */
+  longestMs: number;
+  /** How many tasks the work was split into. */
+  tasks: number;
+}
+
+/**
+ * Runs the work in tasks of about `budgetMs`, giving the thread back between them (a
+ * macrotask: input and frames run in between). `signal` stops it with an AbortError.
+ */
+export function runSliced<T>(work: Work<T>, budgetMs = 8, signal?: AbortSignal, stats?: SliceStats): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const step = (): void => {
+      if (signal?.aborted) {
+        reject(new DOMException('analysis cancelled', 'AbortError'));
+        return;
+      }
+      const t0 = performance.now();
+      try {
+        for (;;) {
+          const r = work.next();
+          if (r.done) {
+            note(stats, performance.now() - t0);
+            resolve(r.value);
+            return;
+          }
+          if (performance.now() - t0 >= budgetMs) break;
+        }
+      } catch (e) {
+        reject(e as Error);
+        return;
+      }
+      note(stats, performance.now() - t0);
+      nextTask(step);
+    };
+    nextTask(step);
+  });
+}
+
+function note(stats: SliceStats | undefined, ms: number): void {
+  if (!stats) return;
+  stats.tasks++;
+  if (ms > stats.longestMs) stats.longestMs = ms;
+}
+
+// setTimeout(0) is clamped to 4 ms after a few nestings; a MessageChannel is not.
+let channel: MessageChannel | null = null;
+const queue: (() => void)[] = [];
+function nextTask(fn: () => void): void {
+  if (typeof MessageChannel === 'undefined') {
+    setTimeout(fn, 0);
+    return;
+  }
+  if (!channel) {
+    channel = new MessageChannel();
+    channel.port1.onmessage = () => queue.shift()?.();
+  }
+  queue.push(fn);
+  channel.port2.postMessage(null);
+}
