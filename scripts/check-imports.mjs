@@ -19,11 +19,12 @@ const ALLOWED = {
   engine: ['lib', 'parse', 'model', 'index'],
   worker: ['lib', 'engine', 'model'],
   cli: ['lib', 'engine', 'model'],
+  analysis: ['lib', 'model', 'index'],
   store: ['lib', 'model'],
   url: ['lib', 'model'],
   render: ['lib', 'model', 'index', 'store'],
-  actions: ['lib', 'model', 'store', 'worker', 'url', 'render'],
-  components: ['lib', 'model', 'index', 'store', 'actions', 'render', 'worker', 'url'],
+  actions: ['lib', 'model', 'store', 'worker', 'url', 'render', 'analysis'],
+  components: ['lib', 'model', 'index', 'store', 'actions', 'render', 'worker', 'url', 'analysis'],
 };
 const TYPE_ONLY = { index: ['model'], store: ['model'], actions: ['engine'], worker: ['parse'] };
 
