@@ -39,15 +39,11 @@ describe('slice details against the raw events', () => {
         let depth = 0;
         for (let p = parents.get(e); p; p = parents.get(p)) depth++;
         expect(d.parents.length).toBe(depth);
-        if (e.cat === 'cuda_runtime') {
-          const g = gpuByCorr.get(e.args!.correlation as number);
-          expect(d.launched.map((l) => [l.name, l.latencyUs])).toEqual(g ? [[g.name, g.ts - e.ts]] : []);
-        }
-        if (e.pid === 0) {
-          const l = launchByCorr.get(e.args!.correlation as number)!;
-          expect(d.launch && [d.launch.name, d.launch.latencyUs]).toEqual([l.name, e.ts - l.ts]);
-          withLaunch++;
-        }
+        const g = e.cat === 'cuda_runtime' ? gpuByCorr.get(e.args!.correlation as number) : undefined;
+        expect(d.launched.map((l) => [l.name, l.latencyUs])).toEqual(g ? [[g.name, g.ts - e.ts]] : []);
+        const l = e.pid === 0 ? launchByCorr.get(e.args!.correlation as number)! : null;
+        expect(d.launch && [d.launch.name, d.launch.latencyUs]).toEqual(l && [l.name, e.ts - l.ts]);
+        if (l) withLaunch++;
         checked++;
       }
       expect(checked).toBeGreaterThan(evs.length * 0.8);
