@@ -6,6 +6,7 @@ import { warningLines, type AppStore } from '../store/app-store.ts';
 import type { FrameStats } from '../render/frame-timer.ts';
 import { openTrace, type FrameWaiter } from './open-trace.ts';
 import { traceWorker } from '../worker/client.ts';
+import { createAnalysisApi, type AnalysisApi } from './analysis-api.ts';
 
 export interface RendererHandle {
   nextFrame(): Promise<void>;
@@ -14,7 +15,7 @@ export interface RendererHandle {
   frameStats(reset?: boolean): FrameStats;
 }
 
-export interface KinetoscopeApi {
+export interface KinetoscopeApi extends AnalysisApi {
   open(source: string | File | Blob, options?: { compare?: boolean }): Promise<Summary>;
   state(): {
     traces: { id: string; name: string; summary: Summary }[];
@@ -41,6 +42,7 @@ export function createAutomationApi(store: AppStore, renderer: () => RendererHan
     await renderer()?.nextFrame();
   };
   return {
+    ...createAnalysisApi(store),
     open: (source, options = {}) => openTrace(store, source, options, waitForFrame),
     state() {
       const s = store.getState();

@@ -6,6 +6,9 @@ import { FLAG_GPU, FLAG_LAUNCH, type TraceModel } from '../model/types.ts';
 import { firstStartingAtOrAfter } from '../index/row-index.ts';
 import { parentsOf } from './nesting.ts';
 
+/** A flow that is a launch link by args.correlation (model/flows.ts). */
+const CORRELATION = 2;
+
 export interface LinkedSlice {
   slice: number;
   name: string;
@@ -65,7 +68,7 @@ export function analyseSlice(m: TraceModel, i: number): SliceAnalysis {
   if (flags[i]! & FLAG_GPU) {
     for (let k = lowerBound(F.to, F.byTo, i); k < F.byTo.length && F.to[F.byTo[k]!] === i; k++) {
       const from = F.from[F.byTo[k]!]!;
-      if (flags[from]! & FLAG_LAUNCH) {
+      if (F.kind[F.byTo[k]!] === CORRELATION && flags[from]! & FLAG_LAUNCH) {
         launch = link(m, from, i, from);
         break;
       }
@@ -76,7 +79,7 @@ export function analyseSlice(m: TraceModel, i: number): SliceAnalysis {
     if (!(flags[a]! & FLAG_LAUNCH)) return;
     for (let f = lowerBound(F.from, null, a); f < F.from.length && F.from[f] === a; f++) {
       const b = F.to[f]!;
-      if (flags[b]! & FLAG_GPU) visit(b);
+      if (F.kind[f] === CORRELATION && flags[b]! & FLAG_GPU) visit(b);
     }
   };
   gpuOf(i, (b) => launched.push(link(m, b, b, i)));

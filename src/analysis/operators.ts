@@ -55,11 +55,13 @@ export function* operatorInstancesWork(m: TraceModel): Work<OperatorInstances> {
       if (q >= 0) hostSelf[q] -= dur[i]!;
     }
   }
-  // GPU time each runtime call launched: the arrows from it to GPU events (one per event:
-  // model/flows.ts keeps an arrow found both by flow events and by correlation once).
+  // GPU time each runtime call launched: its correlation links (kind 2; model/flows.ts keeps
+  // an arrow found by flow events too as one such link). Flow events alone are not trusted
+  // here: an `f` binds to whatever slice follows it on the stream.
   const launched = new Float64Array(n);
-  const { from, to } = m.flows;
+  const { from, to, kind } = m.flows;
   for (let f = 0; f < from.length; f++) {
+    if (kind[f] !== 2) continue;
     const a = from[f]!;
     const b = to[f]!;
     if (flags[a]! & FLAG_LAUNCH && flags[b]! & FLAG_GPU && roles[cat[a]!] === ROLE_RUNTIME) launched[a] += dur[b]!;

@@ -6,6 +6,8 @@ import type { KinetoscopeApi, RendererHandle } from '../actions/automation.ts';
 import { useAppStore, useAppStoreApi } from '../store/hooks.tsx';
 import { traceWorker } from '../worker/client.ts';
 import { DetailsPanel } from './timeline/DetailsPanel.tsx';
+import { Drawer } from './drawer/Drawer.tsx';
+import { isEditableTarget } from './timeline/timeline-input.ts';
 import { TimelineView } from './timeline/TimelineView.tsx';
 import { HelpOverlay } from './HelpOverlay.tsx';
 import { LoadReport } from './LoadReport.tsx';
@@ -41,11 +43,16 @@ export function App({ api, setRenderer }: { api: KinetoscopeApi; setRenderer: (r
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'o') {
         e.preventDefault();
         fileInput.current?.click();
+      } else if (store.getState().traces.length > 0 && (((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'f') || (e.key === '/' && !e.ctrlKey && !e.metaKey && !isEditableTarget(e.target)))) {
+        // Search, as in Perfetto and the browser: the drawer's Search tab, its box focused.
+        e.preventDefault();
+        store.setState({ drawer: { ...store.getState().drawer, open: true, tab: 'search' } });
+        requestAnimationFrame(() => document.querySelector<HTMLInputElement>('[data-testid="search-input"]')?.select());
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  }, [store]);
 
   const onDragOver = (e: DragEvent): void => {
     if (!e.dataTransfer.types.includes('Files')) return;
@@ -115,6 +122,7 @@ export function App({ api, setRenderer }: { api: KinetoscopeApi; setRenderer: (r
           </div>
         )}
       </main>
+      <Drawer />
       <LoadReport />
       <HelpOverlay />
       {dragging && <div className="drop-hint" aria-hidden="true">Drop to open (hold Shift to compare)</div>}

@@ -198,7 +198,7 @@ describe('phases', () => {
       { ph: 'f', id: 42, cat: 'ac2g', name: 'ac2g', ts: 30, pid: 0, tid: 7, bp: 'e' },
     ]);
     expect(r.model.flows.from.length).toBe(1);
-    expect(r.model.flows.kind[0]).toBe(0);
+    expect(r.model.flows.kind[0]).toBe(2); // kept as the correlation link
   });
 
   it('async b/e nest by id, S/F pair up, and each goes to an async track', async () => {

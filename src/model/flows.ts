@@ -1,7 +1,8 @@
 // Flow arrows between slices from three sources: v1 flow events (s/t/f keyed by cat,
 // name and id), v2 flows (bind_id with flow_out/flow_in on slices), and Kineto launch
 // links by args.correlation (the robust path: many real files have flows to nowhere,
-// or none at all). An arrow found twice (ac2g flow and correlation) is kept once.
+// or none at all). An arrow found twice (ac2g flow and correlation) is kept once, as a
+// correlation link: the analysis counts GPU time launched by correlation only.
 
 import { growU32, growU8, type Grow } from '../lib/grow.ts';
 import { countingOrder, sortRuns } from '../lib/sort.ts';
@@ -124,12 +125,17 @@ export function buildFlows(
   return { flows: toColumns(from, to, kind), matched, unmatched, unbound, launchLinked };
 }
 
-/** Sorted by (from, to), duplicates dropped (the flow-event arrow wins over the correlation one). */
+/** Which of two arrows for one pair is kept: the correlation link (the launch is certain), then v1, then v2. */
+function keepFirst(kind: number): number {
+  return kind === 2 ? 0 : kind + 1;
+}
+
+/** Sorted by (from, to), duplicates dropped (keepFirst says which stays). */
 function toColumns(fromG: Grow<Uint32Array>, toG: Grow<Uint32Array>, kindG: Grow<Uint8Array>): FlowColumns {
   const n = fromG.length;
   const from = fromG.data, to = toG.data, kind = kindG.data;
   const idx = countingOrder(from, n);
-  sortRuns(idx, (i) => from[i]!, (a, b) => to[a]! - to[b]! || kind[a]! - kind[b]!);
+  sortRuns(idx, (i) => from[i]!, (a, b) => to[a]! - to[b]! || keepFirst(kind[a]!) - keepFirst(kind[b]!));
   let kept = 0;
   for (let k = 0; k < n; k++) {
     const i = idx[k]!;

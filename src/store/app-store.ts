@@ -26,6 +26,29 @@ export interface LoadingState {
   events: number;
 }
 
+export type DrawerTab = 'range' | 'kernels' | 'operators' | 'search';
+
+/** Slices shown highlighted (the rest dimmed) and stepped through: a table row's or a search's. */
+export interface Highlight {
+  trace: string;
+  /** What is highlighted, for people: a name, or the search text. */
+  label: string;
+  /** 1 for each highlighted name id of the trace's strings. */
+  names: Uint8Array;
+  /** The highlighted slices in time order. */
+  instances: Uint32Array;
+  /** The instance stepped to last (-1: none yet). */
+  at: number;
+}
+
+export interface SearchState {
+  text: string;
+  /** Matches in all traces; null while none was run. */
+  count: number | null;
+  error: string | null;
+  busy: boolean;
+}
+
 export interface AppState {
   traces: LoadedTrace[];
   view: { start: number; end: number };
@@ -42,6 +65,9 @@ export interface AppState {
   theme: 'light' | 'dark';
   showHelp: boolean;
   showReport: boolean;
+  drawer: { open: boolean; tab: DrawerTab; height: number };
+  highlight: Highlight | null;
+  search: SearchState;
 }
 
 export type AppStore = ReturnType<typeof createAppStore>;
@@ -61,6 +87,9 @@ export function createAppStore(initial: Partial<AppState> = {}) {
     theme: prefersDark() ? 'dark' : 'light',
     showHelp: false,
     showReport: false,
+    drawer: { open: true, tab: 'kernels', height: 260 },
+    highlight: null,
+    search: { text: '', count: null, error: null, busy: false },
     ...initial,
   }));
 }

@@ -1,0 +1,209 @@
+// The analysis layer on real traces: the kernel, operator and range tables and a search
+// through window.kinetoscope, each against figures this test computes from the raw JSON; the
+// drawer's tables by mouse and keyboard (a row click highlights and steps through the
+// instances); the details of a kernel and of a launch.
+
+import { expect, test, type Page } from '@playwright/test';
+import { readTraceText } from '../src/testing/read-trace-node.ts';
+import { dropFile, openApp, TRACES, waitForTrace } from './helpers/viewer.ts';
+
+interface RawEvent {
+  ph?: string;
+  name?: string;
+  cat?: string;
+  pid?: number | string;
+  tid?: number | string;
+  ts?: number;
+  dur?: number;
+  args?: Record<string, unknown>;
+}
+
+async function rawEvents(file: string): Promise<RawEvent[]> {
+  const j = JSON.parse(await readTraceText(TRACES + file)) as RawEvent[] | { traceEvents: RawEvent[] };
+  return Array.isArray(j) ? j : j.traceEvents;
+}
+
+const lc = (e: RawEvent): string => (e.cat ?? '').toLowerCase();
+const isKernel = (e: RawEvent): boolean => e.ph === 'X' && lc(e) === 'kernel';
+const isOp = (e: RawEvent): boolean => e.ph === 'X' && (lc(e) === 'cpu_op' || lc(e) === 'operator');
+const isRuntime = (e: RawEvent): boolean => e.ph === 'X' && ['cuda_runtime', 'cuda_driver', 'runtime'].includes(lc(e));
+const isGpu = (e: RawEvent): boolean => e.ph === 'X' && ['kernel', 'gpu_memcpy', 'memcpy', 'gpu_memset', 'memset'].includes(lc(e));
+
+/** Per name: count and total of the kernels. */
+function kernelFigures(evs: RawEvent[]): Map<string, { count: number; total: number }> {
+  const out = new Map<string, { count: number; total: number }>();
+  for (const e of evs.filter(isKernel)) {
+    const r = out.get(e.name!) ?? { count: 0, total: 0 };
+    r.count++;
+    r.total += e.dur!;
+    out.set(e.name!, r);
+  }
+  return out;
+}
+
+/** Per op name: host total/self and device total/self, nesting by a stack per thread. */
+function operatorFigures(evs: RawEvent[]) {
+  const gpuByCorr = new Map<number, number>();
+  for (const e of evs.filter(isGpu)) {
+    const c = e.args?.correlation;
+    if (typeof c === 'number') gpuByCorr.set(c, (gpuByCorr.get(c) ?? 0) + e.dur!);
+  }
+  const threads = new Map<string, { e: RawEvent; k: number }[]>();
+  evs.forEach((e, k) => {
+    if (e.ph !== 'X' || typeof e.ts !== 'number') return;
+    const key = `${e.pid}|${e.tid}`;
+    threads.set(key, [...(threads.get(key) ?? []), { e, k }]);
+  });
+  const rows = new Map<string, { count: number; hostTotal: number; hostSelf: number; deviceTotal: number; deviceSelf: number }>();
+  const row = (n: string) => {
+    let r = rows.get(n);
+    if (!r) rows.set(n, (r = { count: 0, hostTotal: 0, hostSelf: 0, deviceTotal: 0, deviceSelf: 0 }));
+    return r;
+  };
+  for (const list of threads.values()) {
+    list.sort((a, b) => a.e.ts! - b.e.ts! || b.e.dur! - a.e.dur! || a.k - b.k);
+    const opStack: RawEvent[] = []; // the enclosing operators of the current slice
+    const open: RawEvent[] = []; // every enclosing slice
+    for (const { e } of list) {
+      while (open.length && open[open.length - 1]!.ts! + open[open.length - 1]!.dur! <= e.ts!) {
+        const closed = open.pop()!;
+        if (opStack[opStack.length - 1] === closed) opStack.pop();
+      }
+      const parentOp = opStack[opStack.length - 1];
+      if (isOp(e)) {
+        const r = row(e.name!);
+        r.count++;
+        r.hostTotal += e.dur!;
+        r.hostSelf += e.dur!;
+        if (parentOp) row(parentOp.name!).hostSelf -= e.dur!;
+      }
+      if (isRuntime(e) && typeof e.args?.correlation === 'number') {
+        const g = gpuByCorr.get(e.args.correlation) ?? 0;
+        if (parentOp) row(parentOp.name!).deviceSelf += g;
+        for (const op of opStack) row(op.name!).deviceTotal += g;
+      }
+      open.push(e);
+      if (isOp(e)) opStack.push(e);
+    }
+  }
+  return rows;
+}
+
+async function openTrace(page: Page, file: string): Promise<void> {
+  await openApp(page);
+  await dropFile(page, TRACES + file);
+  await waitForTrace(page, file);
+}
+
+const near = (a: number, b: number, tol = 1e-3): void => expect(Math.abs(a - b)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(b)));
+
+for (const file of ['kineto__resnet50_num_workers_0_worker0.1623143089861.pt.trace.json.gz', 'tracelens__h100_gaunernst_bert-small-uncased__1016001.json.gz']) {
+  test(`${file}: the kernel and operator tables match the raw events`, async ({ page }) => {
+    const evs = await rawEvents(file);
+    await openTrace(page, file);
+    const kernels = (await page.evaluate(() => window.kinetoscope.table('kernels'))) as { name: string; count: number; totalUs: number; pctOfKernelTime: number }[];
+    const kf = kernelFigures(evs);
+    expect(kernels.length).toBe(kf.size);
+    expect(kernels.length).toBeGreaterThan(5);
+    const allKernel = [...kf.values()].reduce((a, r) => a + r.total, 0);
+    for (const r of kernels) {
+      const f = kf.get(r.name)!;
+      expect(r.count).toBe(f.count);
+      near(r.totalUs, f.total);
+      near(r.pctOfKernelTime, (100 * f.total) / allKernel);
+    }
+    const ops = (await page.evaluate(() => window.kinetoscope.table('operators'))) as { name: string; count: number; hostTotalUs: number; hostSelfUs: number; deviceTotalUs: number; deviceSelfUs: number }[];
+    const of = operatorFigures(evs);
+    expect(ops.map((r) => r.name).sort()).toEqual([...of.keys()].sort());
+    let deviceSeen = 0;
+    for (const r of ops) {
+      const f = of.get(r.name)!;
+      expect(r.count).toBe(f.count);
+      near(r.hostTotalUs, f.hostTotal);
+      near(r.hostSelfUs, f.hostSelf);
+      near(r.deviceTotalUs, f.deviceTotal);
+      near(r.deviceSelfUs, f.deviceSelf);
+      deviceSeen += r.deviceSelfUs;
+    }
+    expect(deviceSeen).toBeGreaterThan(0);
+  });
+}
+
+test('a range table clips to the range, and a search counts slices and instants by name', async ({ page }) => {
+  const file = 'kineto__resnet50_num_workers_0_worker0.1623143089861.pt.trace.json.gz';
+  const evs = await rawEvents(file);
+  await openTrace(page, file);
+  const t0 = Math.min(...evs.filter((e) => typeof e.ts === 'number' && e.ph !== 'M').map((e) => e.ts!));
+  const a = 200_000;
+  const b = 260_000;
+  const rows = (await page.evaluate(({ start, end }) => window.kinetoscope.table('slices', { start, end }), { start: a, end: b })) as { name: string; group: string; count: number; totalUs: number }[];
+  for (const name of ['cudaLaunchKernel', 'aten::conv2d']) {
+    const mine = evs.filter((e) => e.ph === 'X' && e.name === name && e.ts! - t0 <= b && e.ts! - t0 + e.dur! >= a);
+    const total = mine.reduce((s, e) => s + Math.max(0, Math.min(e.ts! - t0 + e.dur!, b) - Math.max(e.ts! - t0, a)), 0);
+    const r = rows.find((x) => x.name === name && x.group === 'cpu')!;
+    expect(r.count).toBe(mine.length);
+    near(r.totalUs, total);
+  }
+  const expected = evs.filter((e) => (e.ph === 'X' || e.ph === 'i' || e.ph === 'I') && (e.name ?? '').toLowerCase().includes('conv')).length;
+  expect(expected).toBeGreaterThan(100);
+  expect((await page.evaluate(() => window.kinetoscope.search('CONV'))).count).toBe(expected);
+  await expect(page.getByTestId('search-status')).toContainText(`${expected.toLocaleString('en-US')} matches`);
+  // a regular expression, and one that would backtrack forever: stopped, said so, page alive
+  const re = evs.filter((e) => e.ph === 'X' && /^aten::(relu|add_)$/.test(e.name ?? '')).length;
+  expect((await page.evaluate(() => window.kinetoscope.search('/^aten::(relu|add_)$/'))).count).toBe(re);
+  const bad = await page.evaluate(() => window.kinetoscope.search('/(a+)+$/').then(() => 'finished', (e: Error) => e.message));
+  expect(bad).toMatch(/stopped/);
+  await expect(page.getByTestId('search-status')).toContainText('simplify it');
+  expect(await page.evaluate(() => 1 + 1)).toBe(2);
+});
+
+test('the drawer: a kernel row highlights its instances and steps through them; details show self time and launch links', async ({ page }) => {
+  const file = 'tracelens__h100_gaunernst_bert-small-uncased__1016001.json.gz';
+  const evs = await rawEvents(file);
+  await openTrace(page, file);
+  const drawer = page.getByTestId('drawer');
+  await expect(drawer).toBeVisible();
+  await drawer.getByRole('tab', { name: 'Kernels' }).click();
+  const rows = page.getByTestId('row-kernels');
+  await expect(rows.first()).toBeVisible();
+  // sorted by total time: the first row is the kernel with the largest total
+  const kf = kernelFigures(evs);
+  const top = [...kf.entries()].sort((x, y) => y[1].total - x[1].total)[0]!;
+  await expect(rows.first()).toContainText(top[0].slice(0, 20));
+  await rows.first().click();
+  await expect(page.getByTestId('stepper-position')).toHaveText(`1 of ${top[1].count}`);
+  const first = (await page.evaluate(() => window.kinetoscope.state())).selection!;
+  expect(first.name).toBe(top[0]);
+  const t0 = Math.min(...evs.filter((e) => typeof e.ts === 'number' && e.ph !== 'M').map((e) => e.ts!));
+  const starts = evs.filter((e) => isKernel(e) && e.name === top[0]).map((e) => e.ts! - t0).sort((x, y) => x - y);
+  near(first.start, starts[0]!, 1e-6);
+  await page.getByRole('button', { name: 'Next instance' }).click();
+  await expect(page.getByTestId('stepper-position')).toHaveText(`2 of ${top[1].count}`);
+  const second = (await page.evaluate(() => window.kinetoscope.state()));
+  near(second.selection!.start, starts[1]!, 1e-6);
+  expect(second.view.start).toBeLessThanOrEqual(second.selection!.start);
+  expect(second.view.end).toBeGreaterThanOrEqual(second.selection!.start);
+
+  // details of the kernel: its launch, by correlation, with the latency
+  const d = await page.evaluate(async () => {
+    const x = await window.kinetoscope.details();
+    return x && { name: x.name, selfUs: x.selfUs, dur: x.dur, launch: x.launch, args: x.args, kernel: x.kernel };
+  });
+  const k = evs.filter((e) => isKernel(e) && e.name === top[0]).sort((x, y) => x.ts! - y.ts!)[1]!;
+  const launch = evs.find((e) => isRuntime(e) && e.args?.correlation === k.args!.correlation)!;
+  expect(d!.launch!.name).toBe(launch.name);
+  near(d!.launch!.latencyUs, k.ts! - launch.ts!, 1e-6);
+  expect(d!.selfUs).toBeCloseTo(k.dur!, 6);
+  expect(d!.args!.correlation).toBe(k.args!.correlation);
+  expect(d!.kernel!.grid).toEqual(k.args!.grid);
+
+  // by keyboard: the table's grid, ↓ and Enter pick the second row
+  await page.getByRole('grid', { name: 'kernels table' }).focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  const second2 = [...kf.entries()].sort((x, y) => y[1].total - x[1].total)[1]!;
+  await expect(page.getByTestId('stepper-position')).toHaveText(`1 of ${second2[1].count}`);
+  await page.screenshot({ path: test.info().outputPath('drawer-kernels-light.png') });
+  await page.getByRole('button', { name: 'Switch light/dark theme' }).click();
+  await page.screenshot({ path: test.info().outputPath('drawer-kernels-dark.png') });
+});

@@ -1,0 +1,150 @@
+// window.kinetoscope's analysis calls (a contract, see the README): table(), search(), details().
+
+import { analyseSlice, type LinkedSlice } from '../analysis/details.ts';
+import { smCounts } from '../analysis/kernels.ts';
+import type { TraceModel } from '../model/types.ts';
+import type { AppStore } from '../store/app-store.ts';
+import { traceWorker } from '../worker/client.ts';
+import { findTrace, runSearch, tableFor } from './analysis.ts';
+
+export interface KernelFields {
+  grid: [number, number, number];
+  block: [number, number, number];
+  registersPerThread?: number;
+  sharedMemory?: number;
+  blocksPerSm?: number;
+  warpsPerSm?: number;
+  occupancyPct?: number;
+  smEfficiencyPct?: number;
+}
+
+export interface Details {
+  name: string;
+  category: string;
+  track: string;
+  start: number;
+  dur: number;
+  selfUs: number;
+  /** The event's args as written in the file; null until read back from the file. */
+  args: Record<string, unknown> | null;
+  parents: { name: string; start: number; dur: number }[];
+  kernel?: KernelFields;
+  launch?: { name: string; track: string; start: number; latencyUs: number };
+  launched?: { name: string; track: string; start: number; latencyUs: number }[];
+  /** GPU events launched from inside the slice (a CPU op), and their summed duration. */
+  gpuInside?: { count: number; deviceUs: number };
+}
+
+export type TableRow = Record<string, unknown>;
+
+export interface AnalysisApi {
+  table(kind: 'kernels' | 'operators' | 'slices', options?: { trace?: string; start?: number; end?: number }): Promise<TableRow[]>;
+  search(query: string): Promise<{ count: number }>;
+  /** The selected slice's details; `args` is null until the event has been read back (a moment after selecting). */
+  details(): Details | null;
+}
+
+function kernelFields(m: TraceModel, slice: number): KernelFields | undefined {
+  const K = m.kernels;
+  let lo = 0;
+  let hi = K.slice.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (K.slice[mid]! < slice) lo = mid + 1;
+    else hi = mid;
+  }
+  if (K.slice[lo] !== slice) return undefined;
+  const k = lo;
+  const out: KernelFields = { grid: [K.gridX[k]!, K.gridY[k]!, K.gridZ[k]!], block: [K.blockX[k]!, K.blockY[k]!, K.blockZ[k]!] };
+  const put = (key: keyof KernelFields, v: number): void => {
+    if (Number.isFinite(v)) (out as unknown as Record<string, number>)[key] = v;
+  };
+  put('registersPerThread', K.registers[k]!);
+  put('sharedMemory', K.sharedMemory[k]!);
+  put('blocksPerSm', K.blocksPerSm[k]!);
+  put('warpsPerSm', K.warpsPerSm[k]!);
+  put('occupancyPct', K.occupancy[k]!);
+  const bps = K.blocksPerSm[k]!;
+  const sms = smCounts(m).get(K.device[k]!);
+  const blocks = K.gridX[k]! * Math.max(1, K.gridY[k]!) * Math.max(1, K.gridZ[k]!);
+  if (Number.isFinite(bps)) put('smEfficiencyPct', 100 * Math.min(1, bps));
+  else if (sms && K.gridX[k]! > 0) put('smEfficiencyPct', 100 * Math.min(1, blocks / sms));
+  return out;
+}
+
+const plain = (l: LinkedSlice): { name: string; track: string; start: number; latencyUs: number } => ({ name: l.name, track: l.track, start: l.start, latencyUs: l.latencyUs });
+
+const argsCache = new WeakMap<TraceModel, Map<number, Record<string, unknown>>>();
+
+/** Reads the selected event's args into the cache, so that details() has them at once. */
+function prefetchArgs(store: AppStore): void {
+  store.subscribe((s, prev) => {
+    const sel = s.selection;
+    if (!sel || sel === prev.selection) return;
+    const t = s.traces.find((x) => x.id === sel.trace);
+    if (!t) return;
+    let cached = argsCache.get(t.model);
+    if (!cached) argsCache.set(t.model, (cached = new Map()));
+    if (cached.has(sel.slice)) return;
+    const c = cached;
+    traceWorker().event(t.id, sel.slice).then(
+      (ev) => c.set(sel.slice, argsOf(ev)),
+      () => undefined, // the details panel says why it could not be read
+    );
+  });
+}
+
+function argsOf(ev: Record<string, unknown> | null): Record<string, unknown> {
+  return ev && typeof ev.args === 'object' && ev.args !== null ? (ev.args as Record<string, unknown>) : {};
+}
+
+export function createAnalysisApi(store: AppStore): AnalysisApi {
+  prefetchArgs(store);
+  return {
+    async table(kind, options = {}) {
+      const t = findTrace(store, options.trace);
+      if (!t) throw new Error(options.trace ? `no loaded trace "${options.trace}"` : 'no trace is loaded');
+      const w = options.start !== undefined || options.end !== undefined ? { start: options.start ?? 0, end: options.end ?? t.model.endUs } : null;
+      if (kind === 'kernels') {
+        const rows = await tableFor(t.model, 'kernels', w);
+        return rows.map(({ configs, ...r }) => ({ ...r, configs }));
+      }
+      if (kind === 'operators') return (await tableFor(t.model, 'operators', w)).map((r) => ({ ...r }));
+      if (kind === 'slices') return (await tableFor(t.model, 'range', w)).rows.map((r) => ({ ...r }));
+      throw new Error(`unknown table "${String(kind)}": kernels, operators or slices`);
+    },
+    search(query) {
+      // Shown in the page too: the Search tab, with the query in its box.
+      store.setState({ drawer: { ...store.getState().drawer, open: true, tab: 'search' } });
+      return runSearch(store, query);
+    },
+    details() {
+      const s = store.getState();
+      const sel = s.selection;
+      const t = sel && s.traces.find((x) => x.id === sel.trace);
+      if (!sel || !t) return null;
+      const m = t.model;
+      const i = sel.slice;
+      const a = analyseSlice(m, i);
+      const tr = m.tracks[m.slices.track[i]!]!;
+      let cached = argsCache.get(m);
+      if (!cached) argsCache.set(m, (cached = new Map()));
+      const base: Details = {
+        name: m.strings[m.slices.name[i]!]!,
+        category: m.strings[m.slices.cat[i]!]!,
+        track: `${m.processes[tr.process]!.name} / ${tr.name}`,
+        start: m.slices.start[i]!,
+        dur: m.slices.dur[i]!,
+        selfUs: a.selfUs,
+        args: cached.get(i) ?? null,
+        parents: a.parents.map((p) => ({ name: m.strings[m.slices.name[p]!]!, start: m.slices.start[p]!, dur: m.slices.dur[p]! })),
+      };
+      const kf = kernelFields(m, i);
+      if (kf) base.kernel = kf;
+      if (a.launch) base.launch = plain(a.launch);
+      if (a.launched.length) base.launched = a.launched.map(plain);
+      if (a.gpuInside) base.gpuInside = a.gpuInside;
+      return base;
+    },
+  };
+}

@@ -1,0 +1,114 @@
+// The bottom panel under the timeline: tabs for the range statistics, the kernel and
+// operator tables and search. Resizable by its top edge (drag, or focus it and ↑/↓),
+// collapsible; its height and state are kept in the store.
+
+import { useEffect, useRef, type KeyboardEvent, type PointerEvent } from 'react';
+import { useAppStore, useAppStoreApi } from '../../store/hooks.tsx';
+import type { DrawerTab } from '../../store/app-store.ts';
+import { KernelsTab, OperatorsTab, RangeTab, SearchTab } from './tabs.tsx';
+import { InstanceStepper } from './InstanceStepper.tsx';
+import './drawer.css';
+
+export const DRAWER_MIN = 120;
+const KEY_STEP = 24;
+
+const TABS: { id: DrawerTab; label: string }[] = [
+  { id: 'range', label: 'Range' },
+  { id: 'kernels', label: 'Kernels' },
+  { id: 'operators', label: 'Operators' },
+  { id: 'search', label: 'Search' },
+];
+
+function maxHeight(): number {
+  return Math.max(DRAWER_MIN, Math.round(window.innerHeight * 0.75));
+}
+
+export function Drawer() {
+  const store = useAppStoreApi();
+  const drawer = useAppStore((s) => s.drawer);
+  const hasTrace = useAppStore((s) => s.traces.length > 0);
+  const drag = useRef<{ y0: number; h0: number } | null>(null);
+  const tabRefs = useRef<Record<string, HTMLButtonElement | null>>({});
+
+  const setHeight = (h: number): void => {
+    const height = Math.round(Math.min(maxHeight(), Math.max(DRAWER_MIN, h)));
+    const d = store.getState().drawer;
+    if (d.height !== height) store.setState({ drawer: { ...d, height } });
+  };
+  const setTab = (tab: DrawerTab): void => store.setState({ drawer: { ...store.getState().drawer, tab, open: true } });
+  const toggle = (): void => {
+    const d = store.getState().drawer;
+    store.setState({ drawer: { ...d, open: !d.open } });
+  };
+
+  useEffect(() => {
+    const onResize = (): void => setHeight(store.getState().drawer.height);
+    window.addEventListener('resize', onResize);
+    return () => window.removeEventListener('resize', onResize);
+  });
+
+  if (!hasTrace) return null;
+
+  const onTabKey = (e: KeyboardEvent, k: number): void => {
+    const d = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+    if (!d) return;
+    e.preventDefault();
+    const next = TABS[(k + d + TABS.length) % TABS.length]!;
+    setTab(next.id);
+    tabRefs.current[next.id]?.focus();
+  };
+  const onSplitKey = (e: KeyboardEvent): void => {
+    if (e.key === 'ArrowUp') setHeight(drawer.height + KEY_STEP);
+    else if (e.key === 'ArrowDown') setHeight(drawer.height - KEY_STEP);
+    else if (e.key === 'Enter') toggle();
+    else return;
+    e.preventDefault();
+    e.stopPropagation();
+  };
+  const onDown = (e: PointerEvent<HTMLDivElement>): void => {
+    drag.current = { y0: e.clientY, h0: drawer.height };
+    e.currentTarget.setPointerCapture(e.pointerId);
+  };
+  const onMove = (e: PointerEvent<HTMLDivElement>): void => {
+    if (drag.current) setHeight(drag.current.h0 - (e.clientY - drag.current.y0));
+  };
+  const onUp = (): void => {
+    drag.current = null;
+  };
+
+  return (
+    <section className={`drawer${drawer.open ? '' : ' closed'}`} style={drawer.open ? { height: drawer.height } : undefined} aria-label="Analysis" data-testid="drawer">
+      {drawer.open && (
+        <div
+          className="drawer-split" role="separator" aria-orientation="horizontal" aria-label="Resize the analysis panel"
+          aria-valuenow={drawer.height} aria-valuemin={DRAWER_MIN} aria-valuemax={maxHeight()} tabIndex={0}
+          onKeyDown={onSplitKey} onPointerDown={onDown} onPointerMove={onMove} onPointerUp={onUp} onPointerCancel={onUp}
+          data-testid="drawer-split"
+        />
+      )}
+      <div className="drawer-tabs" role="tablist" aria-label="Analysis views">
+        {TABS.map((t, k) => (
+          <button
+            key={t.id} ref={(el) => { tabRefs.current[t.id] = el; }}
+            type="button" role="tab" id={`tab-${t.id}`} aria-selected={drawer.tab === t.id} aria-controls="drawer-panel"
+            tabIndex={drawer.tab === t.id ? 0 : -1} className="drawer-tab"
+            onClick={() => setTab(t.id)} onKeyDown={(e) => onTabKey(e, k)}
+          >{t.label}</button>
+        ))}
+        <InstanceStepper />
+        <span className="drawer-spacer" />
+        <button type="button" onClick={toggle} aria-expanded={drawer.open} data-testid="drawer-toggle" title={drawer.open ? 'Hide the analysis panel' : 'Show the analysis panel'}>
+          {drawer.open ? 'Hide ▾' : 'Show ▴'}
+        </button>
+      </div>
+      {drawer.open && (
+        <div className="drawer-panel" id="drawer-panel" role="tabpanel" aria-labelledby={`tab-${drawer.tab}`}>
+          {drawer.tab === 'range' && <RangeTab />}
+          {drawer.tab === 'kernels' && <KernelsTab />}
+          {drawer.tab === 'operators' && <OperatorsTab />}
+          {drawer.tab === 'search' && <SearchTab />}
+        </div>
+      )}
+    </section>
+  );
+}
