@@ -127,3 +127,40 @@ test('zoomed out, each GPU stream paints as much of its row as it is busy', asyn
     expect(dense).toBeGreaterThan(0);
   }
 });
+
+const UNIT_US: Record<string, number> = { s: 1e6, ms: 1e3, 'µs': 1, ns: 1e-3 };
+
+/** "118.828111 ms" → [118828.111, 'ms']. */
+function parseTime(text: string): [number, string] {
+  const m = /^(-?[\d.]+) (s|ms|µs|ns)$/.exec(text.trim());
+  if (!m) throw new Error(`not a time: ${text}`);
+  return [Number(m[1]) * UNIT_US[m[2]!]!, m[2]!];
+}
+
+test('the ruler and the details panel write the same moment in the same unit', async ({ page }) => {
+  await openApp(page);
+  await dropFile(page, TRACES + SPARSE);
+  await waitForTrace(page, SPARSE);
+  const sel = await page.evaluate(() => {
+    window.kinetoscope.select({ name: 'ProfilerStep#552', nth: 0 });
+    return window.kinetoscope.state().selection!;
+  });
+  const startCell = page.getByTestId('details').locator('tr', { hasText: 'Start' }).locator('td');
+  const [detailsUs, detailsUnit] = parseTime(await startCell.innerText());
+  expect(Math.abs(detailsUs - sel.start)).toBeLessThan(0.001);
+  const { w } = await canvasClip(page);
+  // 100 µs ticks, then sub-µs ticks, around the slice's start.
+  for (const half of [500, 1.5]) {
+    await page.evaluate(({ a, b }) => window.kinetoscope.setView(a, b), { a: sel.start - half, b: sel.start + half });
+    const ruler = await page.evaluate((width) => window.kinetoscope.ruler(width), w);
+    expect(ruler.originLabel).toBeNull();
+    let k = 0;
+    for (let i = 1; i < ruler.times.length; i++) if (Math.abs(ruler.times[i]! - sel.start) < Math.abs(ruler.times[k]! - sel.start)) k = i;
+    const [tickUs, tickUnit] = parseTime(ruler.labels[k]!);
+    expect(tickUnit, `tick "${ruler.labels[k]}" vs details "${await startCell.innerText()}"`).toBe(detailsUnit);
+    expect(Math.abs(tickUs - ruler.times[k]!)).toBeLessThan(1e-6 * Math.max(1, tickUs));
+    expect(Math.abs(tickUs - sel.start)).toBeLessThan(half);
+  }
+  await page.waitForTimeout(100);
+  await page.screenshot({ path: test.info().outputPath('ruler-deep-zoom.png') });
+});
