@@ -5,8 +5,8 @@
 import { FLAG_INSTANT, type TraceModel } from '../model/types.ts';
 import type { AppState } from '../store/app-store.ts';
 import { paintSliceFlows, type ArrowBatch } from './draw-flows.ts';
+import { paintRuler } from './draw-ruler.ts';
 import { canvasY, modelOf, type FrameContext } from './frame-context.ts';
-import { formatDuration } from './time-scale.ts';
 import { ROW_HEIGHT, rowTop, RULER_HEIGHT } from './track-layout.ts';
 
 const rect = new Float64Array(4);
@@ -70,28 +70,8 @@ export function paintOverlay(fc: FrameContext, state: AppState, arrows: ArrowBat
   }
   ctx.restore();
 
-  if (state.range) paintRangeInRuler(fc, state.range.start, state.range.end);
-}
-
-/** The selected range as a band in the ruler, labelled with its duration. */
-function paintRangeInRuler(fc: FrameContext, start: number, end: number): void {
-  const { ctx, colors, scale } = fc;
-  const a = Math.max(0, scale.timeToPx(Math.min(start, end)));
-  const b = Math.min(fc.width, scale.timeToPx(Math.max(start, end)));
-  if (b <= a) return;
-  ctx.fillStyle = colors.rangeEdge;
-  ctx.fillRect(a, RULER_HEIGHT - 4, b - a, 3);
-  const label = formatDuration(Math.abs(end - start));
-  ctx.font = '11px system-ui, sans-serif';
-  const w = ctx.measureText(label).width + 8;
-  const cx = Math.max(w / 2, Math.min(fc.width - w / 2, (a + b) / 2));
-  ctx.fillStyle = colors.rangeEdge;
-  ctx.fillRect(cx - w / 2, 3, w, RULER_HEIGHT - 9);
-  ctx.fillStyle = colors.background;
-  ctx.textAlign = 'center';
-  ctx.textBaseline = 'middle';
-  ctx.fillText(label, cx, (RULER_HEIGHT - 6) / 2 + 1);
-  ctx.textAlign = 'left';
+  // The ruler again, with the range's band and label and without the tick labels under it.
+  if (state.range) paintRuler(fc, scale.ticks(), state.range);
 }
 
 function sameRef(a: { trace: string; slice: number } | null, b: { trace: string; slice: number } | null): boolean {
