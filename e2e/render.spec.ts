@@ -164,3 +164,66 @@ test('the ruler and the details panel write the same moment in the same unit', a
   await page.waitForTimeout(100);
   await page.screenshot({ path: test.info().outputPath('ruler-deep-zoom.png') });
 });
+
+const sign = (d: number): string => (d > 0 ? `+${d}` : d < 0 ? `−${-d}` : '±0');
+
+test('hovering a counter shows its value; clicking selects the sample', async ({ page }) => {
+  const file = 'catapult__instance_counters.json';
+  const events = rawEvents(file) as (RawEvent & { id?: string; args?: Record<string, number> })[];
+  await openApp(page);
+  await dropFile(page, TRACES + file);
+  await waitForTrace(page, file);
+  // Trace time → raw ts, through the slice "a".
+  const a = events.find((e) => e.name === 'a' && e.ph === 'B')!;
+  const sel = await page.evaluate(() => {
+    window.kinetoscope.select({ name: 'a', nth: 0 });
+    return window.kinetoscope.state().selection!;
+  });
+  const offset = a.ts! - sel.start;
+  await page.keyboard.press('Escape');
+
+  // The series of id "123", from the raw JSON.
+  const samples = events.filter((e) => e.ph === 'C' && e.id === '123').sort((p, q) => p.ts! - q.ts!);
+  const boxes = await page.evaluate(() => window.kinetoscope.trackBoxes());
+  const track = boxes.find((b) => b.kind === 'counter' && b.name.includes('123'));
+  expect(track, JSON.stringify(boxes)).toBeTruthy();
+  // Zoom so samples 1..5 are wide; hover the middle of sample 2.
+  const view = { start: samples[1]!.ts! - offset - 0.5, end: samples[5]!.ts! - offset + 0.5 };
+  await page.evaluate((v) => window.kinetoscope.setView(v.start, v.end), view);
+  const clip = await canvasClip(page);
+  const k = 2;
+  const mid = (samples[k]!.ts! + samples[k + 1]!.ts!) / 2 - offset;
+  const x = clip.x + ((mid - view.start) / (view.end - view.start)) * clip.w;
+  const y = clip.y + track!.y + track!.height / 2;
+  await page.mouse.move(x, y);
+  const tooltip = page.getByRole('tooltip');
+  await expect(tooltip).toBeVisible();
+  await expect(tooltip).toContainText(track!.name);
+  await expect(tooltip).toContainText(`value ${samples[k]!.args!['value']}`);
+  const tipTime = /at (.+)$/m.exec(await tooltip.innerText())![1]!;
+  expect(Math.abs(parseTime(tipTime)[0] - (samples[k]!.ts! - offset))).toBeLessThan(0.001);
+
+  for (const theme of ['light', 'dark'] as const) {
+    await setTheme(page, theme);
+    await page.mouse.click(x, y);
+    const details = page.getByTestId('counter-details');
+    await expect(details).toBeVisible();
+    const row = (name: string) => details.locator('tr', { hasText: name }).locator('td');
+    await expect(row('Value')).toHaveText(String(samples[k]!.args!['value']));
+    expect(Math.abs(parseTime(await row('Time').innerText())[0] - (samples[k]!.ts! - offset))).toBeLessThan(0.001);
+    const prev = samples[k - 1]!.args!['value']!;
+    const next = samples[k + 1]!.args!['value']!;
+    const cur = samples[k]!.args!['value']!;
+    await expect(row('Previous')).toContainText(`${prev} (${sign(cur - prev)})`);
+    await expect(row('Next')).toContainText(`${next} (${sign(next - cur)})`);
+    await page.mouse.move(x, y + track!.height * 2);
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: test.info().outputPath(`counter-selected-${theme}.png`) });
+  }
+  // The next sample by keyboard, through its button.
+  await page.getByRole('button', { name: 'Select the next sample' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('counter-details').locator('tr', { hasText: 'Value' }).locator('td')).toHaveText(String(samples[k + 1]!.args!['value']));
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('counter-details')).toHaveCount(0);
+});
