@@ -163,6 +163,18 @@ test('the ruler and the details panel write the same moment in the same unit', a
   }
   await page.waitForTimeout(100);
   await page.screenshot({ path: test.info().outputPath('ruler-deep-zoom.png') });
+  // A range dragged on the ruler: its duration label in light and dark.
+  await page.evaluate(({ a, b }) => window.kinetoscope.setView(a, b), { a: sel.start - 500, b: sel.start + 500 });
+  const clip = await canvasClip(page);
+  await page.mouse.move(clip.x + clip.w * 0.4, clip.y + 12);
+  await page.mouse.down();
+  await page.mouse.move(clip.x + clip.w * 0.47, clip.y + 12, { steps: 5 });
+  await page.mouse.up();
+  expect((await apiState(page)).range).not.toBeNull();
+  for (const theme of ['light', 'dark'] as const) {
+    await setTheme(page, theme);
+    await page.screenshot({ path: test.info().outputPath(`range-label-${theme}.png`), clip: { x: clip.x, y: clip.y, width: clip.w, height: 60 } });
+  }
 });
 
 const sign = (d: number): string => (d > 0 ? `+${d}` : d < 0 ? `−${-d}` : '±0');
