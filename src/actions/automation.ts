@@ -7,6 +7,8 @@ import type { FrameStats } from '../render/frame-timer.ts';
 import { openTrace, type FrameWaiter } from './open-trace.ts';
 import { traceWorker } from '../worker/client.ts';
 import { createAnalysisApi, type AnalysisApi } from './analysis-api.ts';
+import { TimeScale } from '../render/time-scale.ts';
+import { rowTop, RULER_HEIGHT, trackLayoutFor } from '../render/track-layout.ts';
 
 export interface RendererHandle {
   nextFrame(): Promise<void>;
@@ -30,6 +32,10 @@ export interface KinetoscopeApi extends AnalysisApi {
   /** Extras. */
   event(): Promise<Record<string, unknown> | null>;
   tracks(): { trace: string; process: string; name: string; kind: string; rows: number; slices: number }[];
+  /** Where each laid-out track is drawn: canvas CSS px of its first row's top (or counter area), its height. */
+  trackBoxes(): { trace: string; name: string; kind: string; y: number; height: number; rows: number }[];
+  /** The ruler's major ticks as drawn for a canvas `width` CSS px wide: times (µs) and labels. */
+  ruler(width: number): { times: number[]; labels: string[]; originLabel: string | null };
 }
 
 export function createAutomationApi(store: AppStore, renderer: () => RendererHandle | null): KinetoscopeApi {
@@ -108,6 +114,25 @@ export function createAutomationApi(store: AppStore, renderer: () => RendererHan
         }
       }
       return out;
+    },
+    trackBoxes() {
+      const s = store.getState();
+      const out = [];
+      for (const item of trackLayoutFor(s.traces, s.collapsed).items) {
+        if (item.kind !== 'track' || item.track === undefined) continue;
+        const tr = s.traces.find((t) => t.id === item.traceId)!.model.tracks[item.track]!;
+        const top = item.counter ? item.y : rowTop(item, 0);
+        out.push({
+          trace: item.traceId, name: tr.name, kind: tr.kind,
+          y: RULER_HEIGHT + top - s.scrollY, height: item.height - (top - item.y), rows: item.depthRows,
+        });
+      }
+      return out;
+    },
+    ruler(width) {
+      const { view } = store.getState();
+      const t = new TimeScale(view.start, view.end, width).ticks();
+      return { times: t.times, labels: t.labels, originLabel: t.originLabel };
     },
   };
 }

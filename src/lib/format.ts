@@ -12,19 +12,8 @@ export function formatBytes(n: number): string {
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
 }
 
-/** A duration in µs with a unit that fits: 1.5 s, 12.3 ms, 4.56 µs, 120 ns. */
-export function formatMicros(us: number): string {
-  const a = Math.abs(us);
-  if (a >= 1e6) return `${trim(us / 1e6)} s`;
-  if (a >= 1e3) return `${trim(us / 1e3)} ms`;
-  if (a >= 1 || a === 0) return `${trim(us)} µs`;
-  return `${trim(us * 1e3)} ns`;
-}
-
-function trim(v: number): string {
-  const s = Math.abs(v) >= 100 ? v.toFixed(1) : Math.abs(v) >= 10 ? v.toFixed(2) : v.toFixed(3);
-  return s.replace(/\.?0+$/, '');
-}
+/** A duration in µs with a unit that fits: 1.5 s, 12.3 ms, 4.56 µs, 120 ns (lib/time-format.ts). */
+export { formatDuration as formatMicros } from './time-format.ts';
 
 /**
  * An integer with thousands separators: 1,234,567. Not toLocaleString: its first call loads

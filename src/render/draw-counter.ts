@@ -30,6 +30,14 @@ export function seriesRange(s: CounterSeries): { min: number; max: number } {
   return r;
 }
 
+/** The canvas y of value `v` in a counter track (the scale paintCounter draws with). */
+export function counterValueY(fc: FrameContext, item: LayoutItem, series: CounterSeries, v: number): number {
+  const { min, max } = seriesRange(series);
+  const top = canvasY(fc, item.y) + PAD_TOP;
+  const bottom = canvasY(fc, item.y + item.height) - 1;
+  return bottom - ((v - min) / (max - min || 1)) * (bottom - top);
+}
+
 export function paintCounter(fc: FrameContext, item: LayoutItem, model: TraceModel): void {
   if (item.track === undefined) return;
   const series = model.counters[model.tracks[item.track]!.counter];

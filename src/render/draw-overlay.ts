@@ -3,10 +3,11 @@
 // the tracks.
 
 import { FLAG_INSTANT, type TraceModel } from '../model/types.ts';
-import type { AppState } from '../store/app-store.ts';
+import type { AppState, CounterRef } from '../store/app-store.ts';
+import { counterValueY } from './draw-counter.ts';
 import { paintSliceFlows, type ArrowBatch } from './draw-flows.ts';
+import { paintRuler } from './draw-ruler.ts';
 import { canvasY, modelOf, type FrameContext } from './frame-context.ts';
-import { formatDuration } from './time-scale.ts';
 import { ROW_HEIGHT, rowTop, RULER_HEIGHT } from './track-layout.ts';
 
 const rect = new Float64Array(4);
@@ -68,30 +69,47 @@ export function paintOverlay(fc: FrameContext, state: AppState, arrows: ArrowBat
       }
     }
   }
+  if (state.counterHover && !sameSample(state.counterHover, state.counterSelection)) paintSample(fc, state.counterHover, false);
+  if (state.counterSelection) paintSample(fc, state.counterSelection, true);
   ctx.restore();
 
-  if (state.range) paintRangeInRuler(fc, state.range.start, state.range.end);
+  // The ruler again, with the range's band and label and without the tick labels under it.
+  if (state.range) paintRuler(fc, scale.ticks(), state.range);
 }
 
-/** The selected range as a band in the ruler, labelled with its duration. */
-function paintRangeInRuler(fc: FrameContext, start: number, end: number): void {
+/**
+ * A counter sample: its step (from the sample to the next one) drawn over the chart, a line at
+ * its time and a dot at its value; thicker and in the selection colour when selected.
+ */
+function paintSample(fc: FrameContext, ref: CounterRef, selected: boolean): void {
+  const model = modelOf(fc.traces, ref.trace);
+  const series = model?.counters[ref.counter];
+  if (!model || !series || ref.sample >= series.times.length) return;
+  const idx = fc.layout.trackItem.get(ref.trace)?.[series.track] ?? -1;
+  if (idx < 0) return;
+  const item = fc.layout.items[idx]!;
   const { ctx, colors, scale } = fc;
-  const a = Math.max(0, scale.timeToPx(Math.min(start, end)));
-  const b = Math.min(fc.width, scale.timeToPx(Math.max(start, end)));
-  if (b <= a) return;
-  ctx.fillStyle = colors.rangeEdge;
-  ctx.fillRect(a, RULER_HEIGHT - 4, b - a, 3);
-  const label = formatDuration(Math.abs(end - start));
-  ctx.font = '11px system-ui, sans-serif';
-  const w = ctx.measureText(label).width + 8;
-  const cx = Math.max(w / 2, Math.min(fc.width - w / 2, (a + b) / 2));
-  ctx.fillStyle = colors.rangeEdge;
-  ctx.fillRect(cx - w / 2, 3, w, RULER_HEIGHT - 9);
-  ctx.fillStyle = colors.background;
-  ctx.textAlign = 'center';
-  ctx.textBaseline = 'middle';
-  ctx.fillText(label, cx, (RULER_HEIGHT - 6) / 2 + 1);
-  ctx.textAlign = 'left';
+  const x0 = scale.timeToPx(series.times[ref.sample]!);
+  const next = ref.sample + 1 < series.times.length ? series.times[ref.sample + 1]! : model.endUs;
+  const x1 = Math.min(scale.timeToPx(next), fc.width + 2);
+  if (x1 < -2 || x0 > fc.width + 2) return;
+  const y = counterValueY(fc, item, series, series.values[ref.sample]!);
+  const top = canvasY(fc, item.y);
+  ctx.strokeStyle = selected ? colors.selection : colors.hover;
+  ctx.fillStyle = ctx.strokeStyle;
+  ctx.lineWidth = selected ? 2 : 1.5;
+  ctx.beginPath();
+  ctx.moveTo(Math.max(x0, -2), y);
+  ctx.lineTo(x1, y);
+  ctx.stroke();
+  if (x0 >= -2) ctx.fillRect(Math.round(x0) - (selected ? 1 : 0.5), top + 1, selected ? 2 : 1, item.height - 2);
+  ctx.beginPath();
+  ctx.arc(Math.max(x0, 0), y, selected ? 4 : 3, 0, 2 * Math.PI);
+  ctx.fill();
+}
+
+function sameSample(a: CounterRef | null, b: CounterRef | null): boolean {
+  return a !== null && b !== null && a.trace === b.trace && a.counter === b.counter && a.sample === b.sample;
 }
 
 function sameRef(a: { trace: string; slice: number } | null, b: { trace: string; slice: number } | null): boolean {

@@ -1,11 +1,12 @@
 // Paints one slice track: for each visible row, the LOD rects (lod.ts) batched by colour,
-// instants as diamonds, a hatched open end on unfinished slices, then names where they fit.
+// rects narrower than a pixel as bars whose height is their coverage (a merged run of sparse
+// kernels is as tall as the share of its pixels it keeps busy), instants as diamonds, a hatched open end on unfinished slices, then names where they fit.
 // Work is bounded by visible rows × pixels; nothing here walks a track's slices.
 
 import { FLAG_INSTANT, FLAG_UNFINISHED, type TraceModel } from '../model/types.ts';
 import { nameColorIndex, PALETTE_SIZE } from './colors.ts';
 import { canvasY, snap, visibleLayoutRange, type FrameContext } from './frame-context.ts';
-import { LodBuffer, lodRow } from './lod.ts';
+import { durPrefix, LodBuffer, lodRow } from './lod.ts';
 import { RectBatch } from './rect-batch.ts';
 import { LABEL_FONT, LABEL_MIN_WIDTH, LABEL_PAD, TextFitter } from './text-fit.ts';
 import { ROW_HEIGHT, rowTop, type LayoutItem } from './track-layout.ts';
@@ -44,6 +45,7 @@ export class SlicePainter {
     const { ctx, scale, dpr } = fc;
     const track = model.tracks[item.track]!;
     const { start, dur, flags, name } = model.slices;
+    const prefix = durPrefix(dur);
     const [top, bottom] = visibleLayoutRange(fc);
     const row0 = Math.max(0, Math.floor((top - rowTop(item, 0)) / ROW_HEIGHT));
     const row1 = Math.min(item.depthRows - 1, Math.floor((bottom - rowTop(item, 0)) / ROW_HEIGHT));
@@ -53,7 +55,7 @@ export class SlicePainter {
     this.nInstants = 0;
     for (let r = row0; r <= row1; r++) {
       const y = canvasY(fc, rowTop(item, r)) + 1;
-      const n = lodRow(start, dur, track.rowStart[r]!, track.rowStart[r + 1]!, t0, t1, fc.width, this.lod);
+      const n = lodRow(start, dur, track.rowStart[r]!, track.rowStart[r + 1]!, t0, t1, fc.width, this.lod, prefix);
       const lod = this.lod;
       for (let k = 0; k < n; k++) {
         const x = lod.x[k]!;
@@ -62,11 +64,13 @@ export class SlicePainter {
         let sx = snap(x, dpr);
         let ex = snap(x + w, dpr);
         if (ex - sx < 1) ex = sx + 1;
-        if (lod.count[k]! > 1) {
-          this.batch.add(MERGED, sx, y, ex - sx, SLICE_HEIGHT);
+        const f = flags[i]!;
+        // Zero-length slices stay full height: markers, not busy time.
+        if (lod.count[k]! > 1 || (lod.cover[k]! < 1 && dur[i]! > 0 && !(f & FLAG_INSTANT))) {
+          const h = coverHeight(lod.cover[k]!, dpr);
+          this.batch.add(lod.count[k]! > 1 ? MERGED : nameColorIndex(model.strings, name[i]!), sx, y + SLICE_HEIGHT - h, ex - sx, h);
           continue;
         }
-        const f = flags[i]!;
         if (f & FLAG_INSTANT) {
           this.queueInstant(x, y);
           continue;
@@ -155,6 +159,11 @@ export class SlicePainter {
       ctx.fillText(text, left + LABEL_PAD, this.ly[k]! + SLICE_HEIGHT / 2 + 0.5);
     }
   }
+}
+
+/** Bar height for a coverage in [0, 1], on the device pixel grid, at least one device pixel. */
+export function coverHeight(cover: number, dpr: number): number {
+  return Math.max(1, Math.round(cover * SLICE_HEIGHT * dpr)) / dpr;
 }
 
 function grow(a: Float32Array<ArrayBuffer>): Float32Array<ArrayBuffer> {

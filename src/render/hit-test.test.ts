@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadTrace } from '../engine/load.ts';
 import type { LoadedTrace } from '../store/app-store.ts';
-import { hitTestAt, rowAt, sliceNear } from './hit-test.ts';
+import { counterHitAt, hitTestAt, rowAt, sliceNear } from './hit-test.ts';
 import { TimeScale } from './time-scale.ts';
 import { computeTrackLayout, ROW_HEIGHT, rowTop, RULER_HEIGHT } from './track-layout.ts';
 import { tracePath } from '../testing/traces-dir.ts';
@@ -76,5 +76,39 @@ describe('hitTestAt on a real trace', () => {
     const scrolled = hitTestAt([trace], layout, scale, 20, 500, y - 20);
     expect(direct).not.toBeNull();
     expect(scrolled).toEqual(direct);
+  });
+});
+
+describe('counterHitAt on a real trace', () => {
+  it('finds the sample in force under the pointer on every counter track, and no slice there', async () => {
+    const path = tracePath('catapult__instance_counters.json');
+    const raw = JSON.parse(await readFile(path, 'utf8')) as { ph: string; ts: number; id?: string; args: { value: number } }[];
+    const bytes = new Uint8Array(await readFile(path));
+    const trace: LoadedTrace = { id: 'c', name: 'counters', model: (await loadTrace(bytes, { name: 'counters' })).model, url: null };
+    const m = trace.model;
+    const origin = Math.min(...raw.map((e) => e.ts));
+    const layout = computeTrackLayout([trace], {});
+    const scale = new TimeScale(0, m.endUs, 1000);
+    let checked = 0;
+    for (const id of ['123', 'b']) {
+      const samples = raw.filter((e) => e.ph === 'C' && e.id === id).sort((a, b) => a.ts - b.ts);
+      const series = m.counters.findIndex((c) => c.name.includes(`[${id}]`));
+      const item = layout.items.find((i) => i.track === m.counters[series]!.track)!;
+      const y = RULER_HEIGHT + item.y + item.height / 2;
+      for (let px = 0; px <= 1000; px += 7) {
+        const t = scale.pxToTime(px) + origin;
+        const k = samples.findLastIndex((e) => e.ts <= t);
+        const hit = counterHitAt([trace], layout, scale, 0, px, y);
+        expect(hit).toEqual(k < 0 ? null : { trace: 'c', counter: series, sample: k });
+        expect(hit ? m.counters[series]!.values[hit.sample] : null).toBe(k < 0 ? null : samples[k]!.args.value);
+        if (hit) checked++;
+        expect(hitTestAt([trace], layout, scale, 0, px, y)).toBeNull();
+      }
+    }
+    expect(checked).toBeGreaterThan(200);
+    // Slice tracks and the ruler have no counter samples.
+    const thread = layout.items.find((i) => i.kind === 'track' && !i.counter)!;
+    expect(counterHitAt([trace], layout, scale, 0, 500, RULER_HEIGHT + rowTop(thread, 0) + 5)).toBeNull();
+    expect(counterHitAt([trace], layout, scale, 0, 500, 5)).toBeNull();
   });
 });

@@ -1,8 +1,8 @@
 // What is under the mouse: canvas CSS px → layout item → slice row → slice, all by bisection.
 // Pure geometry (no canvas), shared by the renderer's `hitTest` and the tests.
 
-import { firstEndingAtOrAfter } from '../index/row-index.ts';
-import type { LoadedTrace, SliceRef } from '../store/app-store.ts';
+import { firstEndingAtOrAfter, firstStartingAfter } from '../index/row-index.ts';
+import type { CounterRef, LoadedTrace, SliceRef } from '../store/app-store.ts';
 import type { TimeScale } from './time-scale.ts';
 import { itemIndexAt, ROW_HEIGHT, RULER_HEIGHT, TRACK_PAD, type TrackLayout } from './track-layout.ts';
 
@@ -62,4 +62,33 @@ export function hitTestAt(
   const { start, dur } = trace.model.slices;
   const i = sliceNear(start, dur, track.rowStart[row]!, track.rowStart[row + 1]!, scale.pxToTime(x), tolPx * scale.usPerPx);
   return i < 0 ? null : { trace: trace.id, slice: i };
+}
+
+/**
+ * The counter sample in force at canvas CSS point (x, y): the last sample at or before the
+ * pointer's time on a counter track, or null (before the first sample, after the trace's end,
+ * anywhere but a counter track).
+ */
+export function counterHitAt(
+  traces: readonly LoadedTrace[],
+  layout: TrackLayout,
+  scale: TimeScale,
+  scrollY: number,
+  x: number,
+  y: number,
+): CounterRef | null {
+  if (y < RULER_HEIGHT || x < 0 || x > scale.width) return null;
+  const ly = y - RULER_HEIGHT + scrollY;
+  if (ly < 0 || ly >= layout.totalHeight) return null;
+  const item = layout.items[itemIndexAt(layout.items, ly)];
+  if (!item || item.kind !== 'track' || !item.counter || item.track === undefined) return null;
+  const trace = traces.find((t) => t.id === item.traceId);
+  if (!trace) return null;
+  const counter = trace.model.tracks[item.track]!.counter;
+  const series = trace.model.counters[counter];
+  if (!series) return null;
+  const t = scale.pxToTime(x);
+  if (t > trace.model.endUs) return null;
+  const sample = firstStartingAfter(series.times, 0, series.times.length, t) - 1;
+  return sample < 0 ? null : { trace: trace.id, counter, sample };
 }

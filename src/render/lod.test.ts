@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../testing/synth-trace.ts';
-import { LOD_SCAN_CAP, LodBuffer, lodRow } from './lod.ts';
+import { durPrefix, LOD_SCAN_CAP, LodBuffer, lodRow } from './lod.ts';
 
 interface Rect {
   first: number;
@@ -8,6 +8,7 @@ interface Rect {
   slice: number;
   x: number;
   w: number;
+  cover: number;
 }
 
 /** A random disjoint sorted row: gaps and lengths spread over several orders of magnitude. */
@@ -32,7 +33,11 @@ function bruteForce(start: Float64Array, dur: Float64Array, t0: number, t1: numb
   const out: Rect[] = [];
   const clampRect = (first: number, count: number, slice: number, x0: number, x1: number): void => {
     const a = Math.max(x0, -1);
-    out.push({ first, count, slice, x: a, w: Math.max(0, Math.min(x1, width + 1) - a) });
+    // Coverage: the busy px of the group over its extent (at least 1 px), summed slice by slice.
+    let busy = 0;
+    for (let m = first; m < first + count; m++) busy += dur[m]! * k;
+    const cover = Math.min(1, busy / Math.max(1, x1 - x0));
+    out.push({ first, count, slice, x: a, w: Math.max(0, Math.min(x1, width + 1) - a), cover });
   };
   const n = start.length;
   let i = 0;
@@ -63,7 +68,7 @@ function bruteForce(start: Float64Array, dur: Float64Array, t0: number, t1: numb
 }
 
 function query(start: Float64Array, dur: Float64Array, t0: number, t1: number, width: number, buf = new LodBuffer()): Rect[] {
-  const n = lodRow(start, dur, 0, start.length, t0, t1, width, buf);
+  const n = lodRow(start, dur, 0, start.length, t0, t1, width, buf, durPrefix(dur));
   const out: Rect[] = [];
   let first = n > 0 ? -1 : 0;
   // Rects cover contiguous runs; recover each run's first slice from the counts.
@@ -73,7 +78,7 @@ function query(start: Float64Array, dur: Float64Array, t0: number, t1: number, w
       while (i < start.length && start[i]! + dur[i]! < t0) i++;
       first = i;
     }
-    out.push({ first, count: buf.count[r]!, slice: buf.slice[r]!, x: buf.x[r]!, w: buf.w[r]! });
+    out.push({ first, count: buf.count[r]!, slice: buf.slice[r]!, x: buf.x[r]!, w: buf.w[r]!, cover: buf.cover[r]! });
     first += buf.count[r]!;
   }
   return out;
@@ -92,8 +97,12 @@ describe('lodRow', () => {
         const width = 50 + Math.floor(rnd() * 1500);
         const got = query(start, dur, t0, t0 + span, width, buf);
         const want = bruteForce(start, dur, t0, t0 + span, width);
-        // The buffer stores float32 px: round the reference the same way, then compare whole lists.
-        expect(got).toEqual(want.map((r) => ({ ...r, x: Math.fround(r.x), w: Math.fround(r.w) })));
+        // The buffer stores float32 px: round the reference the same way, then compare whole lists
+        // (coverage to 1e-4: the prefix sums round differently from a slice-by-slice sum).
+        expect(got.length).toBe(want.length);
+        for (let r = 0; r < got.length; r++) expect(got[r]!.cover).toBeCloseTo(want[r]!.cover, 4);
+        const strip = (r: Rect) => ({ ...r, cover: 0 });
+        expect(got.map(strip)).toEqual(want.map((r) => ({ ...strip(r), x: Math.fround(r.x), w: Math.fround(r.w) })));
       }
     }
   });
@@ -116,6 +125,29 @@ describe('lodRow', () => {
       return true;
     });
     expect(longest).toBe(true);
+  });
+
+  it('gives merged rects the busy share of their pixels, so a sparse row paints as sparse', () => {
+    // 100,000 slices of 0.1 µs every 1 µs (10 % busy), 1000 px: ~100 slices per pixel.
+    const n = 100_000;
+    const start = new Float64Array(n);
+    const dur = new Float64Array(n).fill(0.1);
+    for (let i = 0; i < n; i++) start[i] = i;
+    const buf = new LodBuffer();
+    const rects = lodRow(start, dur, 0, n, 0, n, 1000, buf, durPrefix(dur));
+    let ink = 0;
+    for (let r = 0; r < rects; r++) {
+      expect(buf.count[r]).toBeGreaterThan(1);
+      ink += buf.cover[r]! * Math.max(1, buf.w[r]!);
+    }
+    expect(ink / 1000).toBeCloseTo(0.1, 2);
+    // Without the prefix sums the durations are summed one by one: the same coverage.
+    const again = new LodBuffer();
+    lodRow(start, dur, 0, n, 0, n, 1000, again);
+    for (let r = 0; r < rects; r++) expect(again.cover[r]).toBeCloseTo(buf.cover[r]!, 5);
+    // A lone sub-pixel slice covers its width; a slice a pixel or wider covers all of it.
+    lodRow(Float64Array.from([0, 50]), Float64Array.from([0.25, 10]), 0, 2, 0, 100, 100, buf);
+    expect([buf.cover[0], buf.cover[1]]).toEqual([0.25, 1]);
   });
 
   it('keeps a wide slice after a burst of tiny ones as its own rect', () => {
@@ -149,11 +181,12 @@ describe('lodRow', () => {
       t += dur[i]! + rnd();
     }
     const buf = new LodBuffer(1000);
-    lodRow(start, dur, 0, n, 0, t, 1000, buf); // warm up the JIT
+    const prefix = durPrefix(dur); // built once per trace, as the renderer does
+    lodRow(start, dur, 0, n, 0, t, 1000, buf, prefix); // warm up the JIT
     const t0 = performance.now();
     let rects = 0;
     const runs = 10;
-    for (let r = 0; r < runs; r++) rects = lodRow(start, dur, 0, n, 0, t, 1000, buf);
+    for (let r = 0; r < runs; r++) rects = lodRow(start, dur, 0, n, 0, t, 1000, buf, prefix);
     const ms = (performance.now() - t0) / runs;
     expect(rects).toBeLessThanOrEqual(2 * 1000 + 2);
     let covered = 0;

@@ -17,6 +17,11 @@
 //     kernel after a burst of tiny ones keeps its colour and label). The rest becomes one rect
 //     from i's start to the group's last end (ends are non-decreasing in a row).
 //
+// Each rect also carries its coverage: the busy share of the pixels it is drawn on (its slices'
+// summed durations over max(1 px, its extent)), so a merged run of sparse kernels can be drawn
+// as partly busy. A row's slices never overlap, so the sum is exact; it is read from a prefix
+// sum of durations (durPrefix), one subtraction per rect.
+//
 // Coordinates are CSS px from the left edge of the time area, clamped to [-1, width + 1] so
 // deep zoom never hands the canvas coordinates like 1e12.
 
@@ -33,6 +38,8 @@ export class LodBuffer {
   slice = new Uint32Array(0);
   /** Slices merged into the rect (1 = a real slice drawn as itself). */
   count = new Uint32Array(0);
+  /** Busy share in [0, 1] of the rect's drawn width (its extent, at least 1 px). */
+  cover = new Float32Array(0);
   length = 0;
 
   constructor(widthPx = 0) {
@@ -47,12 +54,14 @@ export class LodBuffer {
     this.w = new Float32Array(need);
     this.slice = new Uint32Array(need);
     this.count = new Uint32Array(need);
+    this.cover = new Float32Array(need);
   }
 }
 
 /**
  * Fills `out` with the rects of row [lo, hi) over the view [t0, t1] drawn `widthPx` wide.
- * Returns the number of rects (also `out.length`).
+ * `prefix` is durPrefix(dur) (coverage of merged rects; without it their durations are summed
+ * one by one). Returns the number of rects (also `out.length`).
  */
 export function lodRow(
   start: Float64Array,
@@ -63,6 +72,7 @@ export function lodRow(
   t1: number,
   widthPx: number,
   out: LodBuffer,
+  prefix: Float64Array | null = null,
 ): number {
   out.ensure(widthPx);
   out.length = 0;
@@ -77,7 +87,7 @@ export function lodRow(
     const x0 = (s - t0) * k;
     const x1 = (s + dur[i]! - t0) * k;
     if (x1 - x0 >= 1) {
-      n = emit(out, n, widthPx, x0, x1, i, 1);
+      n = emit(out, n, widthPx, x0, x1, i, 1, 1);
       i++;
       continue;
     }
@@ -91,10 +101,11 @@ export function lodRow(
       if (dur[last]! * k >= 1) end = last;
     }
     if (end === i + 1) {
-      n = emit(out, n, widthPx, x0, x1, i, 1);
+      n = emit(out, n, widthPx, x0, x1, i, 1, x1 - x0);
     } else {
       const lastEnd = (start[end - 1]! + dur[end - 1]! - t0) * k;
-      n = emit(out, n, widthPx, x0, lastEnd, longestSampled(dur, i, end), end - i);
+      const busy = (prefix ? prefix[end]! - prefix[i]! : sumDur(dur, i, end)) * k;
+      n = emit(out, n, widthPx, x0, lastEnd, longestSampled(dur, i, end), end - i, busy / Math.max(1, lastEnd - x0));
     }
     i = end;
   }
@@ -102,14 +113,42 @@ export function lodRow(
   return n;
 }
 
-function emit(out: LodBuffer, n: number, widthPx: number, x0: number, x1: number, slice: number, count: number): number {
+function emit(out: LodBuffer, n: number, widthPx: number, x0: number, x1: number, slice: number, count: number, cover: number): number {
   const a = Math.max(x0, -1);
   const b = Math.min(x1, widthPx + 1);
   out.x[n] = a;
   out.w[n] = Math.max(0, b - a);
   out.slice[n] = slice;
   out.count[n] = count;
+  out.cover[n] = Math.min(1, Math.max(0, cover));
   return n + 1;
+}
+
+function sumDur(dur: Float64Array, a: number, b: number): number {
+  let s = 0;
+  for (let i = a; i < b; i++) s += dur[i]!;
+  return s;
+}
+
+const prefixes = new WeakMap<Float64Array, Float64Array>();
+
+/**
+ * Prefix sums of `dur` (length n + 1; the durations of [a, b) are p[b] − p[a]), built once per
+ * slice table on first use: 8 bytes per slice. Rows are contiguous runs of the table, so one
+ * array serves every row.
+ */
+export function durPrefix(dur: Float64Array): Float64Array {
+  let p = prefixes.get(dur);
+  if (!p) {
+    p = new Float64Array(dur.length + 1);
+    let s = 0;
+    for (let i = 0; i < dur.length; i++) {
+      s += dur[i]!;
+      p[i + 1] = s;
+    }
+    prefixes.set(dur, p);
+  }
+  return p;
 }
 
 /** The longest of [a, b), sampling at most LOD_SCAN_CAP evenly spaced slices (first wins ties). */

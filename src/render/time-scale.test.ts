@@ -1,6 +1,6 @@
 import { scaleLinear } from 'd3-scale';
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatIn, formatTimestamp, TimeScale, unitForStep } from './time-scale.ts';
+import { TimeScale } from './time-scale.ts';
 
 describe('TimeScale', () => {
   it('maps time to px like d3 scaleLinear, and back', () => {
@@ -61,6 +61,21 @@ describe('ticks', () => {
     for (let i = 1; i < t.times.length; i++) expect(t.times[i]! - t.times[i - 1]!).toBeCloseTo(t.step, 9);
   });
 
+  it('labels every tick in the unit a timestamp there is written in', () => {
+    // 100 µs steps 118 ms in: "118.8 ms", as the details panel writes 118.828111 ms.
+    const t = new TimeScale(118_000, 119_000, 1000).ticks(90);
+    expect(t.step).toBe(100);
+    expect(t.labels).toContain('118.8 ms');
+    expect(t.labels).toContain('118.9 ms');
+    // Half-µs steps stay in ms (not "118825.5 µs").
+    const deep = new TimeScale(118_825, 118_830, 1000).ticks(90);
+    expect(deep.step).toBe(0.5);
+    expect(deep.origin).toBeNull();
+    expect(deep.labels).toContain('118.8255 ms');
+    // A view across 1 s: each tick in its own magnitude, like timestamps.
+    expect(new TimeScale(800_000, 1_200_000, 1000).ticks(200).labels).toEqual(['800 ms', '900 ms', '1 s', '1.1 s', '1.2 s']);
+  });
+
   it('switches to offsets from an origin when absolute labels would be too long', () => {
     const start = 2_000_000.1234; // 2 s in, 20 ns wide
     const t = new TimeScale(start, start + 0.02, 1000).ticks();
@@ -69,34 +84,5 @@ describe('ticks', () => {
     expect(t.labels[0]).toBe('+0');
     expect(t.labels[1]).toBe('+2 ns');
     expect(t.labels[5]).toBe('+10 ns');
-  });
-});
-
-describe('formatting', () => {
-  it('chooses the unit for a tick step', () => {
-    expect(unitForStep(2e5)).toBe('s');
-    expect(unitForStep(500)).toBe('ms');
-    expect(unitForStep(0.5)).toBe('µs');
-    expect(unitForStep(0.05)).toBe('ns');
-  });
-
-  it('formats in a unit with trimmed decimals', () => {
-    expect(formatIn(1250, 'ms', 2)).toBe('1.25 ms');
-    expect(formatIn(1000, 'ms', 2)).toBe('1 ms');
-    expect(formatIn(-0.0001, 'µs', 2)).toBe('0 µs');
-  });
-
-  it('formats durations with about three significant digits', () => {
-    expect(formatDuration(12.345)).toBe('12.3 µs');
-    expect(formatDuration(1250)).toBe('1.25 ms');
-    expect(formatDuration(0.85)).toBe('850 ns');
-    expect(formatDuration(2.5e6)).toBe('2.5 s');
-    expect(formatDuration(0)).toBe('0 µs');
-  });
-
-  it('formats timestamps to the nanosecond', () => {
-    expect(formatTimestamp(1_234_567.891)).toBe('1.234567891 s');
-    expect(formatTimestamp(12_500)).toBe('12.5 ms');
-    expect(formatTimestamp(0.85)).toBe('850 ns');
   });
 });

@@ -10,10 +10,7 @@
 // doubles: at 2 s into a trace a double still resolves ~1e-10 µs, far below a nanosecond.
 
 import { ticks as d3Ticks, tickStep } from 'd3-array';
-
-export type TimeUnit = 's' | 'ms' | 'µs' | 'ns';
-
-const UNIT_US: Record<TimeUnit, number> = { s: 1e6, ms: 1e3, 'µs': 1, ns: 1e-3 };
+import { decimalsFor, formatIn, formatTick, formatTimestamp, unitForStep, unitForValue, type TimeUnit } from '../lib/time-format.ts';
 
 export interface TickSet {
   /** Distance between major ticks, µs (a 1, 2 or 5 × 10^k). */
@@ -84,57 +81,10 @@ export class TimeScale {
         originLabel: formatTimestamp(origin),
       };
     }
-    // Label in the unit of the values ("1.25 ms", not "1250 µs") unless the step would need
-    // more than 3 decimals there.
-    let unit = unitForValue(biggest);
-    while (unit !== 'ns' && decimalsFor(step, unit) > 3) unit = SMALLER[unit];
-    const decimals = decimalsFor(step, unit);
-    return { step, unit, times, labels: times.map((t) => formatIn(t, unit, decimals)), origin: null, originLabel: null };
+    // Each label in the unit of its value, as timestamps are everywhere ("118.8 ms", never
+    // "118800 µs"), with the decimals the step needs.
+    return { step, unit: unitForValue(biggest), times, labels: times.map((t) => formatTick(t, step)), origin: null, originLabel: null };
   }
 }
 
-/** The unit ticks `step` µs apart are labelled in: one step is at least 0.1 of the unit. */
-export function unitForStep(step: number): TimeUnit {
-  if (step >= 1e5) return 's';
-  if (step >= 100) return 'ms';
-  if (step >= 0.1) return 'µs';
-  return 'ns';
-}
-
-const SMALLER: Record<TimeUnit, TimeUnit> = { s: 'ms', ms: 'µs', 'µs': 'ns', ns: 'ns' };
-
-function unitForValue(us: number): TimeUnit {
-  if (us >= 1e6) return 's';
-  if (us >= 1e3) return 'ms';
-  if (us >= 1 || us === 0) return 'µs';
-  return 'ns';
-}
-
-function decimalsFor(step: number, unit: TimeUnit): number {
-  const v = step / UNIT_US[unit];
-  return Math.max(0, Math.min(9, -Math.floor(Math.log10(v) + 1e-9)));
-}
-
-/** `us` in `unit` with up to `decimals` decimals, trailing zeros trimmed: "1.25 ms". */
-export function formatIn(us: number, unit: TimeUnit, decimals: number): string {
-  let s = (us / UNIT_US[unit]).toFixed(decimals);
-  if (s.includes('.')) s = s.replace(/\.?0+$/, '');
-  if (s === '-0') s = '0';
-  return `${s} ${unit}`;
-}
-
-/**
- * A point in trace time with nanosecond precision, in the largest unit that keeps it short:
- * "1.234567891 s", "12.5 ms", "850 ns".
- */
-export function formatTimestamp(us: number): string {
-  const unit = unitForValue(Math.abs(us));
-  return formatIn(us, unit, unit === 's' ? 9 : unit === 'ms' ? 6 : 3);
-}
-
-/** A duration with about 3 significant digits: "12.3 µs", "1.25 ms", "850 ns", "2.5 s". */
-export function formatDuration(us: number): string {
-  const unit = unitForValue(Math.abs(us));
-  const v = Math.abs(us / UNIT_US[unit]);
-  return formatIn(us, unit, v >= 100 ? 0 : v >= 10 ? 1 : 2);
-}
+export { formatDuration, formatIn, formatTimestamp, unitForStep, type TimeUnit } from '../lib/time-format.ts';

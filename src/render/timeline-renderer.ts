@@ -8,7 +8,7 @@
 //            hovering costs a blit plus a few strokes
 // Many store changes in one tick merge into one frame (one rAF, two dirty flags).
 
-import type { AppState, AppStore, SliceRef } from '../store/app-store.ts';
+import type { AppState, AppStore, CounterRef, SliceRef } from '../store/app-store.ts';
 import { themeColors } from './colors.ts';
 import { ArrowBatch, paintAllFlows } from './draw-flows.ts';
 import { paintCounter } from './draw-counter.ts';
@@ -18,7 +18,7 @@ import { makeHatch, SlicePainter } from './draw-slices.ts';
 import { paintSummary } from './draw-summary.ts';
 import { canvasY, modelOf, snap, visibleLayoutRange, type FrameContext } from './frame-context.ts';
 import { FrameTimer, type FrameStats } from './frame-timer.ts';
-import { hitTestAt } from './hit-test.ts';
+import { counterHitAt, hitTestAt } from './hit-test.ts';
 import { TimeScale } from './time-scale.ts';
 import { itemIndexAt, PROCESS_HEADER_HEIGHT, RULER_HEIGHT, trackLayoutFor, type TrackLayout } from './track-layout.ts';
 
@@ -103,6 +103,13 @@ export class TimelineRenderer {
     return hitTestAt(s.traces, this.layout(s), this.scale, s.scrollY, xCss, yCss);
   }
 
+  /** The counter sample under a point of the canvas (CSS px), or null. */
+  counterHitTest(xCss: number, yCss: number): CounterRef | null {
+    const s = this.store.getState();
+    this.scale.set(s.view.start, s.view.end, this.width);
+    return counterHitAt(s.traces, this.layout(s), this.scale, s.scrollY, xCss, yCss);
+  }
+
   /** Re-reads the canvas's CSS size and the devicePixelRatio; repaints at once (no blank frame). */
   resize(): void {
     if (this.disposed) return;
@@ -144,7 +151,10 @@ export class TimelineRenderer {
       s.theme !== prev.theme || s.showAllFlows !== prev.showAllFlows
     ) {
       this.invalidate(true);
-    } else if (s.selection !== prev.selection || s.hover !== prev.hover || s.range !== prev.range) {
+    } else if (
+      s.selection !== prev.selection || s.hover !== prev.hover || s.range !== prev.range ||
+      s.counterSelection !== prev.counterSelection || s.counterHover !== prev.counterHover
+    ) {
       this.invalidate(false);
     }
   }

@@ -19,6 +19,13 @@ export interface SliceRef {
   slice: number;
 }
 
+/** A sample of a counter series: `TraceModel.counters[counter]`, sample index `sample`. */
+export interface CounterRef {
+  trace: string;
+  counter: number;
+  sample: number;
+}
+
 export interface LoadingState {
   name: string;
   bytesRead: number;
@@ -56,6 +63,9 @@ export interface AppState {
   scrollY: number;
   selection: SliceRef | null;
   hover: SliceRef | null;
+  /** The counter sample under the pointer / clicked (slices keep `hover` and `selection`). */
+  counterHover: CounterRef | null;
+  counterSelection: CounterRef | null;
   range: { start: number; end: number } | null;
   loading: LoadingState | null;
   /** The last load error, shown in the page until dismissed or the next load. */
@@ -79,6 +89,8 @@ export function createAppStore(initial: Partial<AppState> = {}) {
     scrollY: 0,
     selection: null,
     hover: null,
+    counterHover: null,
+    counterSelection: null,
     range: null,
     loading: null,
     error: null,

@@ -9,6 +9,7 @@ import type { TraceModel } from '../../model/types.ts';
 import type { SliceRef } from '../../store/app-store.ts';
 import { useAppStore, useAppStoreApi } from '../../store/hooks.tsx';
 import { formatDuration, formatTimestamp } from '../../render/time-scale.ts';
+import { CounterDetails } from './CounterDetails.tsx';
 import { argText, kernelInfo, sliceFlows, type FlowEnd, type KernelInfo } from './details-data.ts';
 import { selectAndReveal } from './reveal.ts';
 import { durationText, findTrace, sliceInfo } from './slice-info.ts';
@@ -30,7 +31,7 @@ export function DetailsPanel({ fetchEvent, className }: DetailsPanelProps) {
   return (
     <aside className={`kt-details${className ? ` ${className}` : ''}`} data-theme={theme} aria-label="Details of the selected slice" data-testid="details">
       {!trace || !selection || !info ? (
-        <p className="kt-empty">Click a slice to see its details.</p>
+        <CounterDetails empty={<p className="kt-empty">Click a slice to see its details.</p>} />
       ) : (
         <>
           <h2>{info.name}</h2>

@@ -5,14 +5,30 @@
 import type { Ref } from 'react';
 import { useAppStore } from '../../store/hooks.tsx';
 import { formatTimestamp } from '../../render/time-scale.ts';
+import { counterInfo, formatCounterValue } from './counter-info.ts';
 import { announceText, durationText, refInfo } from './slice-info.ts';
 
 export function Tooltip({ elRef }: { elRef: Ref<HTMLDivElement> }) {
   const hover = useAppStore((s) => s.hover);
   const traces = useAppStore((s) => s.traces);
+  const counterHover = useAppStore((s) => s.counterHover);
   const info = refInfo(traces, hover);
+  const counter = info ? null : counterInfo(traces, counterHover);
   return (
-    <div ref={elRef} className="kt-tooltip" role="tooltip" hidden={!info}>
+    <div ref={elRef} className="kt-tooltip" role="tooltip" hidden={!info && !counter}>
+      {counter && (
+        <>
+          <div className="kt-tooltip-name">{counter.name}</div>
+          <div>
+            <span className="kt-muted">value </span>
+            {formatCounterValue(counter.value)}
+          </div>
+          <div>
+            <span className="kt-muted">at </span>
+            {formatTimestamp(counter.time)}
+          </div>
+        </>
+      )}
       {info && (
         <>
           <div className="kt-tooltip-name">{info.name}</div>

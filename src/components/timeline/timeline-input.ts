@@ -7,7 +7,7 @@
 //   drag on tracks pans                         drag on the ruler selects a time range
 //   click selects (empty clears)                Esc clears    F fits    ? toggles help
 
-import type { AppStore, SliceRef } from '../../store/app-store.ts';
+import type { AppStore, CounterRef, SliceRef } from '../../store/app-store.ts';
 import type { TimelineRenderer } from '../../render/timeline-renderer.ts';
 import { RULER_HEIGHT, trackLayoutFor } from '../../render/track-layout.ts';
 import { clampScroll, fitRange, panBy, viewLimits, zoomAt, type View } from './view-math.ts';
@@ -74,13 +74,25 @@ export function attachTimelineInput(opts: InputTargets): () => void {
     if (h === ref || (h && ref && h.trace === ref.trace && h.slice === ref.slice)) return;
     store.setState({ hover: ref });
   };
+  const setCounterHover = (ref: CounterRef | null): void => {
+    const h = store.getState().counterHover;
+    if (h === ref || (h && ref && h.trace === ref.trace && h.counter === ref.counter && h.sample === ref.sample)) return;
+    store.setState({ counterHover: ref });
+  };
+  /** Hovers the slice or counter sample at (x, y) and places the tooltip; null clears. */
+  const hoverAt = (p: { x: number; y: number } | null): void => {
+    const r = opts.renderer();
+    const hit = p && r ? r.hitTest(p.x, p.y) : null;
+    const counter = p && r && !hit ? r.counterHitTest(p.x, p.y) : null;
+    setHover(hit);
+    setCounterHover(counter);
+    opts.placeTooltip(p && (hit || counter) ? p.x : -1, p && (hit || counter) ? p.y : -1);
+  };
 
   // After a zoom or pan under a still pointer, what is under it changed too.
   const refreshHover = (): void => {
     if (!mouse || drag) return;
-    const hit = opts.renderer()?.hitTest(mouse.x, mouse.y) ?? null;
-    setHover(hit);
-    opts.placeTooltip(hit ? mouse.x : -1, hit ? mouse.y : -1);
+    hoverAt(mouse);
   };
 
   const onPointerDown = (e: PointerEvent): void => {
@@ -102,8 +114,7 @@ export function attachTimelineInput(opts: InputTargets): () => void {
       if (!drag.moved && Math.hypot(dx, dy) < DRAG_THRESHOLD) return;
       if (!drag.moved) {
         drag.moved = true;
-        setHover(null);
-        opts.placeTooltip(-1, -1);
+        hoverAt(null);
       }
       const span = drag.view0.end - drag.view0.start;
       const usPerPx = span / width();
@@ -119,9 +130,7 @@ export function attachTimelineInput(opts: InputTargets): () => void {
       return;
     }
     canvas.style.cursor = p.y < RULER_HEIGHT ? 'col-resize' : '';
-    const hit = opts.renderer()?.hitTest(p.x, p.y) ?? null;
-    setHover(hit);
-    opts.placeTooltip(hit ? p.x : -1, hit ? p.y : -1);
+    hoverAt(p);
   };
 
   const onPointerUp = (e: PointerEvent): void => {
@@ -136,15 +145,13 @@ export function attachTimelineInput(opts: InputTargets): () => void {
       return;
     }
     const hit = opts.renderer()?.hitTest(d.x0, d.y0) ?? null;
-    store.setState({ selection: hit });
+    const counter = hit ? null : (opts.renderer()?.counterHitTest(d.x0, d.y0) ?? null);
+    store.setState({ selection: hit, counterSelection: counter });
   };
 
   const onPointerLeave = (): void => {
     mouse = null;
-    if (!drag) {
-      setHover(null);
-      opts.placeTooltip(-1, -1);
-    }
+    if (!drag) hoverAt(null);
   };
 
   const onWheel = (e: WheelEvent): void => {
@@ -234,7 +241,7 @@ export function attachTimelineInput(opts: InputTargets): () => void {
     } else if (k === 'Escape') {
       const s = store.getState();
       if (s.showHelp) store.setState({ showHelp: false });
-      else store.setState({ selection: null, range: null });
+      else store.setState({ selection: null, counterSelection: null, range: null });
     } else if (k === '?') {
       e.preventDefault();
       store.setState({ showHelp: !store.getState().showHelp });
