@@ -130,7 +130,7 @@ export function DetailsPanel({ fetchEvent, className }: DetailsPanelProps) {
         onKeyDown={onKeyDown}
       />
       <div className="kt-details-bar">
-        {!collapsed && <span className="kt-details-title">Details</span>}
+        <span className="kt-details-title">Details</span>
         <button
           type="button"
           className="kt-details-toggle"
