@@ -35,6 +35,13 @@ function mount(store: AppStore, onRenderer?: (r: TimelineRenderer | null) => voi
 
 const whole = () => ({ start: 0, end: trace.model.endUs });
 
+/** Presses an arrow key on the window; true when the timeline took it (default prevented). */
+function arrow(key: string): boolean {
+  const e = new KeyboardEvent('keydown', { key, cancelable: true });
+  act(() => void window.dispatchEvent(e));
+  return e.defaultPrevented;
+}
+
 describe('TimelineView', () => {
   it('hands out its renderer and takes it back on unmount', () => {
     const store = createAppStore({ traces: [trace], view: whole() });
@@ -179,11 +186,6 @@ describe('TimelineView', () => {
     for (let i = 0; i < m.slices.depth.length && child < 0; i++) if (m.slices.depth[i] === 1) child = i;
     const store = createAppStore({ traces: [trace], view: whole(), selection: { trace: 't1', slice: child } });
     mount(store);
-    const arrow = (key: string) => {
-      const e = new KeyboardEvent('keydown', { key, cancelable: true });
-      act(() => void window.dispatchEvent(e));
-      return e.defaultPrevented;
-    };
     expect(arrow('ArrowUp')).toBe(true);
     const parent = store.getState().selection!.slice;
     expect(m.slices.depth[parent]).toBe(0);
@@ -200,6 +202,14 @@ describe('TimelineView', () => {
     fireEvent.keyDown(sep, { key: 'ArrowRight' });
     expect(store.getState().selection!.slice).toBe(parent);
     sep.remove();
+    const scroller = document.createElement('div');
+    scroller.style.overflowY = 'auto';
+    vi.spyOn(scroller, 'scrollHeight', 'get').mockReturnValue(500);
+    vi.spyOn(scroller, 'clientHeight', 'get').mockReturnValue(100);
+    document.body.appendChild(scroller);
+    fireEvent.keyDown(scroller, { key: 'ArrowRight' });
+    expect(store.getState().selection!.slice).toBe(parent);
+    scroller.remove();
     // Nothing selected: the first slice in view (jsdom lays nothing out: give the canvas a height).
     vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(600);
     act(() => store.setState({ selection: null, scrollY: 0 }));

@@ -73,8 +73,9 @@ describe('neighbourSlice', () => {
   });
 });
 
+const trace = () => ({ id: 't1', name: 'x', model: m, url: null });
+
 describe('firstVisibleSlice', () => {
-  const trace = () => ({ id: 't1', name: 'x', model: m, url: null });
   // Process header 22 px, then thread 1's rows from y = 24 (18 px each), then thread 2.
   it('takes the leftmost slice in view of the topmost visible row', () => {
     const layout = computeTrackLayout([trace()], {});

@@ -57,7 +57,7 @@ export function isEditableTarget(t: EventTarget | null): boolean {
 
 const ARROW_ROLES = new Set(['separator', 'slider', 'radiogroup', 'radio', 'listbox', 'menu', 'menubar', 'tablist', 'tree', 'grid']);
 
-/** Controls that use the arrow keys themselves (a range input, radios, a splitter). */
+/** Controls that use the arrow keys themselves (a range input, radios, a splitter, a scroller). */
 export function ownsArrowKeys(t: EventTarget | null): boolean {
   if (!(t instanceof Element)) return false;
   if (t.tagName === 'INPUT') {
@@ -65,7 +65,10 @@ export function ownsArrowKeys(t: EventTarget | null): boolean {
     if (type === 'range' || type === 'radio') return true;
   }
   const role = t.getAttribute('role');
-  return role !== null && ARROW_ROLES.has(role);
+  if (role !== null && ARROW_ROLES.has(role)) return true;
+  // A focused scrolling box (the details panel's body, say) scrolls with them.
+  const doc = t.ownerDocument;
+  return t !== doc.body && t !== doc.documentElement && t.scrollHeight > t.clientHeight && /auto|scroll/.test(getComputedStyle(t).overflowY);
 }
 
 const ARROWS: Record<string, NavDirection> = { ArrowLeft: 'left', ArrowRight: 'right', ArrowUp: 'up', ArrowDown: 'down' };
