@@ -24,7 +24,7 @@ export const DETAILS_MIN_WIDTH = 220;
 export const DETAILS_MAX_WIDTH = 900;
 export const DETAILS_DEFAULT_WIDTH = 340;
 /** The timeline keeps at least this much of the window when the panel is dragged wide. */
-const TIMELINE_MIN_WIDTH = 320;
+const TIMELINE_MIN_WIDTH = 480; // the track headers (240 px) and as much canvas
 const KEY_STEP = 16;
 const WIDTH_KEY = 'kinetoscope.details.width';
 const COLLAPSED_KEY = 'kinetoscope.details.collapsed';
