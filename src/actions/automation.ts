@@ -27,7 +27,11 @@ export interface KinetoscopeApi extends AnalysisApi {
     warnings: string[];
   };
   setView(start: number, end: number): void;
-  select(query: { name: string; nth?: number }): boolean;
+  /**
+   * Selects the nth slice (by start time) named `name`: in the first trace that has the name,
+   * or, with `trace`, in that trace (its id as in state().traces, or its name).
+   */
+  select(query: { name: string; nth?: number; trace?: string }): boolean;
   frameStats(reset?: boolean): FrameStats;
   /** Extras. */
   event(): Promise<Record<string, unknown> | null>;
@@ -79,8 +83,12 @@ export function createAutomationApi(store: AppStore, renderer: () => RendererHan
       if (!(end > start)) return;
       store.setState({ view: { start, end } });
     },
-    select({ name, nth = 0 }) {
-      for (const t of store.getState().traces) {
+    select({ name, nth = 0, trace }) {
+      const traces = store.getState().traces;
+      const scope = trace === undefined ? traces : traces.filter((t) => t.id === trace);
+      // An id wins over a name: another trace may be named like this one's id.
+      if (trace !== undefined && scope.length === 0) scope.push(...traces.filter((t) => t.name === trace));
+      for (const t of scope) {
         const m = t.model;
         const id = m.strings.indexOf(name);
         if (id < 0) continue;

@@ -1,4 +1,5 @@
 import { useAppStore, useAppStoreApi } from '../store/hooks.tsx';
+import { useModalFocus } from './modal-focus.ts';
 
 export const SHORTCUTS: [string, string][] = [
   ['W / S', 'zoom in / out at the mouse'],
@@ -8,8 +9,10 @@ export const SHORTCUTS: [string, string][] = [
   ['Shift + wheel, or drag', 'pan'],
   ['drag on the ruler', 'select a time range'],
   ['click', 'select a slice'],
-  ['F', 'fit the selection (or the whole trace)'],
-  ['Esc', 'clear the selection and range'],
+  ['← / →', 'previous / next slice in the row'],
+  ['↑ / ↓', 'parent / first child slice'],
+  ['F', 'fit the selected slice or range, whichever was picked last (else the whole trace)'],
+  ['Esc', 'close this dialog, else clear the selection and range'],
   ['Ctrl/⌘ + O', 'open a trace'],
   ['?', 'show this list'],
 ];
@@ -17,10 +20,11 @@ export const SHORTCUTS: [string, string][] = [
 export function HelpOverlay() {
   const store = useAppStoreApi();
   const open = useAppStore((s) => s.showHelp);
+  const dialog = useModalFocus<HTMLDivElement>(open);
   if (!open) return null;
   return (
     <div className="modal-backdrop" onClick={() => store.setState({ showHelp: false })}>
-      <div className="modal" role="dialog" aria-label="Keyboard shortcuts" onClick={(e) => e.stopPropagation()}>
+      <div ref={dialog} className="modal" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" tabIndex={-1} onClick={(e) => e.stopPropagation()}>
         <h2>Keyboard shortcuts</h2>
         <table>
           <tbody>
@@ -29,7 +33,7 @@ export function HelpOverlay() {
             ))}
           </tbody>
         </table>
-        <button type="button" autoFocus onClick={() => store.setState({ showHelp: false })}>Close</button>
+        <button type="button" data-autofocus onClick={() => store.setState({ showHelp: false })}>Close</button>
       </div>
     </div>
   );

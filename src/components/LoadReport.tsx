@@ -2,15 +2,17 @@
 
 import { useAppStore, useAppStoreApi } from '../store/hooks.tsx';
 import { formatBytes, formatCount, formatMicros } from '../lib/format.ts';
+import { useModalFocus } from './modal-focus.ts';
 
 export function LoadReport() {
   const store = useAppStoreApi();
   const open = useAppStore((s) => s.showReport);
   const traces = useAppStore((s) => s.traces);
+  const dialog = useModalFocus<HTMLDivElement>(open);
   if (!open) return null;
   return (
     <div className="modal-backdrop" onClick={() => store.setState({ showReport: false })}>
-      <div className="modal report" role="dialog" aria-label="Load report" data-testid="load-report" onClick={(e) => e.stopPropagation()}>
+      <div ref={dialog} tabIndex={-1} aria-modal="true" className="modal report" role="dialog" aria-label="Load report" data-testid="load-report" onClick={(e) => e.stopPropagation()}>
         <h2>Load report</h2>
         {traces.map(({ id, model: { summary: s } }) => (
           <section key={id}>

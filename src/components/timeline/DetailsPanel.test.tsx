@@ -25,6 +25,34 @@ function mount(store: AppStore, props: DetailsPanelProps = {}) {
 }
 
 describe('DetailsPanel', () => {
+  it('resizes by keyboard on its splitter, collapses, and remembers both', () => {
+    localStorage.clear();
+    const view = mount(createAppStore({ traces: [trace] }));
+    const handle = screen.getByRole('separator', { name: 'Resize the details panel' });
+    const panel = screen.getByTestId('details');
+    expect(handle.getAttribute('aria-valuenow')).toBe('340');
+    expect(panel.style.width).toBe('340px');
+    fireEvent.keyDown(handle, { key: 'ArrowLeft' }); // the handle is the left edge: left widens
+    fireEvent.keyDown(handle, { key: 'ArrowLeft', shiftKey: true });
+    expect(panel.style.width).toBe(`${340 + 16 + 64}px`);
+    expect(handle.getAttribute('aria-valuenow')).toBe('420');
+    fireEvent.keyDown(handle, { key: 'Home' });
+    expect(panel.style.width).toBe('220px');
+    fireEvent.keyDown(handle, { key: 'ArrowRight' });
+    expect(panel.style.width).toBe('220px'); // the minimum
+    fireEvent.keyDown(handle, { key: 'ArrowLeft' });
+    fireEvent.click(screen.getByRole('button', { name: 'Hide the details panel' }));
+    expect(screen.getByText('Click a slice to see its details.').closest('[hidden]')).not.toBeNull();
+    expect(screen.getByRole('button', { name: 'Show the details panel' }).getAttribute('aria-expanded')).toBe('false');
+    view.unmount();
+    mount(createAppStore({ traces: [trace] }));
+    expect(screen.getByRole('button', { name: 'Show the details panel' })).toBeTruthy();
+    fireEvent.keyDown(screen.getByRole('separator'), { key: 'Enter' });
+    expect(screen.getByTestId('details').style.width).toBe('236px');
+    expect(screen.getByText('Click a slice to see its details.').closest('[hidden]')).toBeNull();
+    localStorage.clear();
+  });
+
   it('invites a click when nothing is selected', () => {
     mount(createAppStore({ traces: [trace] }));
     expect(screen.getByText('Click a slice to see its details.')).toBeTruthy();

@@ -3,7 +3,7 @@
 // Re-renders only when the selection (or the loaded traces) change. Trace text is rendered
 // as React text only.
 
-import { useEffect, useState, type ReactNode } from 'react';
+import { memo, useCallback, useEffect, useRef, useState, type KeyboardEvent, type PointerEvent, type ReactNode } from 'react';
 import { formatBytes } from '../../lib/format.ts';
 import type { TraceModel } from '../../model/types.ts';
 import type { SliceRef } from '../../store/app-store.ts';
@@ -21,15 +21,146 @@ export interface DetailsPanelProps {
   className?: string;
 }
 
+export const DETAILS_MIN_WIDTH = 220;
+export const DETAILS_MAX_WIDTH = 900;
+export const DETAILS_DEFAULT_WIDTH = 340;
+/** The timeline keeps at least this much of the window when the panel is dragged wide. */
+const TIMELINE_MIN_WIDTH = 480; // the track headers (240 px) and as much canvas
+const KEY_STEP = 16;
+const WIDTH_KEY = 'kinetoscope.details.width';
+const COLLAPSED_KEY = 'kinetoscope.details.collapsed';
+
+function readStored(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null; // storage disabled
+  }
+}
+function writeStored(key: string, value: string): void {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // storage disabled or full: the panel still works, it only forgets
+  }
+}
+
+function maxWidth(): number {
+  const room = typeof window === 'undefined' ? DETAILS_MAX_WIDTH : window.innerWidth - TIMELINE_MIN_WIDTH;
+  return Math.max(DETAILS_MIN_WIDTH, Math.min(DETAILS_MAX_WIDTH, room));
+}
+function clampWidth(w: number): number {
+  return Math.round(Math.min(maxWidth(), Math.max(DETAILS_MIN_WIDTH, w)));
+}
+
+/**
+ * The panel's frame: a splitter on its left edge (drag it, or focus it and use ←/→, Home/End,
+ * Enter to collapse) and a collapse button. Width and collapsed state persist in localStorage.
+ */
 export function DetailsPanel({ fetchEvent, className }: DetailsPanelProps) {
+  const theme = useAppStore((s) => s.theme);
+  const [width, setWidth] = useState(() => clampWidth(Number(readStored(WIDTH_KEY)) || DETAILS_DEFAULT_WIDTH));
+  const [collapsed, setCollapsed] = useState(() => readStored(COLLAPSED_KEY) === 'true');
+  const drag = useRef<{ id: number; x0: number; w0: number } | null>(null);
+
+  const resize = useCallback((w: number) => {
+    const next = clampWidth(w);
+    setWidth(next);
+    writeStored(WIDTH_KEY, String(next));
+  }, []);
+  const toggle = useCallback(() => {
+    setCollapsed((c) => {
+      writeStored(COLLAPSED_KEY, String(!c));
+      return !c;
+    });
+  }, []);
+
+  const onPointerDown = (e: PointerEvent<HTMLDivElement>): void => {
+    if (e.button !== 0 || collapsed) return;
+    e.preventDefault(); // no text selection while dragging
+    e.currentTarget.setPointerCapture?.(e.pointerId);
+    drag.current = { id: e.pointerId, x0: e.clientX, w0: width };
+  };
+  const onPointerMove = (e: PointerEvent<HTMLDivElement>): void => {
+    const d = drag.current;
+    if (d && e.pointerId === d.id) resize(d.w0 + d.x0 - e.clientX); // the handle is the left edge
+  };
+  const onPointerUp = (e: PointerEvent<HTMLDivElement>): void => {
+    if (drag.current?.id === e.pointerId) drag.current = null;
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
+    const step = e.shiftKey ? KEY_STEP * 4 : KEY_STEP;
+    let handled = true;
+    if (e.key === 'Enter') toggle();
+    else if (collapsed) handled = false;
+    else if (e.key === 'ArrowLeft') resize(width + step);
+    else if (e.key === 'ArrowRight') resize(width - step);
+    else if (e.key === 'Home') resize(DETAILS_MIN_WIDTH);
+    else if (e.key === 'End') resize(maxWidth());
+    else handled = false;
+    if (handled) {
+      e.preventDefault();
+      e.stopPropagation(); // the timeline's own arrow keys
+    }
+  };
+
+  return (
+    <aside
+      className={`kt-details${collapsed ? ' kt-details-collapsed' : ''}${className ? ` ${className}` : ''}`}
+      style={collapsed ? undefined : { width, flexBasis: width }}
+      data-theme={theme}
+      aria-label="Details of the selected slice"
+      data-testid="details"
+    >
+      <div
+        className="kt-details-handle"
+        role="separator"
+        aria-orientation="vertical"
+        aria-label="Resize the details panel"
+        aria-controls="kt-details-body"
+        aria-valuenow={collapsed ? 0 : width}
+        aria-valuemin={DETAILS_MIN_WIDTH}
+        aria-valuemax={maxWidth()}
+        aria-valuetext={collapsed ? 'collapsed' : `${width} px`}
+        tabIndex={0}
+        data-testid="details-handle"
+        onPointerDown={onPointerDown}
+        onPointerMove={onPointerMove}
+        onPointerUp={onPointerUp}
+        onPointerCancel={onPointerUp}
+        onKeyDown={onKeyDown}
+      />
+      <div className="kt-details-bar">
+        <span className="kt-details-title">Details</span>
+        <button
+          type="button"
+          className="kt-details-toggle"
+          aria-expanded={!collapsed}
+          aria-controls="kt-details-body"
+          aria-label={collapsed ? 'Show the details panel' : 'Hide the details panel'}
+          title={collapsed ? 'Show the details panel' : 'Hide the details panel'}
+          onClick={toggle}
+          data-testid="details-toggle"
+        >
+          {collapsed ? '‹' : '›'}
+        </button>
+      </div>
+      <div className="kt-details-body" id="kt-details-body" hidden={collapsed}>
+        <DetailsContent {...(fetchEvent ? { fetchEvent } : {})} />
+      </div>
+    </aside>
+  );
+}
+
+/** What the panel shows; one section per kind of detail (add new ones as siblings). */
+const DetailsContent = memo(function DetailsContent({ fetchEvent }: Pick<DetailsPanelProps, 'fetchEvent'>) {
   const selection = useAppStore((s) => s.selection);
   const traces = useAppStore((s) => s.traces);
-  const theme = useAppStore((s) => s.theme);
   const trace = selection ? findTrace(traces, selection.trace) : null;
   const info = trace && selection ? sliceInfo(trace.model, selection.slice) : null;
 
   return (
-    <aside className={`kt-details${className ? ` ${className}` : ''}`} data-theme={theme} aria-label="Details of the selected slice" data-testid="details">
+    <>
       {!trace || !selection || !info ? (
         <CounterDetails empty={<p className="kt-empty">Click a slice to see its details.</p>} />
       ) : (
@@ -50,9 +181,9 @@ export function DetailsPanel({ fetchEvent, className }: DetailsPanelProps) {
           {fetchEvent && <ArgsSection fetchEvent={fetchEvent} selection={selection} />}
         </>
       )}
-    </aside>
+    </>
   );
-}
+});
 
 function KeyValues({ rows, mono = false }: { rows: [string, ReactNode][]; mono?: boolean }) {
   return (

@@ -5,11 +5,14 @@
 //   W/S zoom at the mouse (centre if outside)   A/D pan     (held keys animate smoothly)
 //   Ctrl/Cmd+wheel zoom at the mouse            wheel scrolls tracks    Shift+wheel pans
 //   drag on tracks pans                         drag on the ruler selects a time range
-//   click selects (empty clears)                Esc clears    F fits    ? toggles help
+//   click selects (empty clears)                ←/→/↑/↓ previous/next/parent/first child
+//   F fits the last picked slice or range (else the whole trace)
+//   Esc closes the open dialog, else clears the selection and range      ? toggles help
 
 import type { AppStore, CounterRef, SliceRef } from '../../store/app-store.ts';
 import type { TimelineRenderer } from '../../render/timeline-renderer.ts';
 import { RULER_HEIGHT, trackLayoutFor } from '../../render/track-layout.ts';
+import { firstVisibleSlice, neighbourSlice, type NavDirection } from './slice-nav.ts';
 import { clampScroll, fitRange, panBy, viewLimits, zoomAt, type View } from './view-math.ts';
 
 export interface InputTargets {
@@ -41,11 +44,34 @@ interface Drag {
   moved: boolean;
 }
 
+/** Inputs that take no typing: letter keys stay shortcuts while they have focus. */
+const NOT_TEXT = new Set(['checkbox', 'radio', 'button', 'submit', 'reset', 'range', 'color', 'file', 'image', 'hidden']);
+
+/** Fields that take typed text: every key goes to them, none to the timeline. */
 export function isEditableTarget(t: EventTarget | null): boolean {
   if (!(t instanceof Element)) return false;
   const tag = t.tagName;
-  return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || (t instanceof HTMLElement && t.isContentEditable);
+  if (tag === 'INPUT') return !NOT_TEXT.has((t as HTMLInputElement).type);
+  return tag === 'TEXTAREA' || tag === 'SELECT' || (t instanceof HTMLElement && t.isContentEditable);
 }
+
+const ARROW_ROLES = new Set(['separator', 'slider', 'radiogroup', 'radio', 'listbox', 'menu', 'menubar', 'tablist', 'tree', 'grid']);
+
+/** Controls that use the arrow keys themselves (a range input, radios, a splitter, a scroller). */
+export function ownsArrowKeys(t: EventTarget | null): boolean {
+  if (!(t instanceof Element)) return false;
+  if (t.tagName === 'INPUT') {
+    const type = (t as HTMLInputElement).type;
+    if (type === 'range' || type === 'radio') return true;
+  }
+  const role = t.getAttribute('role');
+  if (role !== null && ARROW_ROLES.has(role)) return true;
+  // A focused scrolling box (the details panel's body, say) scrolls with them.
+  const doc = t.ownerDocument;
+  return t !== doc.body && t !== doc.documentElement && t.scrollHeight > t.clientHeight && /auto|scroll/.test(getComputedStyle(t).overflowY);
+}
+
+const ARROWS: Record<string, NavDirection> = { ArrowLeft: 'left', ArrowRight: 'right', ArrowUp: 'up', ArrowDown: 'down' };
 
 export function attachTimelineInput(opts: InputTargets): () => void {
   const { root, canvas, store } = opts;
@@ -55,6 +81,12 @@ export function attachTimelineInput(opts: InputTargets): () => void {
   const held = new Set<string>();
   let anim = 0;
   let lastTick = 0;
+  // F fits whichever of the selected slice and the time range was picked last.
+  let lastPicked: 'slice' | 'range' = 'slice';
+  const unsubscribe = store.subscribe((s, prev) => {
+    if (s.range && s.range !== prev.range) lastPicked = 'range';
+    else if (s.selection && s.selection !== prev.selection) lastPicked = 'slice';
+  });
 
   const local = (e: MouseEvent): { x: number; y: number } => {
     const r = canvas.getBoundingClientRect();
@@ -201,7 +233,9 @@ export function attachTimelineInput(opts: InputTargets): () => void {
     const s = store.getState();
     const lim = limits();
     const t = s.selection && s.traces.find((x) => x.id === s.selection!.trace);
-    if (s.selection && t) {
+    if (s.range && (lastPicked === 'range' || !t)) {
+      setView(fitRange(s.range.start, s.range.end, lim));
+    } else if (s.selection && t) {
       const i = s.selection.slice;
       const st = t.model.slices.start[i]!;
       setView(fitRange(st, st + t.model.slices.dur[i]!, lim));
@@ -211,8 +245,30 @@ export function attachTimelineInput(opts: InputTargets): () => void {
     }
   };
 
+  // Arrow keys: move the selection between slices (or, with none, select the first in view).
+  const navigate = (dir: NavDirection): boolean => {
+    const s = store.getState();
+    if (s.selection) {
+      const t = s.traces.find((x) => x.id === s.selection!.trace);
+      const next = t ? neighbourSlice(t.model, s.selection.slice, dir) : null;
+      if (next !== null) opts.reveal({ trace: s.selection.trace, slice: next });
+      return t !== undefined;
+    }
+    const h = Math.max(0, canvas.clientHeight - RULER_HEIGHT);
+    const first = firstVisibleSlice(s.traces, trackLayoutFor(s.traces, s.collapsed), s.view, s.scrollY, h);
+    if (first) opts.reveal(first);
+    return first !== null;
+  };
+
   const onKeyDown = (e: KeyboardEvent): void => {
     if (isEditableTarget(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
+    const dir = ARROWS[e.key];
+    if (dir) {
+      const s = store.getState();
+      if (s.traces.length === 0 || s.showHelp || s.showReport || e.shiftKey || ownsArrowKeys(e.target)) return;
+      if (navigate(dir)) e.preventDefault();
+      return;
+    }
     const k = e.key.length === 1 ? e.key.toLowerCase() : e.key;
     // Before the first trace is in (the view is mounted, hidden, with the page) only help works.
     if (store.getState().traces.length === 0 && k !== '?' && k !== 'Escape') return;
@@ -240,7 +296,9 @@ export function attachTimelineInput(opts: InputTargets): () => void {
       fit();
     } else if (k === 'Escape') {
       const s = store.getState();
+      // The help opens over the report: close the top one first.
       if (s.showHelp) store.setState({ showHelp: false });
+      else if (s.showReport) store.setState({ showReport: false });
       else store.setState({ selection: null, counterSelection: null, range: null });
     } else if (k === '?') {
       e.preventDefault();
@@ -272,6 +330,7 @@ export function attachTimelineInput(opts: InputTargets): () => void {
     win.removeEventListener('keydown', onKeyDown);
     win.removeEventListener('keyup', onKeyUp);
     win.removeEventListener('blur', onBlur);
+    unsubscribe();
     if (anim) win.cancelAnimationFrame(anim);
   };
 }
