@@ -25,6 +25,8 @@ export interface ThemeColors {
    * of per-group colours, measured at 2× on a 1M-event trace).
    */
   merged: string;
+  /** Slices outside the highlight. */
+  dimmed: string;
   selection: string;
   hover: string;
   rangeFill: string;
@@ -106,10 +108,12 @@ function readableFill(h: number, s: number, l: number): string {
 function build(theme: Theme): ThemeColors {
   const slice = theme === 'light' ? palette(0.58, [0.68, 0.77]) : palette(0.42, [0.4, 0.48]);
   const merged = theme === 'light' ? '#a3abb8' : '#5a616e';
+  const dimmed = theme === 'light' ? '#e4e7ec' : '#2a2f38';
   const base = {
     slice,
     sliceText: slice.map(textColorFor),
     merged,
+    dimmed,
   };
   if (theme === 'light') {
     return {

@@ -14,7 +14,7 @@ function frame(start: number, end: number, width: number) {
   const rec = recordingContext({ log: true });
   const fc: FrameContext = {
     ctx: rec.ctx, dpr: 1, width, height: 300, scale: new TimeScale(start, end, width),
-    colors: themeColors('light'), layout: computeTrackLayout([], {}), traces: [], scrollY: 0,
+    colors: themeColors('light'), layout: computeTrackLayout([], {}), traces: [], scrollY: 0, highlight: null,
   };
   return { fc, ops: rec.ops };
 }

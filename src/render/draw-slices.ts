@@ -14,12 +14,14 @@ import { ROW_HEIGHT, rowTop, type LayoutItem } from './track-layout.ts';
 // Batch buckets: palette colours, then merged groups, then the hatch pattern.
 const MERGED = PALETTE_SIZE;
 const HATCH = PALETTE_SIZE + 1;
+/** Slices outside a highlight (a table row's or a search's instances). */
+const DIM = PALETTE_SIZE + 2;
 const HATCH_WIDTH = 24;
 const SLICE_HEIGHT = ROW_HEIGHT - 2;
 
 export class SlicePainter {
   private lod = new LodBuffer();
-  private batch = new RectBatch(PALETTE_SIZE + 2);
+  private batch = new RectBatch(PALETTE_SIZE + 3);
   private fitter = new TextFitter();
   private styles: (string | CanvasPattern)[] = [];
   // Label queue (struct of arrays, reused): x, width, row top, slice.
@@ -36,7 +38,7 @@ export class SlicePainter {
   /** Call once per frame before painting tracks (the theme may have changed). */
   begin(fc: FrameContext, hatch: CanvasPattern | string): void {
     const c = fc.colors;
-    this.styles = [...c.slice, c.merged, hatch];
+    this.styles = [...c.slice, c.merged, hatch, c.dimmed];
     this.lod.ensure(fc.width);
   }
 
@@ -53,6 +55,9 @@ export class SlicePainter {
     const t1 = scale.end;
     this.nLabels = 0;
     this.nInstants = 0;
+    // With a highlight on this trace, everything else is dimmed; merged runs too (the
+    // highlighted slices inside them are painted over them by paintHighlight).
+    const mask = fc.highlight && fc.highlight.trace === item.traceId ? fc.highlight.names : null;
     for (let r = row0; r <= row1; r++) {
       const y = canvasY(fc, rowTop(item, r)) + 1;
       const n = lodRow(start, dur, track.rowStart[r]!, track.rowStart[r + 1]!, t0, t1, fc.width, this.lod, prefix);
@@ -68,23 +73,25 @@ export class SlicePainter {
         // Zero-length slices stay full height: markers, not busy time.
         if (lod.count[k]! > 1 || (lod.cover[k]! < 1 && dur[i]! > 0 && !(f & FLAG_INSTANT))) {
           const h = coverHeight(lod.cover[k]!, dpr);
-          this.batch.add(lod.count[k]! > 1 ? MERGED : nameColorIndex(model.strings, name[i]!), sx, y + SLICE_HEIGHT - h, ex - sx, h);
+          const bucket = mask && (lod.count[k]! > 1 || !mask[name[i]!]) ? DIM : lod.count[k]! > 1 ? MERGED : nameColorIndex(model.strings, name[i]!);
+          this.batch.add(bucket, sx, y + SLICE_HEIGHT - h, ex - sx, h);
           continue;
         }
+        const dim = mask !== null && !mask[name[i]!];
         if (f & FLAG_INSTANT) {
-          this.queueInstant(x, y);
+          if (!dim) this.queueInstant(x, y);
           continue;
         }
         // A 1 px gap between wide neighbours keeps same-named repeats apart.
         if (ex - sx >= 5) ex -= 1;
         if (sx < -1) sx = -1;
-        this.batch.add(nameColorIndex(model.strings, name[i]!), sx, y, ex - sx, SLICE_HEIGHT);
+        this.batch.add(dim ? DIM : nameColorIndex(model.strings, name[i]!), sx, y, ex - sx, SLICE_HEIGHT);
         // Hatch the open end only when that end is on screen.
         if (f & FLAG_UNFINISHED && ex <= fc.width) {
           const hw = Math.min(ex - sx, HATCH_WIDTH);
           this.batch.add(HATCH, ex - hw, y, hw, SLICE_HEIGHT);
         }
-        if (ex - sx >= LABEL_MIN_WIDTH) this.queueLabel(sx, ex - sx, y, i);
+        if (ex - sx >= LABEL_MIN_WIDTH && !dim) this.queueLabel(sx, ex - sx, y, i);
       }
     }
     this.batch.flush(ctx, this.styles);

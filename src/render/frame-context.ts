@@ -6,7 +6,7 @@
 //   css px     → device px  × fc.dpr, done once by ctx.setTransform
 
 import type { TraceModel } from '../model/types.ts';
-import type { LoadedTrace } from '../store/app-store.ts';
+import type { Highlight, LoadedTrace } from '../store/app-store.ts';
 import type { ThemeColors } from './colors.ts';
 import type { TimeScale } from './time-scale.ts';
 import { RULER_HEIGHT, type TrackLayout } from './track-layout.ts';
@@ -23,6 +23,8 @@ export interface FrameContext {
   traces: readonly LoadedTrace[];
   /** The store's scrollY, snapped to device pixels so rows stay crisp. */
   scrollY: number;
+  /** Slices shown highlighted, the rest dimmed (a table row's or a search's). */
+  highlight: Highlight | null;
 }
 
 export function canvasY(fc: FrameContext, layoutY: number): number {

@@ -16,6 +16,7 @@ import { paintOverlay } from './draw-overlay.ts';
 import { paintGrid, paintRuler } from './draw-ruler.ts';
 import { makeHatch, SlicePainter } from './draw-slices.ts';
 import { paintSummary } from './draw-summary.ts';
+import { paintHighlight } from './draw-highlight.ts';
 import { canvasY, modelOf, snap, visibleLayoutRange, type FrameContext } from './frame-context.ts';
 import { FrameTimer, type FrameStats } from './frame-timer.ts';
 import { counterHitAt, hitTestAt } from './hit-test.ts';
@@ -148,7 +149,7 @@ export class TimelineRenderer {
   private onState(s: AppState, prev: AppState): void {
     if (
       s.traces !== prev.traces || s.collapsed !== prev.collapsed || s.view !== prev.view || s.scrollY !== prev.scrollY ||
-      s.theme !== prev.theme || s.showAllFlows !== prev.showAllFlows
+      s.theme !== prev.theme || s.showAllFlows !== prev.showAllFlows || s.highlight !== prev.highlight
     ) {
       this.invalidate(true);
     } else if (
@@ -202,6 +203,7 @@ export class TimelineRenderer {
       layout: this.layout(s),
       traces: s.traces,
       scrollY: snap(s.scrollY, this.dpr),
+      highlight: s.highlight,
     };
   }
 
@@ -236,6 +238,7 @@ export class TimelineRenderer {
         paintSummary(fc, item, model);
       }
     }
+    paintHighlight(fc);
     if (s.showAllFlows) paintAllFlows(fc, this.arrows);
     ctx.restore();
     paintRuler(fc, ticks);
