@@ -218,6 +218,26 @@ describe('phases', () => {
     expect(m.tracks[m.slices.track[req!]!]!.kind).toBe('async');
   });
 
+  it('nestable async e closes the innermost open b of the same name; an e without a name the innermost', async () => {
+    const b = (name: string, ts: number) => ({ ph: 'b', cat: 'net', name, id: 7, ts, pid: 1 });
+    const e = (name: string | undefined, ts: number) => ({ ph: 'e', cat: 'net', ...(name === undefined ? {} : { name }), id: 7, ts, pid: 1 });
+    const r = await loadEvents([
+      b('load', 0), b('parse', 2), e('load', 5), e('parse', 8), // interleaved, not nested
+      b('outer', 10), b('inner', 11), e(undefined, 12), e(undefined, 15), // no names: innermost first
+      b('solo', 20), e('other', 21), e('solo', 25), // an e whose name never began
+      { ph: 'b', cat: 'disk', name: 'load', id: 7, ts: 30, pid: 1 }, e('load', 31), // another category: no match
+    ]);
+    const m = r.model;
+    const span = (n: string) => slicesNamed(r, n).map((i) => [m.slices.start[i]!, m.slices.dur[i]!, m.slices.flags[i]! & FLAG_UNFINISHED]);
+    expect(span('load')).toEqual([[0, 5, 0], [30, 1, FLAG_UNFINISHED]]);
+    expect(span('parse')).toEqual([[2, 6, 0]]);
+    expect(span('inner')).toEqual([[11, 1, 0]]);
+    expect(span('outer')).toEqual([[10, 5, 0]]);
+    expect(span('solo')).toEqual([[20, 5, 0]]);
+    expect(m.summary.warnings['async end without begin (ignored)']).toBe(2); // 'other', and 'load' in cat net at 31
+    expect(m.summary.warnings['async span without end (closed at the end of the trace)']).toBe(1); // 'load' in cat disk
+  });
+
   it('O/N/D, P and unknown phases are counted and skipped, never fatal', async () => {
     const r = await loadEvents([
       { ph: 'O', name: 'obj', id: 1, ts: 1, pid: 1 }, { ph: 'N', name: 'obj', id: 1, ts: 1, pid: 1 },

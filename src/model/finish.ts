@@ -163,11 +163,16 @@ function pushSlice(c: Collector, b: number, end: number, flags: number): number 
   return idx;
 }
 
-/** Async b/e (nestable) and S/F (legacy) spans per (pid, cat, id), LIFO; n as instants. */
+/**
+ * Async spans per (pid, cat, id); n as instants. A nestable e closes the innermost open b
+ * of its name (an e without a name: the innermost open one), as chrome://tracing and
+ * Perfetto do; a legacy F closes the innermost open S.
+ */
 function matchAsync(c: Collector, traceEnd: number): void {
   const m = c.asTs.length;
   if (m === 0) return;
-  const key = c.asKey.data, ts = c.asTs.data, ph = c.asPh.data;
+  const key = c.asKey.data, ts = c.asTs.data, ph = c.asPh.data, name = c.asName.data;
+  const emptyName = c.strings.intern('');
   const idx = new Uint32Array(m);
   for (let i = 0; i < m; i++) idx[i] = i;
   idx.sort((a, b) => key[a]! - key[b]! || ts[a]! - ts[b]! || isEnd(ph[b]!) - isEnd(ph[a]!) || a - b);
@@ -198,13 +203,21 @@ function matchAsync(c: Collector, traceEnd: number): void {
     const p = ph[i]!;
     if (p === PH_b || p === PH_S) stack.push(i);
     else if (p === PH_e || p === PH_F) {
-      if (stack.length === 0) unmatched++;
-      else push(stack.pop()!, ts[i]!, 0);
+      const at = p === PH_e ? openBegin(stack, name, name[i]!, emptyName) : stack.length - 1;
+      if (at < 0) unmatched++;
+      else push(at === stack.length - 1 ? stack.pop()! : stack.splice(at, 1)[0]!, ts[i]!, 0);
     } else if (p === PH_n) push(i, ts[i]!, FLAG_INSTANT);
     // T (step into) marks a point inside an open S/F span; it adds no slice.
   }
   closeOpen();
   c.warnings.count('async end without begin (ignored)', unmatched);
+}
+
+/** Stack position of the innermost open begin named `end` (any, when `end` is empty); -1: none. */
+function openBegin(stack: number[], names: Uint32Array, end: number, empty: number): number {
+  if (end === empty) return stack.length - 1;
+  for (let k = stack.length - 1; k >= 0; k--) if (names[stack[k]!] === end) return k;
+  return -1;
 }
 
 function isEnd(p: number): number {
