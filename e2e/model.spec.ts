@@ -17,6 +17,9 @@ interface RawEvent {
 }
 
 async function screenshotBothThemes(page: Page, name: string): Promise<void> {
+  // The progress panel can outlive a load by a late progress message (the page chrome's
+  // own issue): give it a moment, without making these model checks depend on it.
+  await page.getByTestId('progress').waitFor({ state: 'hidden', timeout: 3_000 }).catch(() => undefined);
   const themeButton = page.getByRole('button', { name: /theme/i });
   for (let k = 0; k < 2; k++) {
     const theme = await page.evaluate(() => document.documentElement.dataset.theme);
@@ -68,4 +71,32 @@ test('nestable async: each e closes the b of its name (catapult__nestable_async.
   }
   await page.evaluate(() => window.kinetoscope.setView(0, 200));
   await screenshotBothThemes(page, 'nestable-async');
+});
+
+test('a trace opens at its work, not at a lone instant 2 s away; F still fits everything', async ({ page }) => {
+  // 70 ms of work on two threads, then one instant 2 s after it.
+  const events: RawEvent[] = [{ ph: 'M', name: 'process_name', ts: 0, pid: 1, tid: 0 } as RawEvent];
+  for (let k = 0; k < 70; k++) events.push({ ph: 'X', name: `step ${k}`, ts: 5_000 + k * 1_000, dur: 900, pid: 1, tid: 1 });
+  events.push({ ph: 'X', name: 'io', ts: 40_000, dur: 35_500, pid: 1, tid: 2 });
+  events.push({ ph: 'i', name: 'outlier', ts: 2_075_000, pid: 1, tid: 1 });
+  // Plain scan: the trace starts at the first timed event; the work is the slices with a duration.
+  const timed = events.filter((e) => e.ph !== 'M');
+  const t0 = Math.min(...timed.map((e) => e.ts));
+  const lasting = timed.filter((e) => (e.dur ?? 0) > 0);
+  const work = { start: Math.min(...lasting.map((e) => e.ts)) - t0, end: Math.max(...lasting.map((e) => e.ts + e.dur!)) - t0 };
+  const whole = Math.max(...timed.map((e) => e.ts + (e.dur ?? 0))) - t0;
+  expect(work).toEqual({ start: 0, end: 70_500 });
+  expect(whole).toBe(2_070_000);
+
+  await openApp(page);
+  await dropBytes(page, 'outlier.json', new TextEncoder().encode(JSON.stringify({ traceEvents: events })));
+  const state = await waitForTrace(page, 'outlier.json');
+  expect(state.view).toEqual(work);
+  await screenshotBothThemes(page, 'opens-at-work');
+
+  await page.getByTestId('timeline-canvas').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('f');
+  const fitted = (await page.evaluate(() => window.kinetoscope.state())).view;
+  expect(fitted).toEqual({ start: 0, end: whole });
 });

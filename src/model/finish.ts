@@ -47,16 +47,24 @@ export function finishTrace(c: Collector, outcome: ParseOutcome, fileName: strin
   const name = new Uint32Array(n), cat = new Uint32Array(n), track = new Uint32Array(n);
   const flags = new Uint8Array(n);
   const tName = c.sName.view(), tCat = c.sCat.view(), tFlags = c.sFlags.view(), tOffset = c.sOffset.view();
+  // The content: slices with a duration; one left open counts its start only (its end is
+  // the trace's, which a lone far-off instant can set).
+  let contentStart = Infinity, contentEnd = -Infinity;
   for (let k = 0; k < n; k++) {
     const i = order[k]!;
     rank[i] = k;
-    start[k] = tempStart[i]!;
-    dur[k] = tempDur[i]!;
+    const s = (start[k] = tempStart[i]!);
+    const d = (dur[k] = tempDur[i]!);
     name[k] = tName[i]!;
     cat[k] = tCat[i]!;
-    flags[k] = tFlags[i]!;
+    const f = (flags[k] = tFlags[i]!);
     track[k] = tempTrack[i]!;
     offsets[k] = tOffset[i]!;
+    if (d > 0) {
+      if (s < contentStart) contentStart = s;
+      const e = f & FLAG_UNFINISHED ? s : s + d;
+      if (e > contentEnd) contentEnd = e;
+    }
   }
   const slices: SliceColumns = { start, dur, name, cat, depth: layout.row, flags, track };
 
@@ -80,6 +88,8 @@ export function finishTrace(c: Collector, outcome: ParseOutcome, fileName: strin
     return { track: d.track, name: d.name, times, values: d.values.toArray() };
   });
 
+  const content = contentStart < contentEnd ? { start: contentStart, end: contentEnd } : counterExtent(counters, traceEnd - traceStart);
+
   const summary = buildSummary(c, outcome, fileName, slices, tracks.length, flowResult, processes.length);
   const gpuStreams = tracks.filter((t) => t.kind === 'gpu' && hasGpuSlice(slices, t.rowStart));
   summary.gpu.streams = gpuStreams.length;
@@ -90,6 +100,8 @@ export function finishTrace(c: Collector, outcome: ParseOutcome, fileName: strin
     name: fileName,
     startUs: traceStart + (Number.isFinite(tsBase) ? tsBase : 0),
     endUs: traceEnd - traceStart,
+    contentStartUs: content.start,
+    contentEndUs: content.end,
     strings: c.strings.strings,
     processes,
     tracks,
@@ -102,6 +114,18 @@ export function finishTrace(c: Collector, outcome: ParseOutcome, fileName: strin
   };
   summary.bytesPerEvent = summary.events.total > 0 ? modelBytes(model, offsets) / summary.events.total : 0;
   return { model, offsets };
+}
+
+/** Without slices that last: the counters' samples; without those, the whole trace. */
+function counterExtent(counters: { times: Float64Array }[], endUs: number): { start: number; end: number } {
+  let lo = Infinity, hi = -Infinity;
+  for (const { times } of counters) {
+    for (let i = 0; i < times.length; i++) {
+      if (times[i]! < lo) lo = times[i]!;
+      if (times[i]! > hi) hi = times[i]!;
+    }
+  }
+  return lo < hi ? { start: lo, end: hi } : { start: 0, end: endUs };
 }
 
 function hasGpuSlice(slices: SliceColumns, rowStart: number[]): boolean {

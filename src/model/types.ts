@@ -162,6 +162,13 @@ export interface TraceModel {
   startUs: Micros;
   /** End of the last event, relative to start. */
   endUs: Micros;
+  /**
+   * Where the work is, the view a trace opens at: from the first start to the last end of
+   * the slices that last (dur > 0; one never closed counts its start only), ignoring
+   * instants and counters; without such slices the counters' samples, else [0, endUs].
+   */
+  contentStartUs: Micros;
+  contentEndUs: Micros;
   strings: string[];
   processes: ProcessInfo[];
   tracks: TrackInfo[];
