@@ -8,7 +8,7 @@ import type { Collector } from './collector.ts';
 import { countingOrder } from '../lib/sort.ts';
 import { buildFlows } from './flows.ts';
 import { layoutSlices, orderByStart } from './layout.ts';
-import { buildTracks } from './tracks.ts';
+import { buildTracks, markDeviceActivity } from './tracks.ts';
 import {
   FLAG_ASYNC, FLAG_GPU, FLAG_INSTANT, FLAG_UNFINISHED,
   type KernelColumns, type SliceColumns, type Summary, type TraceModel,
@@ -26,6 +26,7 @@ export interface FinishedTrace {
 export function finishTrace(c: Collector, outcome: ParseOutcome, fileName: string, tsBase: number): FinishedTrace {
   const traceStart = Number.isFinite(c.minTs) ? c.minTs : 0;
   const traceEnd = Number.isFinite(c.maxEnd) ? c.maxEnd : traceStart;
+  markDeviceActivity(c);
   const beToSlice = matchBeginEnd(c, traceEnd);
   matchAsync(c, traceEnd);
 

@@ -117,7 +117,7 @@ export interface SliceColumns {
 export const FLAG_INSTANT = 1;
 export const FLAG_UNFINISHED = 2; // B without E, closed at the end of the trace
 export const FLAG_ASYNC = 4;
-export const FLAG_GPU = 8; // kernel, memcpy, memset
+export const FLAG_GPU = 8; // device activity: kernel, memcpy, memset; a non-CUDA accelerator's own (tracks.ts)
 export const FLAG_LAUNCH = 16; // CPU-side runtime call with a correlation id
 
 /** Flow arrows between slices, sorted by `from`. */
