@@ -6,6 +6,8 @@ import { loadEvents, loadText, slicesNamed } from '../testing/load-text.ts';
 
 const X = (name: string, ts: number, dur: number, tid = 1, extra: object = {}) => ({ ph: 'X', name, ts, dur, pid: 1, tid, ...extra });
 const kernel = (name: string, ts: number, dur: number) => ({ ...X(name, ts, dur, 7, { cat: 'kernel' }), pid: 0 });
+const asyncB = (name: string, ts: number) => ({ ph: 'b', cat: 'net', name, id: 7, ts, pid: 1 });
+const asyncE = (name: string | undefined, ts: number) => ({ ph: 'e', cat: 'net', ...(name === undefined ? {} : { name }), id: 7, ts, pid: 1 });
 
 describe('phases', () => {
   it('X slices nest by time: depth comes from containment, not file order', async () => {
@@ -219,13 +221,11 @@ describe('phases', () => {
   });
 
   it('nestable async e closes the innermost open b of the same name; an e without a name the innermost', async () => {
-    const b = (name: string, ts: number) => ({ ph: 'b', cat: 'net', name, id: 7, ts, pid: 1 });
-    const e = (name: string | undefined, ts: number) => ({ ph: 'e', cat: 'net', ...(name === undefined ? {} : { name }), id: 7, ts, pid: 1 });
     const r = await loadEvents([
-      b('load', 0), b('parse', 2), e('load', 5), e('parse', 8), // interleaved, not nested
-      b('outer', 10), b('inner', 11), e(undefined, 12), e(undefined, 15), // no names: innermost first
-      b('solo', 20), e('other', 21), e('solo', 25), // an e whose name never began
-      { ph: 'b', cat: 'disk', name: 'load', id: 7, ts: 30, pid: 1 }, e('load', 31), // another category: no match
+      asyncB('load', 0), asyncB('parse', 2), asyncE('load', 5), asyncE('parse', 8), // interleaved, not nested
+      asyncB('outer', 10), asyncB('inner', 11), asyncE(undefined, 12), asyncE(undefined, 15), // no names: innermost first
+      asyncB('solo', 20), asyncE('other', 21), asyncE('solo', 25), // an e whose name never began
+      { ph: 'b', cat: 'disk', name: 'load', id: 7, ts: 30, pid: 1 }, asyncE('load', 31), // another category: no match
     ]);
     const m = r.model;
     const span = (n: string) => slicesNamed(r, n).map((i) => [m.slices.start[i]!, m.slices.dur[i]!, m.slices.flags[i]! & FLAG_UNFINISHED]);

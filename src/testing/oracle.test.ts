@@ -166,6 +166,8 @@ describe('counters', () => {
   });
 });
 
+const M = (name: string, pid: number, args: object) => ({ ph: 'M', name, pid, tid: 0, args });
+
 describe('GPU', () => {
   it('kernels, memcpy, memset by lower-cased cat; devices and streams', () => {
     const s = oracleSummary(
@@ -189,7 +191,6 @@ describe('GPU', () => {
   });
 
   it('non-CUDA devices: a process labelled or named as one, its own categories but not its runtime', () => {
-    const M = (name: string, pid: number, args: object) => ({ ph: 'M', name, pid, tid: 0, args });
     const s = oracleSummary(
       trace([
         M('process_labels', 9, { labels: 'MTIA 9' }),
