@@ -53,8 +53,8 @@ export async function openTrace(
     loading: null,
     error: null,
     ...(fitsFirst
-      ? { view: fitView(kept), selection: null, hover: null, range: null, scrollY: 0, collapsed: {} }
-      : { view: fitView(kept) }),
+      ? { view: contentView(kept), selection: null, hover: null, range: null, scrollY: 0, collapsed: {} }
+      : { view: contentView(kept) }),
   });
   await waitForFrame();
   return model.summary;
@@ -65,6 +65,20 @@ export function fitView(traces: LoadedTrace[]): { start: number; end: number } {
   let end = 0;
   for (const t of traces) end = Math.max(end, t.model.endUs);
   return { start: 0, end: end > 0 ? end : 1 };
+}
+
+/**
+ * Where the work of every loaded trace is (`contentStartUs`..`contentEndUs`): the view a
+ * load opens at, so a lone instant far away does not squeeze the work into a pixel.
+ */
+export function contentView(traces: LoadedTrace[]): { start: number; end: number } {
+  let start = Infinity;
+  let end = -Infinity;
+  for (const { model: m } of traces) {
+    start = Math.min(start, m.contentStartUs);
+    end = Math.max(end, m.contentEndUs);
+  }
+  return end > start ? { start, end } : fitView(traces);
 }
 
 export function cancelLoading(): void {

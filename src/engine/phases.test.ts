@@ -6,6 +6,8 @@ import { loadEvents, loadText, slicesNamed } from '../testing/load-text.ts';
 
 const X = (name: string, ts: number, dur: number, tid = 1, extra: object = {}) => ({ ph: 'X', name, ts, dur, pid: 1, tid, ...extra });
 const kernel = (name: string, ts: number, dur: number) => ({ ...X(name, ts, dur, 7, { cat: 'kernel' }), pid: 0 });
+const asyncB = (name: string, ts: number) => ({ ph: 'b', cat: 'net', name, id: 7, ts, pid: 1 });
+const asyncE = (name: string | undefined, ts: number) => ({ ph: 'e', cat: 'net', ...(name === undefined ? {} : { name }), id: 7, ts, pid: 1 });
 
 describe('phases', () => {
   it('X slices nest by time: depth comes from containment, not file order', async () => {
@@ -216,6 +218,24 @@ describe('phases', () => {
     expect([m.slices.dur[req!], m.slices.dur[dns!], m.slices.depth[dns!], m.slices.dur[legacy!]]).toEqual([9, 2, 1, 4]);
     expect(m.slices.flags[req!]! & FLAG_ASYNC).toBeTruthy();
     expect(m.tracks[m.slices.track[req!]!]!.kind).toBe('async');
+  });
+
+  it('nestable async e closes the innermost open b of the same name; an e without a name the innermost', async () => {
+    const r = await loadEvents([
+      asyncB('load', 0), asyncB('parse', 2), asyncE('load', 5), asyncE('parse', 8), // interleaved, not nested
+      asyncB('outer', 10), asyncB('inner', 11), asyncE(undefined, 12), asyncE(undefined, 15), // no names: innermost first
+      asyncB('solo', 20), asyncE('other', 21), asyncE('solo', 25), // an e whose name never began
+      { ph: 'b', cat: 'disk', name: 'load', id: 7, ts: 30, pid: 1 }, asyncE('load', 31), // another category: no match
+    ]);
+    const m = r.model;
+    const span = (n: string) => slicesNamed(r, n).map((i) => [m.slices.start[i]!, m.slices.dur[i]!, m.slices.flags[i]! & FLAG_UNFINISHED]);
+    expect(span('load')).toEqual([[0, 5, 0], [30, 1, FLAG_UNFINISHED]]);
+    expect(span('parse')).toEqual([[2, 6, 0]]);
+    expect(span('inner')).toEqual([[11, 1, 0]]);
+    expect(span('outer')).toEqual([[10, 5, 0]]);
+    expect(span('solo')).toEqual([[20, 5, 0]]);
+    expect(m.summary.warnings['async end without begin (ignored)']).toBe(2); // 'other', and 'load' in cat net at 31
+    expect(m.summary.warnings['async span without end (closed at the end of the trace)']).toBe(1); // 'load' in cat disk
   });
 
   it('O/N/D, P and unknown phases are counted and skipped, never fatal', async () => {

@@ -8,7 +8,7 @@ import type { Collector } from './collector.ts';
 import { countingOrder } from '../lib/sort.ts';
 import { buildFlows } from './flows.ts';
 import { layoutSlices, orderByStart } from './layout.ts';
-import { buildTracks } from './tracks.ts';
+import { buildTracks, markDeviceActivity } from './tracks.ts';
 import {
   FLAG_ASYNC, FLAG_GPU, FLAG_INSTANT, FLAG_UNFINISHED,
   type KernelColumns, type SliceColumns, type Summary, type TraceModel,
@@ -26,6 +26,7 @@ export interface FinishedTrace {
 export function finishTrace(c: Collector, outcome: ParseOutcome, fileName: string, tsBase: number): FinishedTrace {
   const traceStart = Number.isFinite(c.minTs) ? c.minTs : 0;
   const traceEnd = Number.isFinite(c.maxEnd) ? c.maxEnd : traceStart;
+  markDeviceActivity(c);
   const beToSlice = matchBeginEnd(c, traceEnd);
   matchAsync(c, traceEnd);
 
@@ -47,16 +48,24 @@ export function finishTrace(c: Collector, outcome: ParseOutcome, fileName: strin
   const name = new Uint32Array(n), cat = new Uint32Array(n), track = new Uint32Array(n);
   const flags = new Uint8Array(n);
   const tName = c.sName.view(), tCat = c.sCat.view(), tFlags = c.sFlags.view(), tOffset = c.sOffset.view();
+  // The content: slices with a duration; one left open counts its start only (its end is
+  // the trace's, which a lone far-off instant can set).
+  let contentStart = Infinity, contentEnd = -Infinity;
   for (let k = 0; k < n; k++) {
     const i = order[k]!;
     rank[i] = k;
-    start[k] = tempStart[i]!;
-    dur[k] = tempDur[i]!;
+    const s = (start[k] = tempStart[i]!);
+    const d = (dur[k] = tempDur[i]!);
     name[k] = tName[i]!;
     cat[k] = tCat[i]!;
-    flags[k] = tFlags[i]!;
+    const f = (flags[k] = tFlags[i]!);
     track[k] = tempTrack[i]!;
     offsets[k] = tOffset[i]!;
+    if (d > 0) {
+      if (s < contentStart) contentStart = s;
+      const e = f & FLAG_UNFINISHED ? s : s + d;
+      if (e > contentEnd) contentEnd = e;
+    }
   }
   const slices: SliceColumns = { start, dur, name, cat, depth: layout.row, flags, track };
 
@@ -80,6 +89,8 @@ export function finishTrace(c: Collector, outcome: ParseOutcome, fileName: strin
     return { track: d.track, name: d.name, times, values: d.values.toArray() };
   });
 
+  const content = contentStart < contentEnd ? { start: contentStart, end: contentEnd } : counterExtent(counters, traceEnd - traceStart);
+
   const summary = buildSummary(c, outcome, fileName, slices, tracks.length, flowResult, processes.length);
   const gpuStreams = tracks.filter((t) => t.kind === 'gpu' && hasGpuSlice(slices, t.rowStart));
   summary.gpu.streams = gpuStreams.length;
@@ -90,6 +101,8 @@ export function finishTrace(c: Collector, outcome: ParseOutcome, fileName: strin
     name: fileName,
     startUs: traceStart + (Number.isFinite(tsBase) ? tsBase : 0),
     endUs: traceEnd - traceStart,
+    contentStartUs: content.start,
+    contentEndUs: content.end,
     strings: c.strings.strings,
     processes,
     tracks,
@@ -102,6 +115,18 @@ export function finishTrace(c: Collector, outcome: ParseOutcome, fileName: strin
   };
   summary.bytesPerEvent = summary.events.total > 0 ? modelBytes(model, offsets) / summary.events.total : 0;
   return { model, offsets };
+}
+
+/** Without slices that last: the counters' samples; without those, the whole trace. */
+function counterExtent(counters: { times: Float64Array }[], endUs: number): { start: number; end: number } {
+  let lo = Infinity, hi = -Infinity;
+  for (const { times } of counters) {
+    for (let i = 0; i < times.length; i++) {
+      if (times[i]! < lo) lo = times[i]!;
+      if (times[i]! > hi) hi = times[i]!;
+    }
+  }
+  return lo < hi ? { start: lo, end: hi } : { start: 0, end: endUs };
 }
 
 function hasGpuSlice(slices: SliceColumns, rowStart: number[]): boolean {
@@ -163,11 +188,16 @@ function pushSlice(c: Collector, b: number, end: number, flags: number): number 
   return idx;
 }
 
-/** Async b/e (nestable) and S/F (legacy) spans per (pid, cat, id), LIFO; n as instants. */
+/**
+ * Async spans per (pid, cat, id); n as instants. A nestable e closes the innermost open b
+ * of its name (an e without a name: the innermost open one), as chrome://tracing and
+ * Perfetto do; a legacy F closes the innermost open S.
+ */
 function matchAsync(c: Collector, traceEnd: number): void {
   const m = c.asTs.length;
   if (m === 0) return;
-  const key = c.asKey.data, ts = c.asTs.data, ph = c.asPh.data;
+  const key = c.asKey.data, ts = c.asTs.data, ph = c.asPh.data, name = c.asName.data;
+  const emptyName = c.strings.intern('');
   const idx = new Uint32Array(m);
   for (let i = 0; i < m; i++) idx[i] = i;
   idx.sort((a, b) => key[a]! - key[b]! || ts[a]! - ts[b]! || isEnd(ph[b]!) - isEnd(ph[a]!) || a - b);
@@ -198,13 +228,21 @@ function matchAsync(c: Collector, traceEnd: number): void {
     const p = ph[i]!;
     if (p === PH_b || p === PH_S) stack.push(i);
     else if (p === PH_e || p === PH_F) {
-      if (stack.length === 0) unmatched++;
-      else push(stack.pop()!, ts[i]!, 0);
+      const at = p === PH_e ? openBegin(stack, name, name[i]!, emptyName) : stack.length - 1;
+      if (at < 0) unmatched++;
+      else push(at === stack.length - 1 ? stack.pop()! : stack.splice(at, 1)[0]!, ts[i]!, 0);
     } else if (p === PH_n) push(i, ts[i]!, FLAG_INSTANT);
     // T (step into) marks a point inside an open S/F span; it adds no slice.
   }
   closeOpen();
   c.warnings.count('async end without begin (ignored)', unmatched);
+}
+
+/** Stack position of the innermost open begin named `end` (any, when `end` is empty); -1: none. */
+function openBegin(stack: number[], names: Uint32Array, end: number, empty: number): number {
+  if (end === empty) return stack.length - 1;
+  for (let k = stack.length - 1; k >= 0; k--) if (names[stack[k]!] === end) return k;
+  return -1;
 }
 
 function isEnd(p: number): number {

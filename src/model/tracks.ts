@@ -3,9 +3,61 @@
 // trace's sort indices where it has them, else by pid/tid.
 
 import type { Collector, ProcessDraft, TrackDraft } from './collector.ts';
-import { FLAG_GPU, type ProcessInfo, type SliceColumns, type TrackInfo } from './types.ts';
+import { FLAG_GPU, FLAG_INSTANT, type ProcessInfo, type SliceColumns, type TrackInfo } from './types.ts';
 
 const GPU_SORT_BASE = 16777216; // Kineto's process_sort_index for device 0
+
+/** How profilers label accelerator processes: Kineto's process_labels "GPU 0", "MTIA 9". */
+const DEVICE_LABEL = /^(GPU|MTIA|TPU|NPU|XPU|HPU|IPU|MLU|DCU)\b/;
+/** A process_name that is a device and nothing else ("MTIA 9"; not Chrome's "GPU Process"). */
+const DEVICE_NAME = /^(GPU|MTIA|TPU|NPU|XPU|HPU|IPU|MLU|DCU) ?\d+$/;
+
+/** The accelerator word the trace names a process with, or null. */
+function deviceWord(p: ProcessDraft): string | null {
+  return DEVICE_LABEL.exec(p.labels)?.[1] ?? DEVICE_NAME.exec(p.name.trim())?.[1] ?? null;
+}
+
+/**
+ * Marks device activity of accelerators that are not CUDA/ROCm (which the kernel, memcpy and
+ * memset categories already mark): on a process named "MTIA 9", the slices whose category is
+ * that device's own (`mtia_…`) other than its host-side API (`mtia_runtime`, `…_driver`).
+ * Before B/E matching: only X slices and instants are in the columns yet.
+ */
+export function markDeviceActivity(c: Collector): void {
+  const prefixOf = new Map<number, string>();
+  for (const p of c.processes.values()) {
+    const word = p.gpuEvents === 0 ? deviceWord(p) : null;
+    if (word && word !== 'GPU') prefixOf.set(p.pid, `${word.toLowerCase()}_`);
+  }
+  if (prefixOf.size === 0) return;
+  const str = c.strings.strings;
+  const isDeviceCat = new Map<string, boolean>();
+  const flags = c.sFlags.data, track = c.sTrack.data, cat = c.sCat.data;
+  let lastTrack = -1;
+  let prefix: string | undefined;
+  let proc: ProcessDraft | undefined;
+  for (let i = 0; i < c.sStart.length; i++) {
+    if (flags[i]! & (FLAG_INSTANT | FLAG_GPU)) continue;
+    if (track[i] !== lastTrack) {
+      lastTrack = track[i]!;
+      const pid = c.tracks[lastTrack]!.pid;
+      prefix = prefixOf.get(pid);
+      proc = c.processes.get(pid);
+    }
+    if (prefix === undefined) continue;
+    const key = `${prefix}\u0000${cat[i]}`;
+    let device = isDeviceCat.get(key);
+    if (device === undefined) {
+      const name = (str[cat[i]!] ?? '').toLowerCase();
+      device = name.startsWith(prefix) && !/_(runtime|driver)$/.test(name);
+      isDeviceCat.set(key, device);
+    }
+    if (device) {
+      flags[i]! |= FLAG_GPU;
+      proc!.gpuEvents++;
+    }
+  }
+}
 
 export function buildTracks(
   c: Collector,
@@ -25,7 +77,7 @@ export function buildTracks(
     }
   }
   const isGpu = (p: ProcessDraft): boolean =>
-    hasGpuSlices.has(p.pid) || /^GPU\b/.test(p.labels) || (p.hasSortIndex && p.sortIndex >= GPU_SORT_BASE && p.sortIndex < GPU_SORT_BASE + 4096);
+    hasGpuSlices.has(p.pid) || deviceWord(p) !== null || (p.hasSortIndex && p.sortIndex >= GPU_SORT_BASE && p.sortIndex < GPU_SORT_BASE + 4096);
 
   const ordered = [...drafts].sort((a, b) => {
     const ga = isGpu(a) ? 1 : 0;
@@ -42,7 +94,7 @@ export function buildTracks(
     const pid = str[p.pid]!;
     const gpu = isGpu(p);
     const name = gpu
-      ? p.labels && /^GPU\b/.test(p.labels) ? p.labels : `GPU ${pid}`
+      ? DEVICE_LABEL.test(p.labels) ? p.labels : DEVICE_NAME.test(p.name.trim()) ? p.name.trim() : `GPU ${pid}`
       : p.name ? `${p.name} (${pid})` : pid === '' ? 'Global' : `Process ${pid}`;
     processIndex.set(p.pid, processes.length);
     processes.push({ index: processes.length, pid, name, labels: p.labels, sortIndex: p.sortIndex, isGpu: gpu, tracks: [] });

@@ -117,7 +117,7 @@ export interface SliceColumns {
 export const FLAG_INSTANT = 1;
 export const FLAG_UNFINISHED = 2; // B without E, closed at the end of the trace
 export const FLAG_ASYNC = 4;
-export const FLAG_GPU = 8; // kernel, memcpy, memset
+export const FLAG_GPU = 8; // device activity: kernel, memcpy, memset; a non-CUDA accelerator's own (tracks.ts)
 export const FLAG_LAUNCH = 16; // CPU-side runtime call with a correlation id
 
 /** Flow arrows between slices, sorted by `from`. */
@@ -162,6 +162,13 @@ export interface TraceModel {
   startUs: Micros;
   /** End of the last event, relative to start. */
   endUs: Micros;
+  /**
+   * Where the work is, the view a trace opens at: from the first start to the last end of
+   * the slices that last (dur > 0; one never closed counts its start only), ignoring
+   * instants and counters; without such slices the counters' samples, else [0, endUs].
+   */
+  contentStartUs: Micros;
+  contentEndUs: Micros;
   strings: string[];
   processes: ProcessInfo[];
   tracks: TrackInfo[];

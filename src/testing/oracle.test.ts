@@ -166,6 +166,8 @@ describe('counters', () => {
   });
 });
 
+const M = (name: string, pid: number, args: object) => ({ ph: 'M', name, pid, tid: 0, args });
+
 describe('GPU', () => {
   it('kernels, memcpy, memset by lower-cased cat; devices and streams', () => {
     const s = oracleSummary(
@@ -186,6 +188,27 @@ describe('GPU', () => {
     expect(s.gpu.memset).toBe(2);
     expect(s.gpu.devices).toBe(2); // pids 0, 1
     expect(s.gpu.streams).toBe(4); // 0/7, 0/8, 1/7, 1/9
+  });
+
+  it('non-CUDA devices: a process labelled or named as one, its own categories but not its runtime', () => {
+    const s = oracleSummary(
+      trace([
+        M('process_labels', 9, { labels: 'MTIA 9' }),
+        X({ cat: 'mtia_ccp_events', pid: 9, tid: 4, ts: 0, dur: 5 }),
+        X({ cat: 'MTIA_ccp_events', pid: 9, tid: 5, ts: 3, dur: 5 }),
+        X({ cat: 'mtia_runtime', pid: 9, tid: 6, ts: 20, dur: 5 }), // host-side API
+        X({ cat: 'cpu_op', pid: 9, tid: 7, ts: 20, dur: 5 }), // not the device's category
+        M('process_name', 4, { name: 'TPU 4 ' }),
+        X({ cat: 'tpu_op', pid: 4, tid: 1, ts: 0, dur: 2 }),
+        M('process_name', 5, { name: 'GPU Process' }), // Chrome's: no number, not a device
+        X({ cat: 'gpu_x', pid: 5, tid: 1, ts: 0, dur: 2 }),
+        M('process_labels', 6, { labels: 'MTIAX' }), // not the word
+        X({ cat: 'mtiax_y', pid: 6, tid: 1, ts: 0, dur: 2 }),
+        M('process_labels', 0, { labels: 'GPU 0' }), // GPUs: only kernel, memcpy, memset
+        X({ cat: 'gpu_user_annotation', pid: 0, tid: 7, ts: 0, dur: 2 }),
+      ]),
+    );
+    expect(s.gpu).toMatchObject({ devices: 2, streams: 3, kernels: 0, busyUs: 8 + 2 });
   });
 
   it('launchLinked: correlation of GPU events found among runtime/driver X events', () => {

@@ -202,6 +202,15 @@ export function oracleSummary(text: string): OracleSummary {
     }
     gpuEvents.push(v);
   }
+  // Accelerators that are not CUDA: a pid whose process_labels (or whole process_name) is
+  // "MTIA 9", "TPU 0", … and that has no kernel/memcpy/memset events; its X events in that
+  // device's own categories ("mtia_…", not "…_runtime"/"…_driver") are its activity.
+  const deviceWords = nonCudaDevices(objects, new Set(gpuEvents.map((v) => v.pid)));
+  for (const v of valid) {
+    const word = deviceWords.get(v.pid);
+    if (v.ph !== 'X' || word === undefined) continue;
+    if (v.cat.startsWith(word + '_') && !v.cat.endsWith('_runtime') && !v.cat.endsWith('_driver')) gpuEvents.push(v);
+  }
   const devices = new Map<string, [number, number][]>();
   const streams = new Set<string>();
   let launchLinked = 0;
@@ -275,6 +284,32 @@ export function oracleSummary(text: string): OracleSummary {
     spanUs,
     metadata,
   };
+}
+
+const DEVICE_WORDS = ['GPU', 'MTIA', 'TPU', 'NPU', 'XPU', 'HPU', 'IPU', 'MLU', 'DCU'];
+
+/** pid → lower-cased device word of processes named as a non-CUDA device with no CUDA activity. */
+function nonCudaDevices(objects: Obj[], cudaPids: Set<string>): Map<string, string> {
+  const labels = new Map<string, string>();
+  const names = new Map<string, string>();
+  for (const e of objects) {
+    if (e.ph !== 'M' || !isObject(e.args)) continue;
+    const pid = idKey(e.pid);
+    if (pid === undefined) continue;
+    if (e.name === 'process_labels' && typeof e.args.labels === 'string') labels.set(pid, e.args.labels);
+    if (e.name === 'process_name' && typeof e.args.name === 'string' && e.args.name !== '') names.set(pid, e.args.name);
+  }
+  const out = new Map<string, string>();
+  for (const pid of new Set([...labels.keys(), ...names.keys()])) {
+    if (cudaPids.has(pid)) continue;
+    const label = labels.get(pid) ?? '';
+    const name = (names.get(pid) ?? '').trim();
+    // A label starting with the word (then a non-letter or the end); a name that is the word and a number.
+    let word = DEVICE_WORDS.find((w) => label.startsWith(w) && !/^[A-Za-z0-9_]/.test(label.slice(w.length)));
+    word ??= DEVICE_WORDS.find((w) => name.startsWith(w) && /^ ?[0-9]+$/.test(name.slice(w.length)));
+    if (word !== undefined && word !== 'GPU') out.set(pid, word.toLowerCase());
+  }
+  return out;
 }
 
 /** String(args.correlation), or undefined when there is none. */
