@@ -3,13 +3,18 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createAutomationApi, type RendererHandle } from './actions/automation.ts';
+import { keepTheme, savedTheme } from './actions/theme-pref.ts';
 import { warmUpWhileIdle } from './actions/warm-up.ts';
 import { App } from './components/App.tsx';
 import { createAppStore } from './store/app-store.ts';
 import { StoreProvider } from './store/hooks.tsx';
 import { traceWorker } from './worker/client.ts';
 
-const store = createAppStore();
+const theme = savedTheme();
+const store = createAppStore(theme ? { theme } : {});
+keepTheme(store);
+// Before the first paint: no flash of the light page for a dark theme.
+document.documentElement.dataset.theme = store.getState().theme;
 let renderer: RendererHandle | null = null;
 const api = createAutomationApi(store, () => renderer);
 window.kinetoscope = api;

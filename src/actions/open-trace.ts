@@ -9,6 +9,9 @@ import type { Progress } from '../engine/load.ts';
 
 let nextId = 1;
 
+/** The load whose progress the page shows; null once it has ended or was cancelled. */
+let current: { id: string; name: string } | null = null;
+
 export interface OpenOptions {
   compare?: boolean;
 }
@@ -27,20 +30,37 @@ export async function openTrace(
   const name = isUrl ? source.split('/').pop() || source : 'name' in source ? (source as File).name : 'trace';
   // Relative URLs are relative to the page, not to the worker's script.
   const input: TraceInput = isUrl ? { kind: 'url', url: new URL(source, location.href).href } : { kind: 'blob', blob: source, name };
-  store.setState({ loading: { name, bytesRead: 0, totalBytes: isUrl ? 0 : source.size, events: 0 }, error: null });
   const worker = traceWorker();
+  // A newer load replaces a running one, as opening a file does in any viewer.
+  if (current) void worker.cancel(current.id);
+  const load = { id, name };
+  current = load;
+  store.setState({ loading: { name, bytesRead: 0, totalBytes: isUrl ? 0 : source.size, events: 0 }, error: null, notice: null });
   let model;
   try {
     model = await worker.load(
       id,
       input,
-      Comlink.proxy((p: Progress) => store.setState({ loading: { name, ...p } })),
+      // Progress comes on a channel of its own and can land after the load has ended: a
+      // load's progress is shown only while it is the current one.
+      Comlink.proxy((p: Progress) => {
+        if (current === load) store.setState({ loading: { name, ...p } });
+      }),
     );
   } catch (e) {
     const message = (e as Error).message || String(e);
-    store.setState({ loading: null, error: message });
+    if (current === load) {
+      current = null;
+      store.setState({ loading: null, error: message });
+    }
     throw new Error(message, { cause: e });
   }
+  if (current !== load) {
+    // Cancelled, or replaced by a newer load, after its last byte.
+    void worker.drop(id);
+    throw new Error(`Loading ${name} was cancelled.`);
+  }
+  current = null;
   const entry: LoadedTrace = { id, name: model.name, model, url: isUrl ? source : null };
   const { traces } = store.getState();
   let kept: LoadedTrace[];
@@ -48,13 +68,15 @@ export async function openTrace(
   else kept = [entry];
   for (const old of traces) if (!kept.includes(old)) void worker.drop(old.id);
   const fitsFirst = !options.compare || traces.length === 0;
+  const replaced = options.compare && traces.length > 1 ? traces[traces.length - 1]!.name : null;
   store.setState({
     traces: kept,
     loading: null,
     error: null,
+    ...(replaced !== null ? { notice: `Replaced ${replaced} with ${entry.name} in the comparison (two traces at most).` } : {}),
     ...(fitsFirst
-      ? { view: contentView(kept), selection: null, hover: null, range: null, scrollY: 0, collapsed: {} }
-      : { view: contentView(kept) }),
+      ? { view: contentView(kept), selection: null, hover: null, range: null, scrollY: 0, collapsed: {}, highlight: null, counterSelection: null, counterHover: null, search: { text: '', count: null, error: null, busy: false } }
+      : { view: contentView(kept), highlight: null }),
   });
   await waitForFrame();
   return model.summary;
@@ -81,7 +103,10 @@ export function contentView(traces: LoadedTrace[]): { start: number; end: number
   return end > start ? { start, end } : fitView(traces);
 }
 
-export function cancelLoading(): void {
-  // Every load has its own id; cancelling the newest is what a user means.
-  void traceWorker().cancel(`t${nextId - 1}`);
+/** Stops the current load; the page is left as it was before it. */
+export function cancelLoading(store: AppStore): void {
+  const load = current;
+  current = null;
+  if (load) void traceWorker().cancel(load.id);
+  store.setState({ loading: null, ...(load ? { error: `Loading ${load.name} was cancelled.` } : {}) });
 }

@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
 import type { KinetoscopeApi, RendererHandle } from '../actions/automation.ts';
 import { useAppStore, useAppStoreApi } from '../store/hooks.tsx';
+import { skippedNotice } from '../actions/drop-notice.ts';
 import { traceWorker } from '../worker/client.ts';
 import { DetailsPanel } from './timeline/DetailsPanel.tsx';
 import { Drawer } from './drawer/Drawer.tsx';
@@ -19,6 +20,7 @@ export function App({ api, setRenderer }: { api: KinetoscopeApi; setRenderer: (r
   const store = useAppStoreApi();
   const hasTrace = useAppStore((s) => s.traces.length > 0);
   const error = useAppStore((s) => s.error);
+  const notice = useAppStore((s) => s.notice);
   const loading = useAppStore((s) => s.loading !== null);
   const theme = useAppStore((s) => s.theme);
   const empty = !hasTrace && !loading;
@@ -28,10 +30,27 @@ export function App({ api, setRenderer }: { api: KinetoscopeApi; setRenderer: (r
 
   const openFiles = useCallback(
     (files: FileList | null, compare = false) => {
-      const file = files?.[0];
-      if (file) api.open(file, { compare }).catch(() => undefined); // the error is shown from the store
+      const list = files ? Array.from(files) : [];
+      const [first, second] = list;
+      if (!first) return;
+      // Shift with two files compares them; one trace (or two to compare) is opened, never more.
+      const pair = compare && second !== undefined;
+      const note = skippedNotice(list, pair ? 2 : 1);
+      const show = (): void => {
+        if (note) store.setState({ notice: note });
+      };
+      // Errors are shown from the store.
+      const opened = api.open(first, { compare: compare && !pair });
+      show();
+      if (pair) {
+        opened.then(() => {
+          const next = api.open(second, { compare: true });
+          show();
+          return next;
+        }).catch(() => undefined);
+      } else opened.catch(() => undefined);
     },
-    [api],
+    [api, store],
   );
 
   useEffect(() => {
@@ -76,7 +95,7 @@ export function App({ api, setRenderer }: { api: KinetoscopeApi; setRenderer: (r
 
   return (
     <div
-      className={`app${dragging ? ' dragging' : ''}`}
+      className="app"
       data-testid="dropzone"
       onDragOver={onDragOver}
       onDragEnter={onDragOver}
@@ -94,6 +113,12 @@ export function App({ api, setRenderer }: { api: KinetoscopeApi; setRenderer: (r
         <div className="error-banner" role="alert" data-testid="error">
           <span>{error}</span>
           <button type="button" onClick={() => store.setState({ error: null })} aria-label="Dismiss the error">×</button>
+        </div>
+      )}
+      {notice && (
+        <div className="notice-banner" role="status" data-testid="notice">
+          <span>{notice}</span>
+          <button type="button" onClick={() => store.setState({ notice: null })} aria-label="Dismiss the notice">×</button>
         </div>
       )}
       <main className="workspace">
@@ -125,7 +150,15 @@ export function App({ api, setRenderer }: { api: KinetoscopeApi; setRenderer: (r
       <Drawer />
       <LoadReport />
       <HelpOverlay />
-      {dragging && <div className="drop-hint" aria-hidden="true">Drop to open (hold Shift to compare)</div>}
+      {dragging && (
+        <div className="drop-hint" aria-hidden="true" data-testid="drop-hint">
+          <div className="drop-hint-box">
+            <strong>Drop a trace to open it</strong>
+            {hasTrace ? 'Hold Shift to compare it with the open trace' : 'Hold Shift and drop two files to compare them'}
+          </div>
+        </div>
+      )}
     </div>
   );
 }
+

@@ -3,6 +3,19 @@
 import { useAppStore, useAppStoreApi } from '../store/hooks.tsx';
 import { formatBytes, formatCount, formatMicros } from '../lib/format.ts';
 import { useModalFocus } from './modal-focus.ts';
+import type { Summary } from '../model/types.ts';
+
+/**
+ * The GPU events and how many found their launch: launchLinked counts kernels, memcpy and
+ * memset alike (each whose correlation id matches a runtime call's), so it is said
+ * of all three.
+ */
+function gpuEventsLine(gpu: Summary['gpu']): string {
+  const total = gpu.kernels + gpu.memcpy + gpu.memset;
+  const counts = `${formatCount(gpu.kernels)} kernels, ${formatCount(gpu.memcpy)} memcpy, ${formatCount(gpu.memset)} memset`;
+  if (total === 0) return 'No GPU kernels, memcpy or memset.';
+  return `${counts}: ${formatCount(gpu.launchLinked)} of these ${formatCount(total)} GPU events linked to their launch (the runtime call with the same correlation id).`;
+}
 
 export function LoadReport() {
   const store = useAppStoreApi();
@@ -19,9 +32,9 @@ export function LoadReport() {
             <h3>{s.file}</h3>
             <p>
               {formatCount(s.events.total)} events, {formatBytes(s.bytes)}, loaded in {s.loadMs} ms; span {formatMicros(s.spanUs)};{' '}
-              {s.processes} processes, {s.threads} threads, {s.counters} counters; GPU: {s.gpu.devices} devices, {s.gpu.streams} streams,{' '}
-              {formatCount(s.gpu.kernels)} kernels ({formatCount(s.gpu.launchLinked)} linked to their launch).
+              {s.processes} processes, {s.threads} threads, {s.counters} counters; GPU: {s.gpu.devices} devices, {s.gpu.streams} streams.
             </p>
+            <p data-testid="gpu-events">{gpuEventsLine(s.gpu)}</p>
             {Object.keys(s.warnings).length > 0 ? (
               <ul className="warnings">
                 {Object.entries(s.warnings).map(([reason, n]) => (

@@ -83,6 +83,10 @@ export type TraceSource = Blob | Uint8Array | ReadableStream<Uint8Array>;
 /** A trace that cannot be read at all; the message is for the user. */
 export class TraceLoadError extends Error {
   override name = 'TraceLoadError';
+  /** 'not-json': the input does not start like JSON (a URL's caller may know why). */
+  constructor(message: string, readonly code?: 'not-json') {
+    super(message);
+  }
 }
 
 export interface LoadResult extends FinishedTrace {
@@ -283,7 +287,9 @@ function finishLoad(collector: Collector, outcome: ParseOutcome, tsBase: number,
   const { name, shards } = f;
   if (outcome.events === 0) {
     if (outcome.syntaxError && outcome.form === 'none') {
-      throw new TraceLoadError(`${name} is not a JSON trace: it must start with { or [ (found "${outcome.syntaxError.context.slice(0, 16)}" at byte ${outcome.syntaxError.atByte}).`);
+      const found = outcome.syntaxError.context;
+      const what = /^\s*<(!doctype\s+html|html[\s>])/i.test(found) ? 'it is an HTML page' : 'it must start with { or [';
+      throw new TraceLoadError(`${name} is not a JSON trace: ${what} (found "${found.slice(0, 16)}" at byte ${outcome.syntaxError.atByte}).`, 'not-json');
     }
     if (outcome.syntaxError) {
       throw new TraceLoadError(`${name} has a JSON syntax error at byte ${outcome.syntaxError.atByte} (${outcome.syntaxError.message}, near "${outcome.syntaxError.context}") and no events before it.`);

@@ -70,6 +70,8 @@ export interface AppState {
   loading: LoadingState | null;
   /** The last load error, shown in the page until dismissed or the next load. */
   error: string | null;
+  /** Something the user should know that blocks nothing (a file not opened, a trace replaced); until dismissed or the next load. */
+  notice: string | null;
   collapsed: Record<string, boolean>;
   showAllFlows: boolean;
   theme: 'light' | 'dark';
@@ -94,6 +96,7 @@ export function createAppStore(initial: Partial<AppState> = {}) {
     range: null,
     loading: null,
     error: null,
+    notice: null,
     collapsed: {},
     showAllFlows: false,
     theme: prefersDark() ? 'dark' : 'light',

@@ -8,6 +8,7 @@ import { readEventAt } from '../engine/event-at.ts';
 import { loadTrace, TraceLoadError, type Progress } from '../engine/load.ts';
 import type { TraceModel } from '../model/types.ts';
 import { readElsewhere, setReaderWorker, startReader } from './reader.ts';
+import { htmlAnswerMessage, httpErrorMessage, isHtmlType } from './url-errors.ts';
 import { parseRunners, setParseWorkers, stopParseWarmUp, warmUpParseWorkers } from './parse-pool.ts';
 import { sampleTrace, stopWarmUp, WARM_UP_MS, warmUp } from './warm-up.ts';
 
@@ -64,6 +65,7 @@ export const traceApi = {
       let source: Blob | Uint8Array | ReadableStream<Uint8Array>;
       let name: string;
       let totalBytes: number | undefined;
+      let htmlAnswer: string | undefined;
       const keep: Omit<Kept, 'offsets' | 'gzip'> = {};
       if (input.kind === 'blob') {
         source = input.blob;
@@ -81,7 +83,9 @@ export const traceApi = {
         } catch (e) {
           throw new TraceLoadError(`Could not fetch ${url.href}: ${(e as Error).message}`);
         }
-        if (!res.ok || !res.body) throw new TraceLoadError(`Could not fetch ${url.href}: HTTP ${res.status} ${res.statusText}`);
+        if (!res.ok) throw new TraceLoadError(httpErrorMessage(url.href, res.status, res.statusText));
+        if (!res.body) throw new TraceLoadError(`Could not open ${url.href}: the answer has no body (HTTP ${res.status}).`);
+        if (isHtmlType(res.headers.get('content-type'))) htmlAnswer = htmlAnswerMessage(url.href, res.status);
         source = res.body;
         name = decodeURIComponent(url.pathname.split('/').pop() || url.hostname);
         const len = Number(res.headers.get('content-length'));
@@ -97,7 +101,9 @@ export const traceApi = {
         ...(onProgress ? { onProgress } : {}),
         ...(totalBytes !== undefined ? { totalBytes } : {}),
       };
-      const result = await loadTrace(source, opts);
+      const result = await loadTrace(source, opts).catch((e: unknown) => {
+        throw htmlAnswer && e instanceof TraceLoadError && e.code === 'not-json' ? new TraceLoadError(htmlAnswer) : e;
+      });
       kept.set(id, { offsets: result.offsets, gzip: result.gzip, ...keep });
       return Comlink.transfer(result.model, transferables(result.model));
     } catch (e) {
