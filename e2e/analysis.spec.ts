@@ -239,3 +239,32 @@ test('the drawer: a kernel row highlights its instances and steps through them; 
   await page.getByRole('button', { name: 'Switch light/dark theme' }).click();
   await page.screenshot({ path: test.info().outputPath('drawer-kernels-dark.png') });
 });
+
+test('R makes the selected slice the range and Shift+drag on the tracks draws one; the Range tab follows', async ({ page }) => {
+  const file = 'tracelens__h100_gaunernst_bert-small-uncased__1016001.json.gz';
+  await openTrace(page, file);
+  expect(await page.evaluate(() => window.kinetoscope.select({ name: 'aten::linear' }))).toBe(true);
+  const sel = (await page.evaluate(() => window.kinetoscope.state())).selection!;
+  await page.getByTestId('timeline-canvas').focus();
+  await page.keyboard.press('r');
+  const range = (await page.evaluate(() => window.kinetoscope.state())).range!;
+  expect(range).toEqual({ start: sel.start, end: sel.start + sel.dur });
+  await page.getByTestId('drawer').getByRole('tab', { name: 'Range' }).click();
+  await expect(page.getByTestId('range-title')).toContainText('Range');
+  const linear = page.getByTestId('row-range').filter({ hasText: 'aten::linear' }).first();
+  await expect(linear).toBeVisible();
+  // Shift+drag across the middle of the tracks
+  const box = (await page.getByTestId('timeline-canvas').boundingBox())!;
+  await page.keyboard.down('Shift');
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.6);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.6, { steps: 5 });
+  await page.mouse.up();
+  await page.keyboard.up('Shift');
+  const st = await page.evaluate(() => window.kinetoscope.state());
+  const span = st.view.end - st.view.start;
+  expect(st.range!.start).toBeCloseTo(st.view.start + 0.3 * span, -1);
+  expect((st.range!.end - st.range!.start) / span).toBeGreaterThan(0.19);
+  expect((st.range!.end - st.range!.start) / span).toBeLessThan(0.21);
+  await page.screenshot({ path: test.info().outputPath('range-tab.png') });
+});

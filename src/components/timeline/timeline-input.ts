@@ -7,6 +7,7 @@
 //   drag on tracks pans                         drag on the ruler selects a time range
 //   click selects (empty clears)                ←/→/↑/↓ previous/next/parent/first child
 //   F fits the last picked slice or range (else the whole trace)
+//   R makes the selected slice's span the range   Shift+drag on the tracks selects a range
 //   Esc closes the open dialog, else clears the selection and range      ? toggles help
 
 import type { AppStore, CounterRef, SliceRef } from '../../store/app-store.ts';
@@ -131,7 +132,8 @@ export function attachTimelineInput(opts: InputTargets): () => void {
     if (e.button !== 0) return;
     const p = local(e);
     const s = store.getState();
-    drag = { kind: p.y < RULER_HEIGHT ? 'range' : 'pan', pointerId: e.pointerId, x0: p.x, y0: p.y, view0: s.view, scroll0: s.scrollY, moved: false };
+    // On the ruler, or with Shift anywhere, a drag selects a time range; else it pans.
+    drag = { kind: p.y < RULER_HEIGHT || e.shiftKey ? 'range' : 'pan', pointerId: e.pointerId, x0: p.x, y0: p.y, view0: s.view, scroll0: s.scrollY, moved: false };
     // No preventDefault: the default mousedown focuses the canvas (without a focus ring, as
     // the pointer did it), which is what keyboard users tabbing back expect.
     canvas.setPointerCapture?.(e.pointerId);
@@ -294,6 +296,15 @@ export function attachTimelineInput(opts: InputTargets): () => void {
     } else if (k === 'f') {
       e.preventDefault();
       fit();
+    } else if (k === 'r') {
+      // The selected slice's span becomes the range (the Range tab's statistics follow).
+      const s = store.getState();
+      const t = s.selection && s.traces.find((x) => x.id === s.selection!.trace);
+      if (s.selection && t) {
+        e.preventDefault();
+        const st = t.model.slices.start[s.selection.slice]!;
+        store.setState({ range: { start: st, end: st + t.model.slices.dur[s.selection.slice]! } });
+      }
     } else if (k === 'Escape') {
       const s = store.getState();
       // The help opens over the report: close the top one first.
