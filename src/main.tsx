@@ -30,7 +30,7 @@ createRoot(root).render(
 );
 
 const params = new URLSearchParams(location.search);
-// ?workers=N: parse workers (0: parse on the trace worker alone); default: none below 4 cores.
+// ?workers=N: parse workers (0: parse on the trace worker alone); default: worker/cores.ts.
 const workers = params.get('workers');
 if (workers !== null && /^\d+$/.test(workers)) void traceWorker().setParseWorkers(Number(workers));
 // ?reader=worker|here: files read (gzip inflated) on the reader worker (the default) or on the

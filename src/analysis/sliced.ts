@@ -1,6 +1,6 @@
 // Long analyses are generators that yield every few thousand items, so the page can run them
-// in tasks of a few milliseconds (runSliced) and tests and the command line can run them at
-// once (runNow). Nothing here knows what is being computed.
+// in tasks of a few milliseconds (runSliced) and tests can run them at once (runNow).
+// Nothing here knows what is being computed.
 
 export type Work<T> = Generator<void, T, void>;
 

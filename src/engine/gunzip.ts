@@ -1,16 +1,15 @@
 // gzip inflated as a stream with its memory bounded. Chromium's DecompressionStream takes all
-// of its input at once and queues every inflated byte for a slow reader: a 3 MB gzip became
-// 53 MB of waiting chunks ahead of the parser (a multi-GB file would not fit), and when the
-// input was cut off, the error dropped that queue, so a slow reader lost nearly everything
-// before the cut. So the compressed bytes go in one chunk at a time, and only once the reader
+// of its input at once and queues every inflated byte for a slow reader (a multi-GB file
+// would not fit), and when the input is cut off, the error drops that queue, so a slow
+// reader loses nearly everything before the cut. So the compressed bytes go in one chunk at a time, and only once the reader
 // has taken all that the previous one inflated to.
 
 const NOT_YET = Symbol('not yet');
 
 /**
  * Compressed bytes written to the inflater at once. A Blob's stream hands over megabytes at a
- * time, and one write of 2.5 MB of gzip inflated ~25 MB (~100 ms) before the first inflated
- * byte could be read: the parser waited that long for its first chunk. 64 KiB inflate in ~2 ms.
+ * time, and a write that large is inflated whole before the first inflated byte can be read:
+ * the parser would wait for its first chunk.
  */
 export const FEED_BYTES = 64 << 10;
 

@@ -9,8 +9,8 @@
 // coordinator takes that segment's bytes and every later one's back from the workers and
 // reads on by itself from there: slower, never wrong.
 //
-// Chunks are handed over, not copied: on this 2-core VM a pass over fresh memory costs about
-// as much as parsing it, so the bytes are touched once by the stream and once by the parser.
+// Chunks are handed over, not copied: a pass over fresh memory can cost about as much as
+// parsing it, so the bytes are touched once by the stream and once by the parser.
 
 import type { Collector } from '../model/collector.ts';
 import { absorbDump, type CollectorDump } from '../model/merge.ts';
@@ -271,11 +271,9 @@ export class ParallelParse {
   /**
    * Where the segments of the Blob start and end: 0, the first event start after each
    * target (every `segmentBytes` from the event array's start), and the file's size. Looked
-   * for all at once, each only up to the next target: one after the other, the small reads
-   * of a 30 MB file took ~45 ms before any parsing began, ~25 at once. (Looking for them
-   * while this thread reads was slower still: the small reads then waited behind its own,
-   * and the workers started ~100 ms late.) A target with no event start before the next one
-   * (a long string, a huge event) has no cut: the segment before it runs on.
+   * for all at once, each only up to the next target, before this thread starts reading (its
+   * reads would queue the small ones, and delay the workers). A target with no event start
+   * before the next one (a long string, a huge event) has no cut: the segment before it runs on.
    */
   private async blobCuts(blob: Blob, checkAbort: () => void): Promise<number[]> {
     const size = blob.size;

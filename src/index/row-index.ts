@@ -136,7 +136,7 @@ function gallopEndingAtOrAfter(start: Float64Array, dur: Float64Array, lo: numbe
  * enclosingAt (where `enclosing[p]`) or nextStartingAt for many points p of one track, taken
  * in time order (`order`), into out[p]. Each row keeps a cursor that only moves forward, so a
  * track's rows are walked once (galloping) for all its points instead of searched once per point
- * per row: flow endpoints on a 10^6-event trace spent 90 ms in those searches.
+ * per row (flow endpoints are hundreds of thousands on a big trace).
  */
 export function bindInTimeOrder(
   slices: SliceColumns,

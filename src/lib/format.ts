@@ -17,7 +17,7 @@ export { formatDuration as formatMicros } from './time-format.ts';
 
 /**
  * An integer with thousands separators: 1,234,567. Not toLocaleString: its first call loads
- * ICU data, ~30 ms on the main thread while the first progress bar of a load is drawn.
+ * ICU data, a pause on the main thread while the first progress bar of a load is drawn.
  */
 export function formatCount(n: number): string {
   const s = String(Math.trunc(Math.abs(n)));

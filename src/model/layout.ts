@@ -51,7 +51,7 @@ export function layoutSlices(
     orderByStart(seg, start, dur);
 
     // Assign lanes and depths. Each lane is a stack of the ends of its open slices (typed,
-    // with its own top: JS arrays pushed and popped per slice measured slower).
+    // with its own top, not a JS array pushed and popped per slice).
     const stacks: Float64Array[] = [];
     const tops: number[] = [];
     const laneMax: number[] = [];
@@ -134,8 +134,8 @@ export function sortByStart(seg: Uint32Array, start: Float64Array, dur: Float64A
     lo[k] = u32[LITTLE ? 0 : 1]!;
   }
   // Positions into seg, sorted by (hi, lo), least significant digit first: 16-bit digits for
-  // big tracks, bytes for the rest (each 16-bit pass walks 65,536 counters: ~1 ms a track,
-  // which a trace with hundreds of threads of a few thousand slices paid hundreds of times).
+  // big tracks, bytes for the rest (each 16-bit pass walks 65,536 counters, which a trace
+  // with hundreds of small threads would pay per track).
   let order = new Uint32Array(n);
   let next = new Uint32Array(n);
   for (let k = 0; k < n; k++) order[k] = k;

@@ -128,7 +128,7 @@ export class Scanner {
   private strHash = 0;
   private strEscaped = false;
   // The last plain-integer pid and tid read, and their ids: consecutive events are mostly on
-  // one thread, and hashing and probing the digits of both took a tenth of the parse.
+  // one thread, and hashing and probing the digits of both is a real share of the parse.
   private readonly lastIdValue = new Float64Array([-1, -1]);
   private readonly lastId = new Int32Array(2);
 

@@ -22,7 +22,7 @@ export interface ThemeColors {
   /**
    * Merged (sub-pixel) groups: one neutral grey, so dense regions read as "zoom in" rather than
    * as a name, and neighbouring groups coalesce into long rects (a fraction of the raster cost
-   * of per-group colours, measured at 2× on a 1M-event trace).
+   * of per-group colours).
    */
   merged: string;
   /** Slices outside the highlight. */

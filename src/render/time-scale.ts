@@ -1,7 +1,7 @@
 // Trace time ↔ CSS px for the time area, with ruler ticks.
 //
 // Coordinate spaces:
-//   trace time  µs relative to the first trace's start (float64; the view is in this space)
+//   trace time  µs from each trace's own start (float64; the view is in this space)
 //   css x       CSS px from the left edge of the time area (the canvas)
 //   device x    css x × devicePixelRatio (only the canvas transform knows it)
 //

@@ -1,8 +1,7 @@
-// Warms the drawing code before the first trace arrives. A page's first frame of a trace
-// took ~60 ms where later ones take a few: the painters ran interpreted and the canvas had
-// not yet drawn text. Painting a small sample model on a hidden canvas, while the page is
-// idle (four frames, then a sweep of views: 28 frames of a ~1,300-event sample), moves that
-// cost out of the user's first load.
+// Warms the drawing code before the first trace arrives: otherwise the first frame of a trace
+// is many times slower than the next, as the painters run interpreted and the canvas has not
+// yet drawn text. Painting a small sample model on a hidden canvas while the page is idle
+// (four frames, then a sweep of views) moves that cost out of the user's first load.
 
 import { createAppStore } from '../store/app-store.ts';
 import { FLAG_GPU, type TraceModel } from '../model/types.ts';
@@ -35,9 +34,9 @@ export function warmUpDrawing(doc: Document, model: TraceModel): void {
     store.setState({ view: { start: 0, end: model.endUs / 2 }, showAllFlows: true });
     renderer.flush();
     renderer.hitTest(640, 100);
-    // A few frames leave the painters in baseline code: the first frame of a real trace then
-    // ran them unoptimised (~20 ms). A sweep from the whole trace down to one kernel, and back,
-    // runs them often enough to be optimised (a few ms here, while the page is idle).
+    // A few frames leave the painters in baseline code, unoptimised for the first real frame.
+    // A sweep from the whole trace down to one kernel, and back, runs them often enough to be
+    // optimised, while the page is idle.
     store.setState({ selection: null, hover: null, range: null, showAllFlows: false });
     for (let i = 0; i < WARM_UP_SWEEP; i++) {
       const f = (i < WARM_UP_SWEEP / 2 ? i : WARM_UP_SWEEP - i) / (WARM_UP_SWEEP / 2);

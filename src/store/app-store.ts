@@ -1,7 +1,8 @@
 // UI state (zustand, vanilla so the canvas renderer can subscribe without React).
-// The store is the single source of truth; the URL mirrors it.
+// The store is the single source of truth for what the page shows (the URL does not mirror
+// it: only ?trace=, ?cmp= and a few options are read, once, at start-up).
 //
-// Times in the view are µs relative to the start of the first loaded trace.
+// Times in the view are µs from each trace's own start (compared traces line up at their starts).
 
 import { createStore } from 'zustand/vanilla';
 import type { Summary, TraceModel } from '../model/types.ts';
@@ -10,7 +11,7 @@ export interface LoadedTrace {
   id: string;
   name: string;
   model: TraceModel;
-  /** Where it came from, for permalinks (a URL), or null for a local file. */
+  /** The URL it was opened from, or null for a local file. */
   url: string | null;
 }
 

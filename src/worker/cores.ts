@@ -1,17 +1,9 @@
 // How many cores the trace worker may count on, and the defaults that follow from it: the
 // parse workers and which files they take.
 //
-// Measured on the 2-core CI machine: two threads parsing at once each ran at 70–90 % of one
-// alone (the page, the browser's file reads and V8's compiler threads need the cores too),
-// so one parse worker beside the trace worker pays only on plain files past ~50 MB. Medians
-// of 12 loads each, one worker against none, since parse workers copy their results (a
-// transfer used to deoptimise them): 89 MB 0.93 against 1.13 s, 59 MB 0.69 against 0.75 s,
-// 30 MB 0.41 against 0.38 s (slower). 1.5 GB: 12.4 s against 14.0 s (earlier). With the
-// WebAssembly event reader (10 paired loads each): 89 MB 0.74 against 0.83 s, 59 MB even.
-// Once the module appended the common events itself (a single thread's parse about twice
-// as fast), the worker's merge cost more than it saved up to a few hundred MB (paired, one
-// worker against none): 30 MB 1.33×, 89 MB 1.23×, 297 MB 1.06–1.18×, 594 MB 0.90×, 1.5 GB
-// 0.90×. So on 2 cores it now takes plain files from 448 MiB.
+// On two cores a second parsing thread shares them with the page, the browser's file reads
+// and V8's compiler threads, and merging its result costs more than it saves below a few
+// hundred MB; so there it takes only plain files from 448 MiB (measurements: docs/engine.md).
 // (The reader worker is on whatever the cores: see reader.ts.)
 
 export const HELPERS_FROM_CORES = 4;

@@ -1,7 +1,6 @@
 // A file read on another thread (the reader worker), and inflated there when it is gzip, while
-// the trace worker parses what it sends. On two cores, reading a 30 MB file's Blob cost the
-// trace worker ~30 ms (each chunk a fresh buffer), and inflating its gzip ~100–130 ms; the
-// reader worker does either at the same time as the parse. It reads the file itself: bytes
+// the trace worker parses what it sends: reading a Blob (each chunk fresh memory) and
+// inflating gzip then run beside the parse instead of before it. It reads the file itself: bytes
 // pumped to it by the trace worker arrived only between two parsed chunks, and both threads
 // sat idle half the time. The chunks are transferred, not copied, in batches, and about
 // IN_FLIGHT_BYTES of them (plus the batch being filled and one chunk) wait unparsed, so a
@@ -14,8 +13,8 @@ import { SourceStoppedError, withHead } from '../lib/streams.ts';
 export const IN_FLIGHT_BYTES = 8 << 20;
 
 /**
- * Bytes sent (and acknowledged) per message. The chunks are ~64 KiB; one message each way per
- * chunk was ~900 messages for a 30 MB trace, each a task on both threads.
+ * Bytes sent (and acknowledged) per message. The chunks are ~64 KiB; a message each way per
+ * chunk would cost both threads a task per chunk.
  */
 export const BATCH_BYTES = 1 << 20;
 

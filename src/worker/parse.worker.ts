@@ -15,10 +15,8 @@ const api = {
   async parse(job: SegmentJob): Promise<SegmentResult> {
     working = true;
     // Copied, not transferred. V8 compiles typed-array code assuming no ArrayBuffer of this
-    // thread was ever detached, and the first transfer threw all of it away (its log: every
-    // scanner function deoptimised, "dependent property cell changed", right after the first
-    // segment was sent): the second segment of a load then ran 3× slower than the first. A
-    // dump is ~40 bytes an event, so the copy costs a few ms per 32 MiB segment.
+    // thread was ever detached, and the first transfer throws all of it away, so every later
+    // segment would run deoptimised. A dump is ~40 bytes an event: the copy is cheap.
     return host.parse(job);
   },
 

@@ -7,11 +7,7 @@ let wanted = true;
 /** Streams in progress, failed together if the worker itself fails. */
 const open = new Set<FileStream>();
 
-/**
- * On by default, 2 cores included. Paired loads of a 30 MB trace: its gzip in 0.84× the time
- * of inflating on the trace worker (16 pairs), the plain file in 0.86–0.99× of reading it there
- * (five runs of 16–24 pairs). See src/README.md.
- */
+/** On by default, 2 cores included: it shortens plain and gzip loads alike (docs/performance.md). */
 export function setReaderWorker(on: boolean): void {
   wanted = on;
 }
