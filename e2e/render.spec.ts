@@ -86,10 +86,14 @@ async function rowInk(page: Page, png: Buffer, clip: { x: number; y: number; w: 
 
 test('zoomed out, each GPU stream paints as much of its row as it is busy', async ({ page }) => {
   const events = rawEvents(SPARSE);
+  // Tall enough for the three streams below the CPU threads, with the analysis panel folded.
+  await page.setViewportSize({ width: 1280, height: 900 });
   await openApp(page);
   await dropFile(page, TRACES + SPARSE);
   await waitForTrace(page, SPARSE);
   await page.mouse.move(0, 0);
+  // The analysis panel folded away: the streams must be in view.
+  await page.getByTestId('drawer-toggle').click();
 
   // Trace time → raw ts: the first kernel of a name, found both ways.
   const kernels = events.filter((e) => e.ph === 'X' && e.cat === 'kernel');

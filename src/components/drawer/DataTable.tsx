@@ -136,7 +136,7 @@ export function DataTable<Row>({ name, columns, rows, rowKey, activeKey, onActiv
           type="search" className="dt-filter" placeholder="Filter by name" aria-label={`Filter the ${name} table by name`}
           value={filter} onChange={(e) => setFilter(e.target.value)} data-testid={`filter-${name}`}
         />
-        <span className="dt-count" aria-live="polite">{shown.length === rows.length ? `${rows.length} rows` : `${shown.length} of ${rows.length} rows`}</span>
+        <span className="dt-count">{shown.length === rows.length ? `${rows.length} rows` : `${shown.length} of ${rows.length} rows`}</span>
         {tools}
         <span className="dt-spacer" />
         <span className="dt-note" role="status">{note}</span>

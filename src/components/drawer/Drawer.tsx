@@ -47,7 +47,6 @@ export function Drawer() {
     return () => window.removeEventListener('resize', onResize);
   });
 
-  if (!hasTrace) return null;
 
   const onTabKey = (e: KeyboardEvent, k: number): void => {
     const d = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
@@ -77,7 +76,12 @@ export function Drawer() {
   };
 
   return (
-    <section className={`drawer${drawer.open ? '' : ' closed'}`} style={drawer.open ? { height: drawer.height } : undefined} aria-label="Analysis" data-testid="drawer">
+    // Laid out (hidden) before the first trace too, like the timeline: the canvas keeps its
+    // size when a load ends.
+    <section
+      className={`drawer${drawer.open ? '' : ' closed'}${hasTrace ? '' : ' before-trace'}`} style={drawer.open ? { height: drawer.height } : undefined}
+      aria-label="Analysis" data-testid="drawer" aria-hidden={hasTrace ? undefined : true}
+    >
       {drawer.open && (
         <div
           className="drawer-split" role="separator" aria-orientation="horizontal" aria-label="Resize the analysis panel"

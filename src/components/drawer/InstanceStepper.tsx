@@ -20,7 +20,7 @@ export function InstanceStepper() {
   return (
     <span className="stepper" data-testid="stepper">
       <span className="stepper-label" title={h.label}>{h.label}</span>
-      <span data-testid="stepper-position" aria-live="polite">{n === 0 ? 'no instances' : h.at < 0 ? `${formatCount(n)} instances` : `${formatCount(h.at + 1)} of ${formatCount(n)}`}</span>
+      <span data-testid="stepper-position" role="status">{n === 0 ? 'no instances' : h.at < 0 ? `${formatCount(n)} instances` : `${formatCount(h.at + 1)} of ${formatCount(n)}`}</span>
       <button type="button" onClick={() => stepAndReveal(store, -1)} disabled={n === 0} aria-label="Previous instance" title="Previous instance (Shift+Enter in search)">◀</button>
       <button type="button" onClick={() => stepAndReveal(store, 1)} disabled={n === 0} aria-label="Next instance" title="Next instance (Enter in search)">▶</button>
       <button type="button" onClick={() => clearHighlight(store)} aria-label="Clear the highlight">×</button>
