@@ -6,6 +6,7 @@ import type { TraceModel } from '../model/types.ts';
 import type { AppStore } from '../store/app-store.ts';
 import { traceWorker } from '../worker/client.ts';
 import { findTrace, runSearch, tableFor } from './analysis.ts';
+import { openDrawerTab } from '../store/actions.ts';
 
 export interface KernelFields {
   grid: [number, number, number];
@@ -115,7 +116,7 @@ export function createAnalysisApi(store: AppStore): AnalysisApi {
     },
     search(query) {
       // Shown in the page too: the Search tab, with the query in its box.
-      store.setState({ drawer: { ...store.getState().drawer, open: true, tab: 'search' } });
+      openDrawerTab(store, 'search');
       return runSearch(store, query);
     },
     details() {

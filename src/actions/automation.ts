@@ -9,6 +9,7 @@ import { traceWorker } from '../worker/client.ts';
 import { createAnalysisApi, type AnalysisApi } from './analysis-api.ts';
 import { TimeScale } from '../render/time-scale.ts';
 import { rowTop, RULER_HEIGHT, trackLayoutFor } from '../render/track-layout.ts';
+import { select, setView } from '../store/actions.ts';
 
 export interface RendererHandle {
   nextFrame(): Promise<void>;
@@ -81,7 +82,7 @@ export function createAutomationApi(store: AppStore, renderer: () => RendererHan
     },
     setView(start, end) {
       if (!(end > start)) return;
-      store.setState({ view: { start, end } });
+      setView(store, { start, end });
     },
     select({ name, nth = 0, trace }) {
       const traces = store.getState().traces;
@@ -97,7 +98,7 @@ export function createAutomationApi(store: AppStore, renderer: () => RendererHan
         hits.sort((a, b) => m.slices.start[a]! - m.slices.start[b]! || a - b);
         const hit = hits[nth];
         if (hit === undefined) return false;
-        store.setState({ selection: { trace: t.id, slice: hit } });
+        select(store, { trace: t.id, slice: hit });
         return true;
       }
       return false;

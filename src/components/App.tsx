@@ -15,6 +15,7 @@ import { LoadReport } from './LoadReport.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 import { Toolbar } from './Toolbar.tsx';
 import './app.css';
+import { dismissError, notify, openDrawerTab } from '../store/actions.ts';
 
 export function App({ api, setRenderer }: { api: KinetoscopeApi; setRenderer: (r: RendererHandle | null) => void }) {
   const store = useAppStoreApi();
@@ -37,7 +38,7 @@ export function App({ api, setRenderer }: { api: KinetoscopeApi; setRenderer: (r
       const pair = compare && second !== undefined;
       const note = skippedNotice(list, pair ? 2 : 1);
       const show = (): void => {
-        if (note) store.setState({ notice: note });
+        if (note) notify(store, note);
       };
       // Errors are shown from the store.
       const opened = api.open(first, { compare: compare && !pair });
@@ -65,7 +66,7 @@ export function App({ api, setRenderer }: { api: KinetoscopeApi; setRenderer: (r
       } else if (store.getState().traces.length > 0 && (((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'f') || (e.key === '/' && !e.ctrlKey && !e.metaKey && !isEditableTarget(e.target)))) {
         // Search, as in Perfetto and the browser: the drawer's Search tab, its box focused.
         e.preventDefault();
-        store.setState({ drawer: { ...store.getState().drawer, open: true, tab: 'search' } });
+        openDrawerTab(store, 'search');
         requestAnimationFrame(() => document.querySelector<HTMLInputElement>('[data-testid="search-input"]')?.select());
       }
     };
@@ -112,13 +113,13 @@ export function App({ api, setRenderer }: { api: KinetoscopeApi; setRenderer: (r
       {error && (
         <div className="error-banner" role="alert" data-testid="error">
           <span>{error}</span>
-          <button type="button" onClick={() => store.setState({ error: null })} aria-label="Dismiss the error">×</button>
+          <button type="button" onClick={() => dismissError(store)} aria-label="Dismiss the error">×</button>
         </div>
       )}
       {notice && (
         <div className="notice-banner" role="status" data-testid="notice">
           <span>{notice}</span>
-          <button type="button" onClick={() => store.setState({ notice: null })} aria-label="Dismiss the notice">×</button>
+          <button type="button" onClick={() => notify(store, null)} aria-label="Dismiss the notice">×</button>
         </div>
       )}
       <main className="workspace">

@@ -1,5 +1,6 @@
 import { useAppStore, useAppStoreApi } from '../store/hooks.tsx';
 import { useModalFocus } from './modal-focus.ts';
+import { setHelp } from '../store/actions.ts';
 
 export const SHORTCUTS: [string, string][] = [
   ['W / S', 'zoom in / out at the mouse'],
@@ -25,7 +26,7 @@ export function HelpOverlay() {
   const dialog = useModalFocus<HTMLDivElement>(open);
   if (!open) return null;
   return (
-    <div className="modal-backdrop" onClick={() => store.setState({ showHelp: false })}>
+    <div className="modal-backdrop" onClick={() => setHelp(store, false)}>
       <div ref={dialog} className="modal" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" tabIndex={-1} onClick={(e) => e.stopPropagation()}>
         <h2>Keyboard shortcuts</h2>
         <table>
@@ -35,7 +36,7 @@ export function HelpOverlay() {
             ))}
           </tbody>
         </table>
-        <button type="button" data-autofocus onClick={() => store.setState({ showHelp: false })}>Close</button>
+        <button type="button" data-autofocus onClick={() => setHelp(store, false)}>Close</button>
       </div>
     </div>
   );

@@ -4,6 +4,7 @@ import { useAppStore, useAppStoreApi } from '../store/hooks.tsx';
 import { formatBytes, formatCount, formatMicros } from '../lib/format.ts';
 import { useModalFocus } from './modal-focus.ts';
 import type { Summary } from '../model/types.ts';
+import { setReport } from '../store/actions.ts';
 
 /**
  * The GPU events and how many found their launch: launchLinked counts kernels, memcpy and
@@ -24,7 +25,7 @@ export function LoadReport() {
   const dialog = useModalFocus<HTMLDivElement>(open);
   if (!open) return null;
   return (
-    <div className="modal-backdrop" onClick={() => store.setState({ showReport: false })}>
+    <div className="modal-backdrop" onClick={() => setReport(store, false)}>
       <div ref={dialog} tabIndex={-1} aria-modal="true" className="modal report" role="dialog" aria-label="Load report" data-testid="load-report" onClick={(e) => e.stopPropagation()}>
         <h2>Load report</h2>
         {traces.map(({ id, model: { summary: s } }) => (
@@ -60,7 +61,7 @@ export function LoadReport() {
             </details>
           </section>
         ))}
-        <button type="button" onClick={() => store.setState({ showReport: false })}>Close</button>
+        <button type="button" onClick={() => setReport(store, false)}>Close</button>
       </div>
     </div>
   );

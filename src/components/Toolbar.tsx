@@ -1,5 +1,6 @@
 import { useAppStore, useAppStoreApi } from '../store/hooks.tsx';
 import { formatCount } from '../lib/format.ts';
+import { setHelp, setShowAllFlows, toggleTheme } from '../store/actions.ts';
 
 export function Toolbar({ onOpen, onCompare }: { onOpen: () => void; onCompare: () => void }) {
   const store = useAppStoreApi();
@@ -17,7 +18,7 @@ export function Toolbar({ onOpen, onCompare }: { onOpen: () => void; onCompare: 
       <span className="spacer" />
       {hasTrace && (
         <label className="toggle">
-          <input type="checkbox" checked={showAllFlows} onChange={(e) => store.setState({ showAllFlows: e.target.checked })} />
+          <input type="checkbox" checked={showAllFlows} onChange={(e) => setShowAllFlows(store, e.target.checked)} />
           All flows
         </label>
       )}
@@ -26,10 +27,10 @@ export function Toolbar({ onOpen, onCompare }: { onOpen: () => void; onCompare: 
           Load report{warnings > 0 ? ` (${formatCount(warnings)} warnings)` : ''}
         </button>
       )}
-      <button type="button" onClick={() => store.setState({ theme: theme === 'dark' ? 'light' : 'dark' })} aria-label="Switch light/dark theme">
+      <button type="button" onClick={() => toggleTheme(store)} aria-label="Switch light/dark theme">
         {theme === 'dark' ? '☀' : '☾'}
       </button>
-      <button type="button" onClick={() => store.setState({ showHelp: true })} aria-label="Keyboard shortcuts">?</button>
+      <button type="button" onClick={() => setHelp(store, true)} aria-label="Keyboard shortcuts">?</button>
     </header>
   );
 }

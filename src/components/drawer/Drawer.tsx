@@ -8,6 +8,7 @@ import type { DrawerTab } from '../../store/app-store.ts';
 import { KernelsTab, OperatorsTab, RangeTab, SearchTab } from './tabs.tsx';
 import { InstanceStepper } from './InstanceStepper.tsx';
 import './drawer.css';
+import { openDrawerTab, setDrawerHeight, toggleDrawer } from '../../store/actions.ts';
 
 export const DRAWER_MIN = 120;
 const KEY_STEP = 24;
@@ -32,14 +33,10 @@ export function Drawer() {
 
   const setHeight = (h: number): void => {
     const height = Math.round(Math.min(maxHeight(), Math.max(DRAWER_MIN, h)));
-    const d = store.getState().drawer;
-    if (d.height !== height) store.setState({ drawer: { ...d, height } });
+    setDrawerHeight(store, height);
   };
-  const setTab = (tab: DrawerTab): void => store.setState({ drawer: { ...store.getState().drawer, tab, open: true } });
-  const toggle = (): void => {
-    const d = store.getState().drawer;
-    store.setState({ drawer: { ...d, open: !d.open } });
-  };
+  const setTab = (tab: DrawerTab): void => openDrawerTab(store, tab);
+  const toggle = (): void => toggleDrawer(store);
 
   useEffect(() => {
     const onResize = (): void => setHeight(store.getState().drawer.height);

@@ -5,6 +5,7 @@ import type { ReactNode } from 'react';
 import { useAppStore, useAppStoreApi } from '../../store/hooks.tsx';
 import { formatDuration, formatTimestamp } from '../../lib/time-format.ts';
 import { counterInfo, formatChange, formatCounterValue } from './counter-info.ts';
+import { select } from '../../store/actions.ts';
 
 /** Shows `empty` when no counter sample is selected. */
 export function CounterDetails({ empty }: { empty: ReactNode }) {
@@ -18,7 +19,7 @@ export function CounterDetails({ empty }: { empty: ReactNode }) {
       <tr>
         <th scope="row">{label}</th>
         <td>
-          <button type="button" className="kt-link" aria-label={`Select the ${label.toLowerCase()} sample`} onClick={() => store.setState({ counterSelection: { ...ref, sample: n.sample } })}>
+          <button type="button" className="kt-link" aria-label={`Select the ${label.toLowerCase()} sample`} onClick={() => select(store, null, { ...ref, sample: n.sample })}>
             {formatCounterValue(n.value)}
           </button>
           <span className="kt-flow-meta">

@@ -14,6 +14,7 @@ import { TrackHeaders } from './TrackHeaders.tsx';
 import { SelectionAnnouncer, Tooltip } from './Tooltip.tsx';
 import { clampScroll, panToReveal, scrollToReveal, viewLimits } from './view-math.ts';
 import './timeline.css';
+import { setScroll, showSlice } from '../../store/actions.ts';
 
 export interface TimelineViewProps {
   /** Receives the renderer once the canvas exists, and null when it goes away. */
@@ -56,7 +57,7 @@ export function TimelineView({ onRenderer, className }: TimelineViewProps) {
     const clampNow = (): void => {
       const s = store.getState();
       const y = clampScroll(s.scrollY, trackLayoutFor(s.traces, s.collapsed), canvas.clientHeight);
-      if (y !== s.scrollY) store.setState({ scrollY: y });
+      setScroll(store, y);
     };
     const label = (): void => canvas.setAttribute('aria-label', describeView(store));
     label();
@@ -136,5 +137,5 @@ function revealSlice(store: AppStore, ref: SliceRef, canvasHeight: number): void
   const collapsed = s.collapsed[key] ? { ...s.collapsed, [key]: false } : s.collapsed;
   const layout = trackLayoutFor(s.traces, collapsed);
   const scrollY = scrollToReveal(ref, s.traces, layout, s.scrollY, canvasHeight) ?? s.scrollY;
-  store.setState({ selection: ref, view, collapsed, scrollY });
+  showSlice(store, ref, view, collapsed, scrollY);
 }

@@ -5,6 +5,7 @@
 import { useEffect, useRef } from 'react';
 import { useAppStore, useAppStoreApi } from '../../store/hooks.tsx';
 import { PROCESS_HEADER_HEIGHT, RULER_HEIGHT, trackLayoutFor, type LayoutItem } from '../../render/track-layout.ts';
+import { toggleCollapsed } from '../../store/actions.ts';
 
 export function TrackHeaders() {
   const store = useAppStoreApi();
@@ -23,10 +24,7 @@ export function TrackHeaders() {
     });
   }, [store]);
 
-  const toggle = (key: string): void => {
-    const c = store.getState().collapsed;
-    store.setState({ collapsed: { ...c, [key]: !c[key] } });
-  };
+  const toggle = (key: string): void => toggleCollapsed(store, key);
 
   return (
     <div className="kt-headers">

@@ -3,6 +3,7 @@
 // canvas height that vertical scrolling depends on.
 
 import type { AppStore, SliceRef } from '../../store/app-store.ts';
+import { select } from '../../store/actions.ts';
 
 const revealers = new WeakMap<AppStore, (ref: SliceRef) => void>();
 
@@ -15,5 +16,5 @@ export function setRevealer(store: AppStore, reveal: ((ref: SliceRef) => void) |
 export function selectAndReveal(store: AppStore, ref: SliceRef): void {
   const reveal = revealers.get(store);
   if (reveal) reveal(ref);
-  else store.setState({ selection: ref });
+  else select(store, ref);
 }

@@ -15,6 +15,7 @@ import type { TimelineRenderer } from '../../render/timeline-renderer.ts';
 import { RULER_HEIGHT, trackLayoutFor } from '../../render/track-layout.ts';
 import { firstVisibleSlice, neighbourSlice, type NavDirection } from './slice-nav.ts';
 import { clampScroll, fitRange, panBy, viewLimits, zoomAt, type View } from './view-math.ts';
+import * as actions from '../../store/actions.ts';
 
 export interface InputTargets {
   /** The whole timeline (headers too): wheel events. */
@@ -94,23 +95,23 @@ export function attachTimelineInput(opts: InputTargets): () => void {
     return { x: e.clientX - r.left, y: e.clientY - r.top };
   };
   const width = (): number => Math.max(1, canvas.clientWidth);
-  const setView = (v: View): void => store.setState({ view: v });
+  const setView = (v: View): void => actions.setView(store, v);
   const limits = () => viewLimits(store.getState().traces);
   const anchor = (): number => (mouse && mouse.x >= 0 && mouse.x <= width() ? mouse.x / width() : 0.5);
   const scrollTo = (y: number): void => {
     const s = store.getState();
     const next = clampScroll(y, trackLayoutFor(s.traces, s.collapsed), canvas.clientHeight);
-    if (next !== s.scrollY) store.setState({ scrollY: next });
+    actions.setScroll(store, next);
   };
   const setHover = (ref: SliceRef | null): void => {
     const h = store.getState().hover;
     if (h === ref || (h && ref && h.trace === ref.trace && h.slice === ref.slice)) return;
-    store.setState({ hover: ref });
+    actions.hoverSlice(store, ref);
   };
   const setCounterHover = (ref: CounterRef | null): void => {
     const h = store.getState().counterHover;
     if (h === ref || (h && ref && h.trace === ref.trace && h.counter === ref.counter && h.sample === ref.sample)) return;
-    store.setState({ counterHover: ref });
+    actions.hoverCounter(store, ref);
   };
   /** Hovers the slice or counter sample at (x, y) and places the tooltip; null clears. */
   const hoverAt = (p: { x: number; y: number } | null): void => {
@@ -159,7 +160,7 @@ export function attachTimelineInput(opts: InputTargets): () => void {
       } else {
         const a = drag.view0.start + drag.x0 * usPerPx;
         const b = drag.view0.start + Math.max(0, Math.min(width(), p.x)) * usPerPx;
-        store.setState({ range: { start: Math.min(a, b), end: Math.max(a, b) } });
+        actions.setRange(store, { start: Math.min(a, b), end: Math.max(a, b) });
       }
       return;
     }
@@ -175,12 +176,12 @@ export function attachTimelineInput(opts: InputTargets): () => void {
     canvas.releasePointerCapture?.(e.pointerId);
     if (d.moved) return;
     if (d.kind === 'range') {
-      store.setState({ range: null });
+      actions.setRange(store, null);
       return;
     }
     const hit = opts.renderer()?.hitTest(d.x0, d.y0) ?? null;
     const counter = hit ? null : (opts.renderer()?.counterHitTest(d.x0, d.y0) ?? null);
-    store.setState({ selection: hit, counterSelection: counter });
+    actions.select(store, hit, counter);
   };
 
   const onPointerLeave = (): void => {
@@ -303,17 +304,13 @@ export function attachTimelineInput(opts: InputTargets): () => void {
       if (s.selection && t) {
         e.preventDefault();
         const st = t.model.slices.start[s.selection.slice]!;
-        store.setState({ range: { start: st, end: st + t.model.slices.dur[s.selection.slice]! } });
+        actions.setRange(store, { start: st, end: st + t.model.slices.dur[s.selection.slice]! });
       }
     } else if (k === 'Escape') {
-      const s = store.getState();
-      // The help opens over the report: close the top one first.
-      if (s.showHelp) store.setState({ showHelp: false });
-      else if (s.showReport) store.setState({ showReport: false });
-      else store.setState({ selection: null, counterSelection: null, range: null });
+      if (!actions.closeTopDialog(store)) actions.clearSelection(store);
     } else if (k === '?') {
       e.preventDefault();
-      store.setState({ showHelp: !store.getState().showHelp });
+      actions.setHelp(store, !store.getState().showHelp);
     }
   };
 

@@ -1,0 +1,94 @@
+// The named state changes of the page: components, input handlers and the automation API
+// change the store only through these (the async workflows, opening a trace or running a
+// search, live in actions/ and use them too). Each takes the store first.
+
+import type { AppState, AppStore, CounterRef, DrawerTab, SliceRef } from './app-store.ts';
+
+type View = AppState['view'];
+
+export function setView(store: AppStore, view: View): void {
+  store.setState({ view });
+}
+
+export function setScroll(store: AppStore, scrollY: number): void {
+  if (store.getState().scrollY !== scrollY) store.setState({ scrollY });
+}
+
+export function hoverSlice(store: AppStore, hover: SliceRef | null): void {
+  store.setState({ hover });
+}
+
+export function hoverCounter(store: AppStore, counterHover: CounterRef | null): void {
+  store.setState({ counterHover });
+}
+
+/** Selects a slice (or nothing), or a counter sample: one of the two at a time. */
+export function select(store: AppStore, selection: SliceRef | null, counterSelection: CounterRef | null = null): void {
+  store.setState({ selection, counterSelection });
+}
+
+/** Selects a slice and moves the view, scroll and collapsed processes to show it, in one change. */
+export function showSlice(store: AppStore, selection: SliceRef, view: View, collapsed: AppState['collapsed'], scrollY: number): void {
+  store.setState({ selection, counterSelection: null, view, collapsed, scrollY });
+}
+
+export function setRange(store: AppStore, range: AppState['range']): void {
+  store.setState({ range });
+}
+
+/** Esc: clears the selection (slice or sample) and the range. */
+export function clearSelection(store: AppStore): void {
+  store.setState({ selection: null, counterSelection: null, range: null });
+}
+
+export function toggleCollapsed(store: AppStore, key: string): void {
+  const c = store.getState().collapsed;
+  store.setState({ collapsed: { ...c, [key]: !c[key] } });
+}
+
+export function setShowAllFlows(store: AppStore, showAllFlows: boolean): void {
+  store.setState({ showAllFlows });
+}
+
+export function toggleTheme(store: AppStore): void {
+  store.setState({ theme: store.getState().theme === 'dark' ? 'light' : 'dark' });
+}
+
+export function setHelp(store: AppStore, showHelp: boolean): void {
+  store.setState({ showHelp });
+}
+
+export function setReport(store: AppStore, showReport: boolean): void {
+  store.setState({ showReport });
+}
+
+/** Closes the dialog on top (the help opens over the report); false when none is open. */
+export function closeTopDialog(store: AppStore): boolean {
+  const s = store.getState();
+  if (s.showHelp) setHelp(store, false);
+  else if (s.showReport) setReport(store, false);
+  else return false;
+  return true;
+}
+
+export function dismissError(store: AppStore): void {
+  store.setState({ error: null });
+}
+
+export function notify(store: AppStore, notice: string | null): void {
+  store.setState({ notice });
+}
+
+export function openDrawerTab(store: AppStore, tab: DrawerTab): void {
+  store.setState({ drawer: { ...store.getState().drawer, tab, open: true } });
+}
+
+export function toggleDrawer(store: AppStore): void {
+  const d = store.getState().drawer;
+  store.setState({ drawer: { ...d, open: !d.open } });
+}
+
+export function setDrawerHeight(store: AppStore, height: number): void {
+  const d = store.getState().drawer;
+  if (d.height !== height) store.setState({ drawer: { ...d, height } });
+}
