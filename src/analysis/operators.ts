@@ -112,6 +112,18 @@ export function operatorShapeTable(m: TraceModel, shapes: SliceShapes, window?: 
   return runNow(operatorShapeTableWork(m, shapes, window));
 }
 
+/** The slices that are operators (category cpu_op or operator), in slice order. */
+export function operatorSlices(m: TraceModel): Int32Array {
+  const roles = categoryRoles(m);
+  const cat = m.slices.cat;
+  let n = 0;
+  for (let i = 0; i < cat.length; i++) if (roles[cat[i]!] === ROLE_OPERATOR) n++;
+  const out = new Int32Array(n);
+  n = 0;
+  for (let i = 0; i < cat.length; i++) if (roles[cat[i]!] === ROLE_OPERATOR) out[n++] = i;
+  return out;
+}
+
 /** Sums per (name, shape id); `shapeOf` null: per name alone (shape -1). */
 function* operatorGroupsWork(m: TraceModel, shapeOf: Int32Array | null, window?: TimeWindow): Work<(OperatorRow & { shape: number })[]> {
   const inst = yield* operatorInstancesWork(m);

@@ -79,7 +79,7 @@ class ShapeReader {
         raw = this.inputDims(buf, rel);
       } catch (e) {
         if (e !== NEED_MORE) throw e;
-        if (buf.length - rel > MAX_EVENT_BYTES) throw new Error(`input shapes: the event at ${off} is larger than ${MAX_EVENT_BYTES} bytes`);
+        if (buf.length - rel > MAX_EVENT_BYTES) throw new Error(`input shapes: the event at ${off} is larger than ${MAX_EVENT_BYTES} bytes`, { cause: e });
         this.carry = buf.slice(rel);
         this.carryAt = off;
         return;
