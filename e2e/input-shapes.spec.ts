@@ -60,6 +60,11 @@ test('grouping operators by input shapes: the column, a row\'s calls and the API
   await expect(cells.nth(0)).toHaveText(name);
   await expect(cells.nth(1)).toHaveText(shapes);
   expect(Number((await cells.nth(2).innerText()).replace(/\D/g, ''))).toBe(count);
+  // a click steps through that shape's calls only: the first one selected has these Input Dims
+  await row.click();
+  await expect(row).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('stepper-position')).toHaveText(`1 of ${count}`);
+  await expect.poll(() => page.evaluate(() => JSON.stringify((window.kinetoscope.details()?.args as Record<string, unknown> | null)?.['Input Dims'] ?? 'no args yet'))).toBe(shapes);
   await page.screenshot({ path: test.info().outputPath('operators-shapes-light.png') });
   await page.getByRole('button', { name: 'Switch light/dark theme' }).click();
   await page.screenshot({ path: test.info().outputPath('operators-shapes-dark.png') });
