@@ -5,7 +5,7 @@ import { smCounts } from '../analysis/kernels.ts';
 import type { TraceModel } from '../model/types.ts';
 import type { AppStore } from '../store/app-store.ts';
 import { traceWorker } from '../worker/client.ts';
-import { findTrace, runSearch, tableFor } from './analysis.ts';
+import { findTrace, operatorShapeTableFor, runSearch, tableFor } from './analysis.ts';
 import { openDrawerTab } from '../store/actions.ts';
 
 export interface KernelFields {
@@ -39,7 +39,11 @@ export interface Details {
 export type TableRow = Record<string, unknown>;
 
 export interface AnalysisApi {
-  table(kind: 'kernels' | 'operators' | 'slices', options?: { trace?: string; start?: number; end?: number }): Promise<TableRow[]>;
+  /**
+   * `groupBy: 'shapes'` (operators only): one row per operator name and input shapes, each with
+   * `inputShapes` (the ops' Input Dims as compact JSON, null where absent), read from the file first.
+   */
+  table(kind: 'kernels' | 'operators' | 'slices', options?: { trace?: string; start?: number; end?: number; groupBy?: 'name' | 'shapes' }): Promise<TableRow[]>;
   search(query: string): Promise<{ count: number }>;
   /** The selected slice's details; `args` is null until the event has been read back (a moment after selecting). */
   details(): Details | null;
@@ -110,6 +114,10 @@ export function createAnalysisApi(store: AppStore): AnalysisApi {
         const rows = await tableFor(t.model, 'kernels', w);
         return rows.map(({ configs, ...r }) => ({ ...r, configs }));
       }
+      if (options.groupBy !== undefined && options.groupBy !== 'name' && !(kind === 'operators' && options.groupBy === 'shapes')) {
+        throw new Error(`groupBy "${String(options.groupBy)}" is not known for the ${String(kind)} table (operators: 'name' or 'shapes')`);
+      }
+      if (kind === 'operators' && options.groupBy === 'shapes') return (await operatorShapeTableFor(t, w)).map((r) => ({ ...r }));
       if (kind === 'operators') return (await tableFor(t.model, 'operators', w)).map((r) => ({ ...r }));
       if (kind === 'slices') return (await tableFor(t.model, 'range', w)).rows.map((r) => ({ ...r }));
       throw new Error(`unknown table "${String(kind)}": kernels, operators or slices`);

@@ -2,15 +2,18 @@
 // trace's columns in tasks of a few milliseconds (analysis/sliced.ts), each result kept
 // per trace and window so that switching tabs or asking twice costs nothing.
 
+import { categoryRoles, ROLE_OPERATOR } from '../analysis/roles.ts';
 import { kernelTableWork, type KernelRow } from '../analysis/kernels.ts';
-import { operatorTableWork, type OperatorRow } from '../analysis/operators.ts';
+import { operatorShapeTableWork, operatorSlices, operatorTableWork, type OperatorRow, type OperatorShapeRow, type SliceShapes } from '../analysis/operators.ts';
 import { matchNames, nameTest, parseQuery, sliceNameIds, slicesMatchingWork } from '../analysis/search.ts';
 import { runSliced, type SliceStats, type Work } from '../analysis/sliced.ts';
 import { rangeTableWork, type RangeTable } from '../analysis/slices.ts';
 import type { TimeWindow } from '../analysis/window.ts';
 import type { TraceModel } from '../model/types.ts';
 import type { AppStore, Highlight, LoadedTrace } from '../store/app-store.ts';
+import { Comlink, traceWorker } from '../worker/client.ts';
 import { regexMatches } from '../worker/name-match.ts';
+import { setHighlight, setSearch } from '../store/actions.ts';
 
 export type TableKind = 'kernels' | 'operators' | 'range';
 type Result<K extends TableKind> = K extends 'kernels' ? KernelRow[] : K extends 'operators' ? OperatorRow[] : RangeTable;
@@ -36,6 +39,81 @@ export function tableFor<K extends TableKind>(model: TraceModel, kind: K, window
   return p as Promise<Result<K>>;
 }
 
+/** Operators read to tell whether a trace has Input Dims (Kineto writes them on every op, or on none). */
+const PROBE_OPS = 16;
+
+const probes = new WeakMap<TraceModel, Promise<boolean>>();
+
+/** Whether the trace's operators carry `Input Dims`: the first few in file order, read back by the worker. */
+export function hasInputShapes(t: LoadedTrace): Promise<boolean> {
+  let p = probes.get(t.model);
+  if (!p) {
+    const ops = operatorSlices(t.model);
+    p = ops.length === 0 ? Promise.resolve(false) : traceWorker().inputShapes(t.id, Comlink.transfer(ops, [ops.buffer]), PROBE_OPS).then((r) => r.shapes.length > 0);
+    probes.set(t.model, p);
+  }
+  return p;
+}
+
+interface ShapesPass {
+  promise: Promise<SliceShapes>;
+  /** Share of the operators read so far (0–1). */
+  progress: number;
+  listeners: Set<(fraction: number) => void>;
+}
+
+const shapePasses = new WeakMap<TraceModel, ShapesPass>();
+
+/**
+ * Every operator's `Input Dims`, per slice (-1: none), read back in one pass over the file by
+ * the trace worker; once per trace. `onProgress` hears the share read (0–1) while it runs.
+ */
+export function inputShapesFor(t: LoadedTrace, onProgress?: (fraction: number) => void): Promise<SliceShapes> {
+  let pass = shapePasses.get(t.model);
+  if (!pass) {
+    const ops = operatorSlices(t.model);
+    const n = t.model.slices.dur.length;
+    const listeners = new Set<(fraction: number) => void>();
+    const state: ShapesPass = { promise: null as unknown as Promise<SliceShapes>, progress: 0, listeners };
+    const tell = (done: number, total: number): void => {
+      state.progress = total > 0 ? done / total : 1;
+      for (const l of listeners) l(state.progress);
+    };
+    const slices = ops.slice();
+    state.promise = traceWorker()
+      .inputShapes(t.id, Comlink.transfer(ops, [ops.buffer]), undefined, Comlink.proxy(tell))
+      .then((r) => {
+        const ids = new Int32Array(n).fill(-1);
+        for (let k = 0; k < slices.length; k++) ids[slices[k]!] = r.ids[k]!;
+        return { ids, shapes: r.shapes };
+      });
+    // A failed pass is not kept: asking again reads again.
+    state.promise.catch(() => shapePasses.delete(t.model));
+    shapePasses.set(t.model, (pass = state));
+  }
+  if (onProgress) {
+    const l = onProgress;
+    pass.listeners.add(l);
+    l(pass.progress);
+    void pass.promise.finally(() => pass.listeners.delete(l)).catch(() => undefined);
+  }
+  return pass.promise;
+}
+
+/** The operator table grouped by name and input shapes (reading the shapes first if need be). */
+export async function operatorShapeTableFor(t: LoadedTrace, window: TimeWindow | null, onProgress?: (fraction: number) => void): Promise<OperatorShapeRow[]> {
+  const shapes = await inputShapesFor(t, onProgress);
+  let perModel = cache.get(t.model);
+  if (!perModel) cache.set(t.model, (perModel = new Map()));
+  const key = `operators-shapes|${window ? `${window.start}|${window.end}` : 'all'}`;
+  let p = perModel.get(key) as Promise<OperatorShapeRow[]> | undefined;
+  if (!p) {
+    p = runSliced(operatorShapeTableWork(t.model, shapes, window ?? undefined), 8, undefined, analysisStats);
+    perModel.set(key, p);
+  }
+  return p;
+}
+
 export function findTrace(store: AppStore, id?: string): LoadedTrace | undefined {
   const { traces } = store.getState();
   return id === undefined ? traces[0] : traces.find((t) => t.id === id || t.name === id);
@@ -45,7 +123,7 @@ export function findTrace(store: AppStore, id?: string): LoadedTrace | undefined
 export async function highlightNames(store: AppStore, t: LoadedTrace, names: Uint8Array, label: string): Promise<Highlight> {
   const instances = await runSliced(slicesMatchingWork(t.model, names), 8, undefined, analysisStats);
   const h: Highlight = { trace: t.id, label, names, instances, at: -1 };
-  store.setState({ highlight: h });
+  setHighlight(store, h);
   return h;
 }
 
@@ -57,18 +135,33 @@ export function highlightName(store: AppStore, t: LoadedTrace, name: string): Pr
   return highlightNames(store, t, mask, name);
 }
 
+/**
+ * Highlights the calls of operator `name` with these input shapes (null: those without): the
+ * instances stepped through are theirs; the canvas marks the name.
+ */
+export async function highlightNameShapes(store: AppStore, t: LoadedTrace, name: string, shapes: string | null, label: string): Promise<Highlight> {
+  const h = await highlightName(store, t, name);
+  const { ids, shapes: all } = await inputShapesFor(t);
+  const want = shapes === null ? -1 : all.indexOf(shapes);
+  const roles = categoryRoles(t.model);
+  const cat = t.model.slices.cat;
+  const out: Highlight = { ...h, label, instances: h.instances.filter((i) => ids[i] === want && roles[cat[i]!] === ROLE_OPERATOR) };
+  setHighlight(store, out);
+  return out;
+}
+
 /** Moves the highlight's cursor by `delta` (wrapping) and returns the instance to show. */
 export function stepHighlight(store: AppStore, delta: number): { trace: string; slice: number } | null {
   const h = store.getState().highlight;
   if (!h || h.instances.length === 0) return null;
   const n = h.instances.length;
   const at = h.at < 0 ? (delta >= 0 ? 0 : n - 1) : (((h.at + delta) % n) + n) % n;
-  store.setState({ highlight: { ...h, at } });
+  setHighlight(store, { ...h, at });
   return { trace: h.trace, slice: h.instances[at]! };
 }
 
 export function clearHighlight(store: AppStore): void {
-  store.setState({ highlight: null });
+  setHighlight(store, null);
 }
 
 let searchSeq = 0;
@@ -82,15 +175,15 @@ export async function runSearch(store: AppStore, text: string): Promise<{ count:
   const seq = ++searchSeq;
   const traces = store.getState().traces;
   if (text.trim() === '') {
-    store.setState({ search: { text, count: null, error: null, busy: false }, highlight: null });
+    setSearch(store, { text, count: null, error: null, busy: false }, null);
     return { count: 0 };
   }
   const parsed = parseQuery(text);
   if ('error' in parsed) {
-    store.setState({ search: { text, count: null, error: parsed.error, busy: false } });
+    setSearch(store, { text, count: null, error: parsed.error, busy: false });
     throw new Error(parsed.error);
   }
-  store.setState({ search: { text, count: null, error: null, busy: true } });
+  setSearch(store, { text, count: null, error: null, busy: true });
   try {
     let count = 0;
     let first: Highlight | null = null;
@@ -109,11 +202,11 @@ export async function runSearch(store: AppStore, text: string): Promise<{ count:
       count += instances.length;
       if (!first && instances.length > 0) first = { trace: t.id, label: text, names: mask, instances, at: -1 };
     }
-    store.setState({ search: { text, count, error: null, busy: false }, highlight: first });
+    setSearch(store, { text, count, error: null, busy: false }, first);
     return { count };
   } catch (e) {
     const error = (e as Error).message;
-    if (seq === searchSeq) store.setState({ search: { text, count: null, error, busy: false }, highlight: null });
+    if (seq === searchSeq) setSearch(store, { text, count: null, error, busy: false }, null);
     throw e;
   }
 }

@@ -3,16 +3,18 @@
 // with and without args, overlapping kernels, launches without kernels).
 
 import { describe, expect, it } from 'vitest';
-import { loadEvents } from '../testing/load-text.ts';
+import { readInputShapes } from '../engine/input-shapes.ts';
+import { loadEvents, loadText } from '../testing/load-text.ts';
 import { bruteParents, randomTrace, toJson, type Ev } from '../testing/random-kineto.ts';
 import { kernelTable } from './kernels.ts';
-import { operatorTable } from './operators.ts';
+import { operatorShapeTable, operatorTable } from './operators.ts';
 import { rangeTable } from './slices.ts';
 import { matchNames, nameTest, parseQuery, slicesMatching } from './search.ts';
 
 const isOp = (e: Ev): boolean => e.ph === 'X' && (e.cat.toLowerCase() === 'cpu_op' || e.cat.toLowerCase() === 'operator');
 
-function bruteOperators(evs: Ev[]) {
+/** Per group of ops (by name unless `keyOf` says otherwise). */
+function bruteOperators(evs: Ev[], keyOf: (op: Ev) => string = (op) => op.name) {
   const parents = bruteParents(evs);
   const nearestOp = (e: Ev): Ev | null => {
     for (let p = parents.get(e)!; p; p = parents.get(p)!) if (isOp(p)) return p;
@@ -32,7 +34,7 @@ function bruteOperators(evs: Ev[]) {
     return r;
   };
   for (const op of evs.filter(isOp)) {
-    const r = row(op.name);
+    const r = row(keyOf(op));
     r.count++;
     r.hostTotalUs += op.dur;
     let childOps = 0;
@@ -175,6 +177,50 @@ describe('analysis tables against brute force on random traces', () => {
       const hits = slicesMatching(m, mask);
       expect(hits.length).toBe(evs.filter((e) => e.name.toLowerCase().includes('relu')).length);
       for (let k = 1; k < hits.length; k++) expect(m.slices.start[hits[k]!]!).toBeGreaterThanOrEqual(m.slices.start[hits[k - 1]!]!);
+    });
+  }
+});
+
+function chunked(bytes: Uint8Array, size: number): ReadableStream<Uint8Array> {
+  let at = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(c) {
+      if (at >= bytes.length) c.close();
+      else c.enqueue(bytes.slice(at, (at += size)));
+    },
+  });
+}
+
+describe('operators by name and input shapes against brute force on random traces', () => {
+  for (let seed = 1; seed <= 30; seed++) {
+    it(`seed ${seed}`, async () => {
+      const evs = randomTrace(seed);
+      const text = JSON.stringify({ traceEvents: toJson(evs) });
+      const r = await loadText(text);
+      const m = r.model;
+      // every slice's Input Dims, read back by the worker's pass: by ranges, and as a stream
+      const bytes = new TextEncoder().encode(text);
+      const byRanges = await readInputShapes({ stream: () => new Blob([bytes]).stream(), gzip: false, blob: new Blob([bytes]) }, r.offsets);
+      // events cut across windows and chunks
+      const smallRanges = await readInputShapes({ stream: () => new Blob([bytes]).stream(), gzip: false, blob: new Blob([bytes]), windowBytes: 37 }, r.offsets);
+      const streamed = await readInputShapes({ stream: () => chunked(bytes, 13 + seed), gzip: false }, r.offsets);
+      expect(smallRanges).toEqual(byRanges);
+      expect(streamed).toEqual(byRanges);
+
+      const rows = operatorShapeTable(m, byRanges);
+      const b = bruteOperators(evs, (op) => `${op.name}|${JSON.stringify(op.args?.['Input Dims'] ?? null)}`);
+      expect(rows.map((x) => `${x.name}|${x.inputShapes ?? 'null'}`).sort()).toEqual([...b.keys()].sort());
+      // some names come in more than one shape, and some calls have none
+      expect(rows.length).toBeGreaterThan(new Set(rows.map((x) => x.name)).size);
+      expect(rows.some((x) => x.inputShapes === null)).toBe(true);
+      for (const x of rows) {
+        const e = b.get(`${x.name}|${x.inputShapes ?? 'null'}`)!;
+        expect(x.count).toBe(e.count);
+        close(x.hostTotalUs, e.hostTotalUs);
+        close(x.hostSelfUs, e.hostSelfUs);
+        close(x.deviceTotalUs, e.deviceTotalUs);
+        close(x.deviceSelfUs, e.deviceSelfUs);
+      }
     });
   }
 });

@@ -82,42 +82,105 @@ export function* operatorInstancesWork(m: TraceModel): Work<OperatorInstances> {
 }
 
 export function* operatorTableWork(m: TraceModel, window?: TimeWindow): Work<OperatorRow[]> {
+  const groups = yield* operatorGroupsWork(m, null, window);
+  return groups.map(({ shape: _shape, ...row }) => row);
+}
+
+export function operatorTable(m: TraceModel, window?: TimeWindow): OperatorRow[] {
+  return runNow(operatorTableWork(m, window));
+}
+
+/** An operator row of the table grouped by name and input shapes. */
+export interface OperatorShapeRow extends OperatorRow {
+  /** The ops' `Input Dims` as compact JSON; null for calls that have none. */
+  inputShapes: string | null;
+}
+
+/** Per slice, an index into `shapes` (-1: no Input Dims), read back from the file by the worker. */
+export interface SliceShapes {
+  ids: Int32Array;
+  shapes: string[];
+}
+
+/** The operator table grouped by (name, input shapes); rows sorted as the table by name, then by shapes. */
+export function* operatorShapeTableWork(m: TraceModel, shapes: SliceShapes, window?: TimeWindow): Work<OperatorShapeRow[]> {
+  const groups = yield* operatorGroupsWork(m, shapes.ids, window);
+  return groups.map(({ shape, ...row }) => ({ ...row, inputShapes: shape < 0 ? null : shapes.shapes[shape]! }));
+}
+
+export function operatorShapeTable(m: TraceModel, shapes: SliceShapes, window?: TimeWindow): OperatorShapeRow[] {
+  return runNow(operatorShapeTableWork(m, shapes, window));
+}
+
+/** The slices that are operators (category cpu_op or operator), in slice order. */
+export function operatorSlices(m: TraceModel): Int32Array {
+  const roles = categoryRoles(m);
+  const cat = m.slices.cat;
+  let n = 0;
+  for (let i = 0; i < cat.length; i++) if (roles[cat[i]!] === ROLE_OPERATOR) n++;
+  const out = new Int32Array(n);
+  n = 0;
+  for (let i = 0; i < cat.length; i++) if (roles[cat[i]!] === ROLE_OPERATOR) out[n++] = i;
+  return out;
+}
+
+/** Sums per (name, shape id); `shapeOf` null: per name alone (shape -1). */
+function* operatorGroupsWork(m: TraceModel, shapeOf: Int32Array | null, window?: TimeWindow): Work<(OperatorRow & { shape: number })[]> {
   const inst = yield* operatorInstancesWork(m);
   const roles = categoryRoles(m);
   const { start, dur, cat, name } = m.slices;
+  // One group per name id, and per (name, shape) when grouping by shapes: a name's first shape
+  // takes the name's slot, any other gets a slot of its own.
   const ids = m.strings.length;
-  const count = new Uint32Array(ids);
-  const hostTotal = new Float64Array(ids);
-  const hostSelf = new Float64Array(ids);
-  const devTotal = new Float64Array(ids);
-  const devSelf = new Float64Array(ids);
+  const slotOfName = new Int32Array(ids).fill(-1);
+  const more = new Map<number, number>();
+  const groupName: number[] = [];
+  const groupShape: number[] = [];
+  const count: number[] = [];
+  const hostTotal: number[] = [];
+  const hostSelf: number[] = [];
+  const devTotal: number[] = [];
+  const devSelf: number[] = [];
   for (let i = 0; i < dur.length; i++) {
     if ((i & YIELD_MASK) === YIELD_MASK) yield;
     if (roles[cat[i]!] !== ROLE_OPERATOR) continue;
     if (window && !inWindow(window, start[i]!, dur[i]!)) continue;
     const id = name[i]!;
-    count[id]!++;
-    hostTotal[id] += dur[i]!;
-    hostSelf[id] += inst.hostSelf[i]!;
-    devTotal[id] += inst.deviceTotal[i]!;
-    devSelf[id] += inst.deviceSelf[i]!;
+    const shape = shapeOf ? shapeOf[i]! : -1;
+    let g = slotOfName[id]!;
+    if (g >= 0 && groupShape[g] !== shape) {
+      const key = id * 4294967296 + (shape + 1);
+      g = more.get(key) ?? -1;
+      if (g < 0) more.set(key, (g = groupName.length));
+    }
+    if (g < 0) {
+      g = groupName.length;
+      if (slotOfName[id]! < 0) slotOfName[id] = g;
+    }
+    if (g === groupName.length) {
+      groupName.push(id);
+      groupShape.push(shape);
+      count.push(0);
+      hostTotal.push(0);
+      hostSelf.push(0);
+      devTotal.push(0);
+      devSelf.push(0);
+    }
+    count[g]!++;
+    hostTotal[g] += dur[i]!;
+    hostSelf[g] += inst.hostSelf[i]!;
+    devTotal[g] += inst.deviceTotal[i]!;
+    devSelf[g] += inst.deviceSelf[i]!;
   }
-  const rows: OperatorRow[] = [];
-  for (let id = 0; id < ids; id++) {
-    if (count[id] === 0) continue;
-    rows.push({
-      name: m.strings[id]!,
-      count: count[id]!,
-      hostTotalUs: hostTotal[id]!,
-      hostSelfUs: hostSelf[id]!,
-      deviceTotalUs: devTotal[id]!,
-      deviceSelfUs: devSelf[id]!,
-    });
-  }
-  rows.sort((a, b) => b.hostTotalUs - a.hostTotalUs || (a.name < b.name ? -1 : 1));
+  const rows = groupName.map((id, g) => ({
+    name: m.strings[id]!,
+    count: count[g]!,
+    hostTotalUs: hostTotal[g]!,
+    hostSelfUs: hostSelf[g]!,
+    deviceTotalUs: devTotal[g]!,
+    deviceSelfUs: devSelf[g]!,
+    shape: groupShape[g]!,
+  }));
+  rows.sort((a, b) => b.hostTotalUs - a.hostTotalUs || (a.name < b.name ? -1 : a.name > b.name ? 1 : a.shape - b.shape));
   return rows;
-}
-
-export function operatorTable(m: TraceModel, window?: TimeWindow): OperatorRow[] {
-  return runNow(operatorTableWork(m, window));
 }

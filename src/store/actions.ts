@@ -2,7 +2,7 @@
 // change the store only through these (the async workflows, opening a trace or running a
 // search, live in actions/ and use them too). Each takes the store first.
 
-import type { AppState, AppStore, CounterRef, DrawerTab, SliceRef } from './app-store.ts';
+import type { AppState, AppStore, CounterRef, DrawerTab, Highlight, SearchState, SliceRef } from './app-store.ts';
 
 type View = AppState['view'];
 
@@ -91,4 +91,13 @@ export function toggleDrawer(store: AppStore): void {
 export function setDrawerHeight(store: AppStore, height: number): void {
   const d = store.getState().drawer;
   if (d.height !== height) store.setState({ drawer: { ...d, height } });
+}
+
+export function setHighlight(store: AppStore, highlight: Highlight | null): void {
+  store.setState({ highlight });
+}
+
+/** A search's state, and the highlight it leaves (unchanged when not given). */
+export function setSearch(store: AppStore, search: SearchState, highlight?: Highlight | null): void {
+  store.setState(highlight === undefined ? { search } : { search, highlight });
 }

@@ -1,7 +1,7 @@
 // Test-only: random Kineto-shaped traces for the analysis tests (nested ops, recursion of one
 // op name, non-op slices between ops, zero durations, launches with and without kernels,
-// kernels with and without args, overlapping kernels), and the brute-force nesting they are
-// checked against.
+// kernels with and without args, overlapping kernels, cpu_ops with and without Input Dims),
+// and the brute-force nesting they are checked against.
 
 import { mulberry32 } from './synth-trace.ts';
 
@@ -19,12 +19,24 @@ export interface Ev {
 }
 
 export const OPS = ['aten::linear', 'aten::addmm', 'aten::relu', 'aten::copy_'];
+/** The `Input Dims` some cpu_ops carry (Kineto's shape lists; empty lists for non-tensors). */
+export const SHAPES: unknown[] = [[[8, 16], [16, 4]], [[8, 16]], [[]], [], [[2, 3, 4], [], [1]]];
 export const KERNELS = ['gemm_kernel', 'elementwise_kernel', 'reduce_kernel'];
 
 export function randomTrace(seed: number): Ev[] {
   const rnd = mulberry32(seed);
   const int = (a: number, b: number): number => a + Math.floor(rnd() * (b - a + 1));
   const evs: Omit<Ev, 'i'>[] = [];
+  // Input Dims from a generator of their own, so that the rest of the trace is what it was.
+  const shapeRnd = mulberry32(seed ^ 0x5eed);
+  const opArgs = (): { args?: Record<string, unknown> } => {
+    const r = shapeRnd();
+    if (r < 0.15) return {}; // no args at all
+    if (r < 0.25) return { args: { 'External id': Math.floor(r * 1000) } }; // args without Input Dims
+    const dims = SHAPES[Math.floor(shapeRnd() * SHAPES.length)];
+    // Input Dims first, last, or between other args
+    return r < 0.6 ? { args: { 'Input Dims': dims, 'Input type': ['float'] } } : { args: { 'External id': 1, 'Input Dims': dims, 'Call stack': 'a.py(1): f' } };
+  };
   let corr = 1;
   const gpuEnd: Record<number, number> = { 7: 0, 8: 0 };
   const overlapped: Record<number, boolean> = { 7: false, 8: false };
@@ -71,7 +83,7 @@ export function randomTrace(seed: number): Ev[] {
         }
       } else {
         const cat = r < 0.75 ? 'cpu_op' : r < 0.85 ? 'user_annotation' : 'python_function';
-        evs.push({ ph: 'X', name: cat === 'cpu_op' ? OPS[int(0, OPS.length - 1)]! : `${cat}#${int(0, 2)}`, cat, pid, tid, ts: a, dur: b - a });
+        evs.push({ ph: 'X', name: cat === 'cpu_op' ? OPS[int(0, OPS.length - 1)]! : `${cat}#${int(0, 2)}`, cat, pid, tid, ts: a, dur: b - a, ...(cat === 'cpu_op' ? opArgs() : {}) });
         if (b - a > 2 && depth < 6) tree(pid, tid, a, b, depth + 1);
       }
       t = b + 1;

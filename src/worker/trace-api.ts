@@ -5,6 +5,7 @@
 import * as Comlink from 'comlink';
 import { buffersOf } from '../lib/buffers.ts';
 import { readEventAt } from '../engine/event-at.ts';
+import { readInputShapes, type InputShapes } from '../engine/input-shapes.ts';
 import { loadTrace, TraceLoadError, type Progress } from '../engine/load.ts';
 import type { TraceModel } from '../model/types.ts';
 import { readElsewhere, setReaderWorker, startReader } from './reader.ts';
@@ -124,18 +125,58 @@ export const traceApi = {
 
   /** The selected slice's event as written in the file (with all its args). */
   async event(id: string, slice: number): Promise<Record<string, unknown>> {
-    const k = kept.get(id);
-    if (!k) throw new Error('trace not loaded');
+    const k = keptOf(id);
     const offset = k.offsets[slice];
     if (offset === undefined) throw new Error(`no slice ${slice}`);
-    const stream = (): ReadableStream<Uint8Array> => {
-      if (k.blob) return k.blob.stream() as ReadableStream<Uint8Array>;
-      if (k.bytes) return new Blob([k.bytes as Uint8Array<ArrayBuffer>]).stream() as ReadableStream<Uint8Array>;
-      return streamUrl(k.url!);
-    };
-    return readEventAt(stream, offset, k.gzip, k.blob ?? (k.bytes && !k.gzip ? new Blob([k.bytes as Uint8Array<ArrayBuffer>]) : undefined));
+    return readEventAt(() => sourceStream(k), offset, k.gzip, plainBlob(k));
+  },
+
+  /**
+   * The `args["Input Dims"]` of the given slices (one pass over the source; see
+   * engine/input-shapes.ts): per slice, in the order given, an index into `shapes` or -1.
+   * `limit`: read only the first that many in file order (the rest stay -1), to probe.
+   */
+  async inputShapes(id: string, slices: Int32Array, limit?: number, onProgress?: (done: number, total: number) => void): Promise<InputShapes> {
+    const k = keptOf(id);
+    const all = new Float64Array(slices.length);
+    for (let i = 0; i < slices.length; i++) {
+      const o = k.offsets[slices[i]!];
+      if (o === undefined) throw new Error(`no slice ${slices[i]}`);
+      all[i] = o;
+    }
+    let offsets = all;
+    let pick: Uint32Array | null = null;
+    if (limit !== undefined && limit < slices.length) {
+      const order = Uint32Array.from(all.keys()).sort((a, b) => all[a]! - all[b]!);
+      pick = order.subarray(0, limit);
+      offsets = Float64Array.from(pick, (i) => all[i]!);
+    }
+    const r = await readInputShapes({ stream: () => sourceStream(k), gzip: k.gzip, ...(plainBlob(k) ? { blob: plainBlob(k)! } : {}) }, offsets, onProgress);
+    let ids = r.ids;
+    if (pick) {
+      ids = new Int32Array(slices.length).fill(-1);
+      pick.forEach((i, j) => (ids[i] = r.ids[j]!));
+    }
+    return Comlink.transfer({ ids, shapes: r.shapes }, [ids.buffer]);
   },
 };
+
+function keptOf(id: string): Kept {
+  const k = kept.get(id);
+  if (!k) throw new Error('trace not loaded');
+  return k;
+}
+
+function sourceStream(k: Kept): ReadableStream<Uint8Array> {
+  if (k.blob) return k.blob.stream() as ReadableStream<Uint8Array>;
+  if (k.bytes) return new Blob([k.bytes as Uint8Array<ArrayBuffer>]).stream() as ReadableStream<Uint8Array>;
+  return streamUrl(k.url!);
+}
+
+/** The source as a Blob to read by ranges, when it is a plain (not gzip) file or byte array. */
+function plainBlob(k: Kept): Blob | undefined {
+  return k.blob ?? (k.bytes && !k.gzip ? new Blob([k.bytes as Uint8Array<ArrayBuffer>]) : undefined);
+}
 
 function streamUrl(url: string): ReadableStream<Uint8Array> {
   return new ReadableStream<Uint8Array>({

@@ -128,7 +128,7 @@ export function DataTable<Row>({ name, columns, rows, rowKey, activeKey, onActiv
   };
 
   const headers = table.getHeaderGroups()[0]!.headers;
-  const grid = `${expand ? '20px ' : ''}minmax(200px, 3fr) ${columns.slice(1).map(() => 'minmax(72px, 1fr)').join(' ')}`;
+  const grid = `${expand ? '20px ' : ''}minmax(200px, 3fr) ${columns.slice(1).map((c) => c.width ?? 'minmax(72px, 1fr)').join(' ')}`;
   return (
     <div className="dt" data-testid={`table-${name}`}>
       <div className="dt-bar">

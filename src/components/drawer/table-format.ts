@@ -13,6 +13,8 @@ export interface ColumnSpec<Row> {
   value: (row: Row) => string | number | null;
   /** Tooltip of the header: what the column means. */
   help?: string;
+  /** The column's grid track (default minmax(72px, 1fr)). */
+  width?: string;
 }
 
 export function cellText(kind: CellKind, v: string | number | null): string {

@@ -4,9 +4,9 @@
 
 import { useEffect, useRef, useState, type KeyboardEvent, type ReactElement, type ReactNode } from 'react';
 import type { KernelConfig, KernelRow } from '../../analysis/kernels.ts';
-import type { OperatorRow } from '../../analysis/operators.ts';
+import type { OperatorRow, OperatorShapeRow } from '../../analysis/operators.ts';
 import type { SliceRow, StreamBusy } from '../../analysis/slices.ts';
-import { highlightName, runSearch, tableFor } from '../../actions/analysis.ts';
+import { hasInputShapes, highlightName, highlightNameShapes, operatorShapeTableFor, runSearch, tableFor } from '../../actions/analysis.ts';
 import { formatCount, formatMicros } from '../../lib/format.ts';
 import type { AppStore, LoadedTrace } from '../../store/app-store.ts';
 import { useAppStore, useAppStoreApi } from '../../store/hooks.tsx';
@@ -97,21 +97,67 @@ const OPERATOR_COLUMNS: ColumnSpec<OperatorRow>[] = [
   { id: 'deviceSelf', header: 'Device self', kind: 'us', value: (r) => r.deviceSelfUs, help: 'GPU time launched by runtime calls directly under it (no other operator between)' },
 ];
 
+const SHAPE_COLUMNS: ColumnSpec<OperatorShapeRow>[] = [
+  OPERATOR_COLUMNS[0] as ColumnSpec<OperatorShapeRow>,
+  { id: 'shapes', header: 'Input shapes', kind: 'text', value: (r) => r.inputShapes ?? '(none)', width: 'minmax(160px, 2fr)', help: "The ops' Input Dims (one list per input; [] for a non-tensor); (none): calls without them" },
+  ...(OPERATOR_COLUMNS.slice(1) as ColumnSpec<OperatorShapeRow>[]),
+];
+
+const shapeKey = (r: OperatorShapeRow): string => `${r.name} ${r.inputShapes ?? '(none)'}`;
+
 export function OperatorsTab() {
   const store = useAppStoreApi();
   const [t, picker] = useTabTrace();
   const highlight = useAppStore((s) => s.highlight);
-  const { value, busy, error } = useAsync(t ? () => tableFor(t.model, 'operators', null) : null, [t]);
+  const [byShapes, setByShapes] = useState(false);
+  const [progress, setProgress] = useState(0);
+  const probe = useAsync(t ? () => hasInputShapes(t) : null, [t]);
+  const grouped = byShapes && probe.value === true;
+  const byName = useAsync(t && !grouped ? () => tableFor(t.model, 'operators', null) : null, [t, grouped]);
+  const byShape = useAsync(t && grouped ? () => operatorShapeTableFor(t, null, setProgress) : null, [t, grouped]);
   if (!t) return null;
+  const { busy, error } = grouped ? byShape : byName;
+  const reason = probe.busy
+    ? 'Looking for Input Dims in the file…'
+    : probe.error
+      ? `Could not read the file: ${probe.error}`
+      : probe.value
+        ? null
+        : 'No Input Dims on this trace\'s operators (profile with record_shapes=True)';
+  const tools = (
+    <>
+      {picker}
+      <label className="dt-toggle" title={reason ?? 'One row per operator name and input shapes (read from the file)'}>
+        <input type="checkbox" checked={grouped} disabled={reason !== null} onChange={(e) => setByShapes(e.target.checked)} data-testid="group-by-shapes" />
+        Group by input shapes
+      </label>
+      {reason !== null && !probe.busy && <span className="dt-note" data-testid="shapes-reason">{reason}</span>}
+      {grouped && byShape.busy && (
+        <span className="dt-note" role="status" data-testid="shapes-progress">
+          Reading input shapes… {Math.floor(progress * 100)} %
+          <progress max={1} value={progress} aria-label="Input shapes read" />
+        </span>
+      )}
+    </>
+  );
+  const empty = busy ? (grouped ? 'Reading input shapes from the file…' : 'Computing…') : 'No CPU operators in this trace (no slices of category "cpu_op" or "operator").';
   return (
     <TableState busy={busy} error={error}>
-      <DataTable<OperatorRow>
-        name="operators" columns={OPERATOR_COLUMNS} rows={value ?? []} rowKey={(r) => r.name}
-        activeKey={highlight?.trace === t.id ? highlight.label : null}
-        onActivate={(r) => activateName(store, t, r.name)}
-        empty={busy ? 'Computing…' : 'No CPU operators in this trace (no slices of category "cpu_op" or "operator").'}
-        tools={picker}
-      />
+      {grouped ? (
+        <DataTable<OperatorShapeRow>
+          key="shapes" name="operators" columns={SHAPE_COLUMNS} rows={byShape.value ?? []} rowKey={shapeKey}
+          activeKey={highlight?.trace === t.id ? highlight.label : null}
+          onActivate={(r) => void highlightNameShapes(store, t, r.name, r.inputShapes, shapeKey(r)).then(() => stepAndReveal(store, 1))}
+          empty={empty} tools={tools}
+        />
+      ) : (
+        <DataTable<OperatorRow>
+          key="names" name="operators" columns={OPERATOR_COLUMNS} rows={byName.value ?? []} rowKey={(r) => r.name}
+          activeKey={highlight?.trace === t.id ? highlight.label : null}
+          onActivate={(r) => activateName(store, t, r.name)}
+          empty={empty} tools={tools}
+        />
+      )}
     </TableState>
   );
 }
