@@ -128,6 +128,7 @@ describe('DetailsPanel', () => {
 //                                                                       > cudaLaunchKernel [27,30] (corr 8)
 //             step > aten::relu [70,80]
 //   stream 7: gemm_kernel [32,40] (corr 7), bias_kernel [41,43.5] (corr 8)
+//   a flow event from step to gemm_kernel (not a launch)
 const X = (name: string, cat: string, tid: number, ts: number, dur: number, args?: Record<string, unknown>) => ({ ph: 'X', name, cat, pid: tid === 7 ? 0 : 1, tid, ts, dur, ...(args ? { args } : {}) });
 const EVENTS = [
   X('step', 'user_annotation', 1, 0, 100),
@@ -138,6 +139,8 @@ const EVENTS = [
   X('aten::relu', 'cpu_op', 1, 70, 10),
   X('gemm_kernel', 'kernel', 7, 32, 8, { correlation: 7, device: 0, stream: 7 }),
   X('bias_kernel', 'kernel', 7, 41, 2.5, { correlation: 8, device: 0, stream: 7 }),
+  { ph: 's', id: 1, name: 'f1', cat: 'user', pid: 1, tid: 1, ts: 0 },
+  { ph: 'f', id: 1, name: 'f1', cat: 'user', pid: 0, tid: 7, ts: 32, bp: 'e' },
 ];
 
 describe('DetailsPanel: self time, parents, launches', () => {
@@ -193,6 +196,14 @@ describe('DetailsPanel: self time, parents, launches', () => {
     expect(store.getState().selection).toEqual({ trace: 's', slice: named('bias_kernel') });
     expect(screen.getByRole('region', { name: 'Launched by' }).textContent).toBe(`Launched bycudaLaunchKernellatency 14 µs · ${trackOf(small.model, named('cudaLaunchKernel', 1))}`);
     expect(screen.queryByText('Incoming flows')).toBeNull();
+  });
+
+  it('keeps other flows of a GPU event apart from its launch, and does not call them launches', () => {
+    mount(select(named('gemm_kernel')));
+    expect(screen.getByRole('region', { name: 'Launched by' }).querySelector('button')!.textContent).toBe('cudaLaunchKernel');
+    const flows = screen.getByRole('region', { name: 'Flows' });
+    expect(flows.querySelector('h3')!.textContent).toBe('Incoming flows');
+    expect([...flows.querySelectorAll('li')].map((li) => li.textContent)).toEqual([`step32 µs earlier · ${small.model.tracks[small.model.slices.track[named('step')]!]!.name}`]);
   });
 
   it('sums the GPU work launched inside a CPU op, and says when there is none', () => {

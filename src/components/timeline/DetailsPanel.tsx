@@ -198,7 +198,7 @@ function SliceDetails({ trace, slice, info, showTrace, fetchEvent }: SliceDetail
       <LaunchSection traceId={trace.id} info={info} links={links} />
       <GpuInsideSection info={info} analysis={analysis} hasGpu={model.kernels.slice.length > 0} />
       <ParentsSection model={model} traceId={trace.id} analysis={analysis} />
-      <FlowsSection model={model} traceId={trace.id} slice={slice} gpu={info.gpu} skip={linked} />
+      <FlowsSection model={model} traceId={trace.id} slice={slice} info={info} skip={linked} />
       {fetchEvent && <ArgsSection fetchEvent={fetchEvent} selection={{ trace: trace.id, slice }} />}
     </>
   );
@@ -344,7 +344,7 @@ function KernelSection({ info }: { info: KernelInfo | null }) {
 }
 
 /** Flows other than the launch links shown above (`skip`: the slices those lead to). */
-function FlowsSection({ model, traceId, slice, gpu, skip }: { model: TraceModel; traceId: string; slice: number; gpu: boolean; skip: ReadonlySet<number> }) {
+function FlowsSection({ model, traceId, slice, info, skip }: { model: TraceModel; traceId: string; slice: number; info: SliceInfo; skip: ReadonlySet<number> }) {
   const store = useAppStoreApi();
   const all = sliceFlows(model, slice);
   const flows = { ...all, incoming: all.incoming.filter((f) => !skip.has(f.other)), outgoing: all.outgoing.filter((f) => !skip.has(f.other)) };
@@ -352,9 +352,10 @@ function FlowsSection({ model, traceId, slice, gpu, skip }: { model: TraceModel;
   const item = (f: FlowEnd, dir: 'in' | 'out') => {
     const other = sliceInfo(model, f.other);
     const name = other?.name ?? `slice ${f.other}`;
-    const launchLink = f.kind === 2 || (dir === 'in' ? gpu : other?.gpu === true);
+    // A flow event from a runtime call to a GPU event is a launch too (when it has no correlation link).
+    const launchLink = dir === 'in' ? info.gpu && other?.launch === true : info.launch && other?.gpu === true;
     let meta: string;
-    if (dir === 'in') meta = launchLink && gpu ? `launched by ${name}, ${formatDuration(f.delta)} earlier` : relative(f.delta, 'earlier', 'later');
+    if (dir === 'in') meta = launchLink ? `launched by ${name}, ${formatDuration(f.delta)} earlier` : relative(f.delta, 'earlier', 'later');
     else meta = launchLink ? `kernel starts ${formatDuration(-f.delta)} later` : relative(-f.delta, 'later', 'earlier');
     return (
       <li key={`${dir}:${f.other}`}>
