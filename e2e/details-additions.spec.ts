@@ -147,8 +147,8 @@ test('a CPU op: self time, GPU work inside, and the parent chain from the outerm
   expectDuration(selfText!, selfUs);
   expect(Math.abs(Number(pct) - (100 * selfUs) / op.dur!)).toBeLessThanOrEqual(0.05 + 1e-9);
 
-  const inside_ = panel.getByRole('region', { name: 'GPU work inside' });
-  const [, count, device] = /^GPU work inside(\d+) GPU events?, (.+) device time$/.exec((await inside_.textContent())!)!;
+  const gpuInside = panel.getByRole('region', { name: 'GPU work inside' });
+  const [, count, device] = /^GPU work inside(\d+) GPU events?, (.+) device time$/.exec((await gpuInside.textContent())!)!;
   expect(Number(count)).toBe(gpu.length);
   expectDuration(device!, gpu.reduce((s, e) => s + e.dur!, 0));
 

@@ -14,8 +14,8 @@ import { tracePath } from '../../testing/traces-dir.ts';
 
 // Counts the analyses, to check the panel makes one per selection.
 vi.mock('../../analysis/details.ts', async (original) => {
-  const m = await original<typeof import('../../analysis/details.ts')>();
-  return { ...m, analyseSlice: vi.fn(m.analyseSlice) };
+  const m = await original<{ analyseSlice: typeof analyseSlice }>();
+  return { ...m, analyseSlice: vi.fn<typeof m.analyseSlice>(m.analyseSlice) };
 });
 
 let trace: LoadedTrace;
@@ -143,6 +143,9 @@ const EVENTS = [
   { ph: 'f', id: 1, name: 'f1', cat: 'user', pid: 0, tid: 7, ts: 32, bp: 'e' },
 ];
 
+const row = (label: string) => screen.getByRole('rowheader', { name: label }).nextElementSibling!.textContent;
+const parentButtons = () => [...screen.getByRole('region', { name: 'Parents' }).querySelectorAll('button')];
+
 describe('DetailsPanel: self time, parents, launches', () => {
   let small: LoadedTrace;
   let named: (name: string, nth?: number) => number;
@@ -153,8 +156,6 @@ describe('DetailsPanel: self time, parents, launches', () => {
     named = (name, nth = 0) => slicesNamed(r, name)[nth]!;
   });
   const select = (slice: number) => createAppStore({ traces: [small], selection: { trace: 's', slice } });
-  const row = (label: string) => screen.getByRole('rowheader', { name: label }).nextElementSibling!.textContent;
-  const parentButtons = () => [...screen.getByRole('region', { name: 'Parents' }).querySelectorAll('button')];
 
   it('works out the nesting in the background the first time, then shows self time and parents', async () => {
     expect(cachedParents(small.model)).toBeNull();
