@@ -2,6 +2,7 @@
 // new one has loaded, so a bad file never leaves the page empty.
 
 import { Comlink, traceWorker } from '../worker/client.ts';
+import { parentsInBackground } from '../analysis/nesting.ts';
 import type { TraceInput } from '../worker/trace-api.ts';
 import type { AppStore, LoadedTrace } from '../store/app-store.ts';
 import type { Summary } from '../model/types.ts';
@@ -79,6 +80,9 @@ export async function openTrace(
       : { view: contentView(kept), highlight: null }),
   });
   await waitForFrame();
+  // The details panel's self time and parents need every slice's parent: worked out now,
+  // in tasks of a few ms, so the first selection does not wait for it.
+  void parentsInBackground(model).catch(() => undefined);
   return model.summary;
 }
 

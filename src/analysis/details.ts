@@ -55,14 +55,9 @@ export function childrenOf(m: TraceModel, i: number, parent: Int32Array = parent
   return out;
 }
 
-export function analyseSlice(m: TraceModel, i: number): SliceAnalysis {
-  const parent = parentsOf(m);
-  const { start, dur, flags, depth, track } = m.slices;
-  let selfUs = dur[i]!;
-  for (const c of childrenOf(m, i, parent)) selfUs -= dur[c]!;
-  const parents: number[] = [];
-  for (let p = parent[i]!; p >= 0; p = parent[p]!) parents.unshift(p);
-
+/** The launch links of slice i: its launch call (a GPU event) or its GPU events (a launch call). Needs no nesting. */
+export function launchLinks(m: TraceModel, i: number): Pick<SliceAnalysis, 'launch' | 'launched'> {
+  const flags = m.slices.flags;
   const F = m.flows;
   let launch: LinkedSlice | null = null;
   if (flags[i]! & FLAG_GPU) {
@@ -75,15 +70,30 @@ export function analyseSlice(m: TraceModel, i: number): SliceAnalysis {
     }
   }
   const launched: LinkedSlice[] = [];
-  const gpuOf = (a: number, visit: (gpu: number) => void): void => {
-    if (!(flags[a]! & FLAG_LAUNCH)) return;
-    for (let f = lowerBound(F.from, null, a); f < F.from.length && F.from[f] === a; f++) {
-      const b = F.to[f]!;
-      if (F.kind[f] === CORRELATION && flags[b]! & FLAG_GPU) visit(b);
-    }
-  };
-  gpuOf(i, (b) => launched.push(link(m, b, b, i)));
+  gpuOf(m, i, (b) => launched.push(link(m, b, b, i)));
   launched.sort((a, b) => a.start - b.start);
+  return { launch, launched };
+}
+
+/** Calls visit for each GPU event that launch call `a` launched (by correlation). */
+function gpuOf(m: TraceModel, a: number, visit: (gpu: number) => void): void {
+  const flags = m.slices.flags;
+  const F = m.flows;
+  if (!(flags[a]! & FLAG_LAUNCH)) return;
+  for (let f = lowerBound(F.from, null, a); f < F.from.length && F.from[f] === a; f++) {
+    const b = F.to[f]!;
+    if (F.kind[f] === CORRELATION && flags[b]! & FLAG_GPU) visit(b);
+  }
+}
+
+export function analyseSlice(m: TraceModel, i: number): SliceAnalysis {
+  const parent = parentsOf(m);
+  const { start, dur, flags, depth, track } = m.slices;
+  let selfUs = dur[i]!;
+  for (const c of childrenOf(m, i, parent)) selfUs -= dur[c]!;
+  const parents: number[] = [];
+  for (let p = parent[i]!; p >= 0; p = parent[p]!) parents.unshift(p);
+  const { launch, launched } = launchLinks(m, i);
 
   // Launches anywhere below it on its track (rows deeper than its own, within its span).
   let count = 0;
@@ -96,7 +106,7 @@ export function analyseSlice(m: TraceModel, i: number): SliceAnalysis {
       let inside = false;
       for (let p = parent[k]!; p >= 0 && !inside; p = parent[p]!) inside = p === i;
       if (!inside) continue;
-      gpuOf(k, (b) => {
+      gpuOf(m, k, (b) => {
         count++;
         deviceUs += dur[b]!;
       });

@@ -9,12 +9,13 @@
 
 import type { TraceModel } from '../model/types.ts';
 import { firstStartingAfter } from '../index/row-index.ts';
-import { YIELD_MASK, runNow, type Work } from './sliced.ts';
+import { YIELD_MASK, runNow, runSliced, type Work } from './sliced.ts';
 
 /** As the layout's nesting tolerance (1 ps): a child may overhang its parent by that much. */
 const EPS = 2e-6;
 
 const cache = new WeakMap<TraceModel, Int32Array>();
+const running = new WeakMap<TraceModel, Promise<Int32Array>>();
 
 export function* parentsWork(m: TraceModel): Work<Int32Array> {
   const cached = cache.get(m);
@@ -50,4 +51,23 @@ export function* parentsWork(m: TraceModel): Work<Int32Array> {
 /** parentsWork, at once. */
 export function parentsOf(m: TraceModel): Int32Array {
   return runNow(parentsWork(m));
+}
+
+/** The parents if they have been worked out already, else null. */
+export function cachedParents(m: TraceModel): Int32Array | null {
+  return cache.get(m) ?? null;
+}
+
+/** parentsWork in tasks of a few ms (runSliced), once per model however many ask at a time. */
+export function parentsInBackground(m: TraceModel): Promise<Int32Array> {
+  const done = cache.get(m);
+  if (done) return Promise.resolve(done);
+  let p = running.get(m);
+  if (!p) {
+    p = runSliced(parentsWork(m));
+    running.set(m, p);
+    const forget = (): void => void running.delete(m);
+    p.then(forget, forget);
+  }
+  return p;
 }

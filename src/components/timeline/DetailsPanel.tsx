@@ -1,18 +1,23 @@
-// Details of the selected slice: what and where it is, GPU kernel launch parameters, its
-// flows (buttons that select the other end), and, fetched on demand, every arg of the event.
+// Details of the selected slice: what and where it is, its self time, GPU kernel launch
+// parameters, its launch links with their latency, the GPU work launched inside it, the slices
+// enclosing it, its other flows (buttons select the other end), and, fetched on demand, every
+// arg of the event.
 // Re-renders only when the selection (or the loaded traces) change. Trace text is rendered
 // as React text only.
 
 import { memo, useCallback, useEffect, useRef, useState, type KeyboardEvent, type PointerEvent, type ReactNode } from 'react';
 import { formatBytes } from '../../lib/format.ts';
 import type { TraceModel } from '../../model/types.ts';
-import type { SliceRef } from '../../store/app-store.ts';
+import type { LoadedTrace, SliceRef } from '../../store/app-store.ts';
 import { useAppStore, useAppStoreApi } from '../../store/hooks.tsx';
-import { formatDuration, formatTimestamp } from '../../render/time-scale.ts';
+import { formatDuration, formatTimestamp } from '../../lib/time-format.ts';
+import type { LinkedSlice, SliceAnalysis } from '../../analysis/details.ts';
+import { ROLE_OPERATOR, roleOfCategory } from '../../analysis/roles.ts';
 import { CounterDetails } from './CounterDetails.tsx';
 import { argText, kernelInfo, sliceFlows, type FlowEnd, type KernelInfo } from './details-data.ts';
 import { selectAndReveal } from './reveal.ts';
-import { durationText, findTrace, sliceInfo } from './slice-info.ts';
+import { durationText, findTrace, sliceInfo, type SliceInfo } from './slice-info.ts';
+import { useSliceAnalysis, type SliceAnalysisState } from './useSliceAnalysis.ts';
 import './timeline.css';
 
 export interface DetailsPanelProps {
@@ -152,38 +157,148 @@ export function DetailsPanel({ fetchEvent, className }: DetailsPanelProps) {
   );
 }
 
-/** What the panel shows; one section per kind of detail (add new ones as siblings). */
+/** What the panel shows: a slice's details, else the selected counter sample, else a hint. */
 const DetailsContent = memo(function DetailsContent({ fetchEvent }: Pick<DetailsPanelProps, 'fetchEvent'>) {
   const selection = useAppStore((s) => s.selection);
   const traces = useAppStore((s) => s.traces);
   const trace = selection ? findTrace(traces, selection.trace) : null;
   const info = trace && selection ? sliceInfo(trace.model, selection.slice) : null;
+  if (!trace || !selection || !info) return <CounterDetails empty={<p className="kt-empty">Click a slice to see its details.</p>} />;
+  return <SliceDetails trace={trace} slice={selection.slice} info={info} showTrace={traces.length > 1} {...(fetchEvent ? { fetchEvent } : {})} />;
+});
 
+interface SliceDetailsProps extends Pick<DetailsPanelProps, 'fetchEvent'> {
+  trace: LoadedTrace;
+  slice: number;
+  info: SliceInfo;
+  showTrace: boolean;
+}
+
+/** One section per kind of detail (add new ones as siblings). */
+function SliceDetails({ trace, slice, info, showTrace, fetchEvent }: SliceDetailsProps) {
+  const model = trace.model;
+  const { links, analysis } = useSliceAnalysis(model, slice);
+  const linked = new Set<number>(links.launched.map((l) => l.slice));
+  if (links.launch) linked.add(links.launch.slice);
   return (
     <>
-      {!trace || !selection || !info ? (
-        <CounterDetails empty={<p className="kt-empty">Click a slice to see its details.</p>} />
-      ) : (
-        <>
-          <h2>{info.name}</h2>
-          <KeyValues
-            rows={[
-              ['Category', info.category || '—'],
-              ['Start', formatTimestamp(info.start)],
-              ['Duration', durationText(info)],
-              ['Track', info.track],
-              ['Process', info.process],
-              ...(traces.length > 1 ? ([['Trace', trace.name]] as [string, ReactNode][]) : []),
-            ]}
-          />
-          <KernelSection info={kernelInfo(trace.model, selection.slice)} />
-          <FlowsSection model={trace.model} traceId={trace.id} slice={selection.slice} gpu={info.gpu} />
-          {fetchEvent && <ArgsSection fetchEvent={fetchEvent} selection={selection} />}
-        </>
-      )}
+      <h2>{info.name}</h2>
+      <KeyValues
+        rows={[
+          ['Category', info.category || '—'],
+          ['Start', formatTimestamp(info.start)],
+          ['Duration', durationText(info)],
+          ...(info.instant ? [] : ([['Self', analysis ? selfText(analysis.selfUs, info.dur) : 'working out…']] as [string, ReactNode][])),
+          ['Track', info.track],
+          ['Process', info.process],
+          ...(showTrace ? ([['Trace', trace.name]] as [string, ReactNode][]) : []),
+        ]}
+      />
+      <KernelSection info={kernelInfo(model, slice)} />
+      <LaunchSection traceId={trace.id} info={info} links={links} />
+      <GpuInsideSection info={info} analysis={analysis} hasGpu={model.kernels.slice.length > 0} />
+      <ParentsSection model={model} traceId={trace.id} analysis={analysis} />
+      <FlowsSection model={model} traceId={trace.id} slice={slice} info={info} skip={linked} />
+      {fetchEvent && <ArgsSection fetchEvent={fetchEvent} selection={{ trace: trace.id, slice }} />}
     </>
   );
-});
+}
+
+/** "1.2 ms (40 %)": self time and its share of the duration. */
+function selfText(selfUs: number, durUs: number): string {
+  const self = formatDuration(Math.max(0, selfUs));
+  return durUs > 0 ? `${self} (${+((100 * Math.max(0, selfUs)) / durUs).toFixed(1)} %)` : self;
+}
+
+/** A button that selects and reveals another slice; the name is cut with an ellipsis when `truncate`. */
+function SliceLink({ traceId, slice, name, truncate = false }: { traceId: string; slice: number; name: string; truncate?: boolean }) {
+  const store = useAppStoreApi();
+  return (
+    <button
+      type="button"
+      className={truncate ? 'kt-link kt-link-cut' : 'kt-link'}
+      aria-label={`Select ${name}`}
+      title={truncate ? name : undefined}
+      onClick={() => selectAndReveal(store, { trace: traceId, slice })}
+    >
+      {name}
+    </button>
+  );
+}
+
+/** For a GPU event, the runtime call that launched it; for a launch call, the GPU events it launched. */
+function LaunchSection({ traceId, info, links }: { traceId: string; info: SliceInfo; links: SliceAnalysisState['links'] }) {
+  const item = (l: LinkedSlice) => (
+    <li key={l.slice}>
+      <SliceLink traceId={traceId} slice={l.slice} name={l.name} />
+      <span className="kt-flow-meta">
+        latency {formatDuration(l.latencyUs)} · {l.track}
+      </span>
+    </li>
+  );
+  if (info.gpu) {
+    return (
+      <section aria-label="Launched by">
+        <h3>Launched by</h3>
+        {links.launch ? <ul className="kt-flows">{item(links.launch)}</ul> : <p className="kt-empty">No launch call found: no runtime call shares its correlation id.</p>}
+      </section>
+    );
+  }
+  if (!info.launch) return null;
+  return (
+    <section aria-label="Launched">
+      <h3>Launched</h3>
+      {links.launched.length > 0 ? <ul className="kt-flows">{links.launched.map(item)}</ul> : <p className="kt-empty">None found: no GPU event shares its correlation id.</p>}
+    </section>
+  );
+}
+
+/** For a CPU op (or any slice with launches inside it): the GPU events launched from inside it. */
+function GpuInsideSection({ info, analysis, hasGpu }: { info: SliceInfo; analysis: SliceAnalysis | null; hasGpu: boolean }) {
+  if (!analysis || info.gpu || info.launch) return null;
+  const inside = analysis.gpuInside;
+  if (!inside && !(hasGpu && roleOfCategory(info.category) === ROLE_OPERATOR)) return null;
+  return (
+    <section aria-label="GPU work inside">
+      <h3>GPU work inside</h3>
+      {inside ? (
+        <p className="kt-gpu-inside">
+          {inside.count} GPU {inside.count === 1 ? 'event' : 'events'}, {formatDuration(inside.deviceUs)} device time
+        </p>
+      ) : (
+        <p className="kt-empty">Nothing launched from inside it.</p>
+      )}
+    </section>
+  );
+}
+
+/** The enclosing slices, the outermost first, each a button to go there. */
+function ParentsSection({ model, traceId, analysis }: { model: TraceModel; traceId: string; analysis: SliceAnalysis | null }) {
+  let body: ReactNode;
+  if (!analysis) body = <p className="kt-empty">Working out the nesting…</p>;
+  else if (analysis.parents.length === 0) body = <p className="kt-empty">None: it is at the top of its track.</p>;
+  else {
+    body = (
+      <ol className="kt-parents">
+        {analysis.parents.map((p, level) => (
+          <li key={p} style={{ paddingLeft: Math.min(level, MAX_INDENT) * 8 }}>
+            <SliceLink traceId={traceId} slice={p} name={model.strings[model.slices.name[p]!] ?? ''} truncate />
+            <span className="kt-parent-dur">{formatDuration(model.slices.dur[p]!)}</span>
+          </li>
+        ))}
+      </ol>
+    );
+  }
+  return (
+    <section aria-label="Parents" aria-busy={!analysis}>
+      <h3>Parents</h3>
+      {body}
+    </section>
+  );
+}
+
+/** Deeper parents are indented no further than this many levels. */
+const MAX_INDENT = 8;
 
 function KeyValues({ rows, mono = false }: { rows: [string, ReactNode][]; mono?: boolean }) {
   return (
@@ -228,16 +343,19 @@ function KernelSection({ info }: { info: KernelInfo | null }) {
   );
 }
 
-function FlowsSection({ model, traceId, slice, gpu }: { model: TraceModel; traceId: string; slice: number; gpu: boolean }) {
+/** Flows other than the launch links shown above (`skip`: the slices those lead to). */
+function FlowsSection({ model, traceId, slice, info, skip }: { model: TraceModel; traceId: string; slice: number; info: SliceInfo; skip: ReadonlySet<number> }) {
   const store = useAppStoreApi();
-  const flows = sliceFlows(model, slice);
+  const all = sliceFlows(model, slice);
+  const flows = { ...all, incoming: all.incoming.filter((f) => !skip.has(f.other)), outgoing: all.outgoing.filter((f) => !skip.has(f.other)) };
   if (flows.incoming.length === 0 && flows.outgoing.length === 0) return null;
   const item = (f: FlowEnd, dir: 'in' | 'out') => {
     const other = sliceInfo(model, f.other);
     const name = other?.name ?? `slice ${f.other}`;
-    const launchLink = f.kind === 2 || (dir === 'in' ? gpu : other?.gpu === true);
+    // A flow event from a runtime call to a GPU event is a launch too (when it has no correlation link).
+    const launchLink = dir === 'in' ? info.gpu && other?.launch === true : info.launch && other?.gpu === true;
     let meta: string;
-    if (dir === 'in') meta = launchLink && gpu ? `launched by ${name}, ${formatDuration(f.delta)} earlier` : relative(f.delta, 'earlier', 'later');
+    if (dir === 'in') meta = launchLink ? `launched by ${name}, ${formatDuration(f.delta)} earlier` : relative(f.delta, 'earlier', 'later');
     else meta = launchLink ? `kernel starts ${formatDuration(-f.delta)} later` : relative(-f.delta, 'later', 'earlier');
     return (
       <li key={`${dir}:${f.other}`}>
