@@ -7,6 +7,7 @@ import type { TraceInput } from '../worker/trace-api.ts';
 import type { AppStore, LoadedTrace } from '../store/app-store.ts';
 import type { Summary } from '../model/types.ts';
 import type { Progress } from '../engine/load.ts';
+import { loadEnded, loadProgress, loadStarted, traceLoaded } from '../store/actions.ts';
 
 let nextId = 1;
 
@@ -36,7 +37,7 @@ export async function openTrace(
   if (current) void worker.cancel(current.id);
   const load = { id, name };
   current = load;
-  store.setState({ loading: { name, bytesRead: 0, totalBytes: isUrl ? 0 : source.size, events: 0 }, error: null, notice: null });
+  loadStarted(store, { name, bytesRead: 0, totalBytes: isUrl ? 0 : source.size, events: 0 });
   let model;
   try {
     model = await worker.load(
@@ -45,14 +46,14 @@ export async function openTrace(
       // Progress comes on a channel of its own and can land after the load has ended: a
       // load's progress is shown only while it is the current one.
       Comlink.proxy((p: Progress) => {
-        if (current === load) store.setState({ loading: { name, ...p } });
+        if (current === load) loadProgress(store, { name, ...p });
       }),
     );
   } catch (e) {
     const message = (e as Error).message || String(e);
     if (current === load) {
       current = null;
-      store.setState({ loading: null, error: message });
+      loadEnded(store, message);
     }
     throw new Error(message, { cause: e });
   }
@@ -70,15 +71,8 @@ export async function openTrace(
   for (const old of traces) if (!kept.includes(old)) void worker.drop(old.id);
   const fitsFirst = !options.compare || traces.length === 0;
   const replaced = options.compare && traces.length > 1 ? traces[traces.length - 1]!.name : null;
-  store.setState({
-    traces: kept,
-    loading: null,
-    error: null,
-    ...(replaced !== null ? { notice: `Replaced ${replaced} with ${entry.name} in the comparison (two traces at most).` } : {}),
-    ...(fitsFirst
-      ? { view: contentView(kept), selection: null, hover: null, range: null, scrollY: 0, collapsed: {}, highlight: null, counterSelection: null, counterHover: null, search: { text: '', count: null, error: null, busy: false } }
-      : { view: contentView(kept), highlight: null }),
-  });
+  const notice = replaced !== null ? `Replaced ${replaced} with ${entry.name} in the comparison (two traces at most).` : null;
+  traceLoaded(store, kept, contentView(kept), fitsFirst, notice);
   await waitForFrame();
   // The details panel's self time and parents need every slice's parent: worked out now,
   // in tasks of a few ms, so the first selection does not wait for it.
@@ -112,5 +106,5 @@ export function cancelLoading(store: AppStore): void {
   const load = current;
   current = null;
   if (load) void traceWorker().cancel(load.id);
-  store.setState({ loading: null, ...(load ? { error: `Loading ${load.name} was cancelled.` } : {}) });
+  loadEnded(store, load ? `Loading ${load.name} was cancelled.` : null);
 }

@@ -2,6 +2,7 @@
 // follows the system's light/dark preference, changes included.
 
 import type { AppState, AppStore } from '../store/app-store.ts';
+import { setTheme } from '../store/actions.ts';
 
 export const THEME_KEY = 'kinetoscope.theme';
 
@@ -34,7 +35,7 @@ export function keepTheme(store: AppStore, storage: Pick<Storage, 'getItem' | 's
   const onSystem = (e: MediaQueryListEvent): void => {
     if (!following) return;
     fromSystem = true;
-    store.setState({ theme: e.matches ? 'dark' : 'light' });
+    setTheme(store, e.matches ? 'dark' : 'light');
     fromSystem = false;
   };
   media?.addEventListener('change', onSystem);

@@ -2,7 +2,7 @@
 // change the store only through these (the async workflows, opening a trace or running a
 // search, live in actions/ and use them too). Each takes the store first.
 
-import type { AppState, AppStore, CounterRef, DrawerTab, Highlight, SearchState, SliceRef } from './app-store.ts';
+import type { AppState, AppStore, CounterRef, DrawerTab, Highlight, LoadedTrace, LoadingState, SearchState, SliceRef } from './app-store.ts';
 
 type View = AppState['view'];
 
@@ -100,4 +100,43 @@ export function setHighlight(store: AppStore, highlight: Highlight | null): void
 /** A search's state, and the highlight it leaves (unchanged when not given). */
 export function setSearch(store: AppStore, search: SearchState, highlight?: Highlight | null): void {
   store.setState(highlight === undefined ? { search } : { search, highlight });
+}
+
+export function setTheme(store: AppStore, theme: AppState['theme']): void {
+  store.setState({ theme });
+}
+
+/** A load began: its progress shows, the last error and notice go. */
+export function loadStarted(store: AppStore, loading: LoadingState): void {
+  store.setState({ loading, error: null, notice: null });
+}
+
+export function loadProgress(store: AppStore, loading: LoadingState): void {
+  store.setState({ loading });
+}
+
+/** A load ended without a trace: failed or cancelled (the message says which). */
+export function loadEnded(store: AppStore, error: string | null): void {
+  store.setState(error === null ? { loading: null } : { loading: null, error });
+}
+
+/**
+ * A trace is in. `fresh`: the page starts anew on it (a first trace, or one opened in place
+ * of the others); else it joins the comparison and the view, selection and the rest stay.
+ */
+export function traceLoaded(store: AppStore, traces: LoadedTrace[], view: AppState['view'], fresh: boolean, notice: string | null): void {
+  store.setState({
+    traces,
+    loading: null,
+    error: null,
+    view,
+    highlight: null,
+    ...(notice !== null ? { notice } : {}),
+    ...(fresh
+      ? {
+          selection: null, hover: null, range: null, scrollY: 0, collapsed: {}, counterSelection: null, counterHover: null,
+          search: { text: '', count: null, error: null, busy: false },
+        }
+      : {}),
+  });
 }
