@@ -4,24 +4,7 @@
 // instances); the details of a kernel and of a launch.
 
 import { expect, test, type Page } from '@playwright/test';
-import { readTraceText } from '../src/testing/read-trace-node.ts';
-import { dropBytes, dropFile, openApp, TRACES, waitForTrace } from './helpers/viewer.ts';
-
-interface RawEvent {
-  ph?: string;
-  name?: string;
-  cat?: string;
-  pid?: number | string;
-  tid?: number | string;
-  ts?: number;
-  dur?: number;
-  args?: Record<string, unknown>;
-}
-
-async function rawEvents(file: string): Promise<RawEvent[]> {
-  const j = JSON.parse(await readTraceText(TRACES + file)) as RawEvent[] | { traceEvents: RawEvent[] };
-  return Array.isArray(j) ? j : j.traceEvents;
-}
+import { dropBytes, dropFile, openApp, rawEvents, TRACES, waitForTrace, type RawEvent } from './helpers/viewer.ts';
 
 const lc = (e: RawEvent): string => (e.cat ?? '').toLowerCase();
 const isKernel = (e: RawEvent): boolean => e.ph === 'X' && lc(e) === 'kernel';

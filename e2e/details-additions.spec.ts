@@ -4,21 +4,9 @@
 // work launched inside it, and its parents, the outermost first, each a button (keyboard too).
 
 import { expect, test, type Page } from '@playwright/test';
-import { readTraceText } from '../src/testing/read-trace-node.ts';
-import { dropFile, openApp, TRACES, waitForTrace } from './helpers/viewer.ts';
+import { dropFile, openApp, rawEvents, TRACES, waitForTrace, type RawEvent } from './helpers/viewer.ts';
 
 const FILE = 'tracelens__h100_gaunernst_bert-small-uncased__1016001.json.gz';
-
-interface RawEvent {
-  ph?: string;
-  name?: string;
-  cat?: string;
-  pid?: number | string;
-  tid?: number | string;
-  ts?: number;
-  dur?: number;
-  args?: Record<string, unknown>;
-}
 
 const lc = (e: RawEvent): string => (e.cat ?? '').toLowerCase();
 const isGpu = (e: RawEvent): boolean => e.ph === 'X' && ['kernel', 'gpu_memcpy', 'memcpy', 'gpu_memset', 'memset'].includes(lc(e));
@@ -65,11 +53,11 @@ function expectDuration(text: string, us: number): void {
 }
 
 async function open(page: Page): Promise<RawEvent[]> {
-  const j = JSON.parse(await readTraceText(TRACES + FILE)) as RawEvent[] | { traceEvents: RawEvent[] };
+  const events = await rawEvents(FILE);
   await openApp(page);
   await dropFile(page, TRACES + FILE);
   await waitForTrace(page, FILE);
-  return Array.isArray(j) ? j : j.traceEvents;
+  return events;
 }
 
 const selection = async (page: Page) => (await page.evaluate(() => window.kinetoscope.state())).selection!;

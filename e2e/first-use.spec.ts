@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
-import { apiState, dropBytes, dropFile, dropTransfer, openApp, TRACES, waitForTrace } from './helpers/viewer.ts';
+import { apiState, dropBigTrace, dropBytes, dropFile, dropTransfer, openApp, TRACES, waitForTrace } from './helpers/viewer.ts';
 
 const SMALL = 'kineto__after_fix_trace.json';
 const SMALL_GZ = 'hta__rank-34.Jul_15_10_52_41.1074.pt.trace.json.gz';
@@ -45,20 +45,6 @@ test('a non-trace file: the error shows, the progress bar goes and the start pag
   await expect(page.getByRole('button', { name: 'Open a trace…' })).toBeVisible();
 });
 
-/** Drops a ~50 MB trace built in the page (nothing that size crosses the protocol). */
-async function dropBigTrace(page: Page, name: string, events: number): Promise<void> {
-  const dt = await page.evaluateHandle(
-    ({ fileName, n }) => {
-      const one = '{"ph":"i","s":"t","name":"tick","cat":"cpu_instant_event","pid":1,"tid":1,"ts":1000.5,"args":{"n":1}},\n';
-      const last = '{"ph":"X","name":"last","cat":"cpu_op","pid":1,"tid":1,"ts":2000,"dur":1}';
-      const d = new DataTransfer();
-      d.items.add(new File(['{"traceEvents":[\n', one.repeat(n - 1), last, ']}'], fileName));
-      return d;
-    },
-    { fileName: name, n: events },
-  );
-  await dropTransfer(page, dt);
-}
 
 async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
   if ((await page.evaluate(() => document.documentElement.dataset.theme)) !== theme) {

@@ -2,23 +2,9 @@
 // canvas to be created and sized, nor be painted twice when the progress bar goes away), the
 // progress bar floats over it, and the keyboard focus is on Cancel.
 
-import { expect, test, type Page } from '@playwright/test';
-import { dropTransfer, openApp, waitForTrace } from './helpers/viewer.ts';
+import { expect, test } from '@playwright/test';
+import { dropBigTrace, openApp, waitForTrace } from './helpers/viewer.ts';
 
-/** Drops a ~50 MB trace built in the page (nothing that size crosses the protocol). */
-async function dropBigTrace(page: Page, name: string, events: number): Promise<void> {
-  const dt = await page.evaluateHandle(
-    ({ fileName, n }) => {
-      const one = '{"ph":"i","s":"t","name":"tick","cat":"cpu_instant_event","pid":1,"tid":1,"ts":1000.5,"args":{"n":1}},\n';
-      const last = '{"ph":"X","name":"last","cat":"cpu_op","pid":1,"tid":1,"ts":2000,"dur":1}';
-      const d = new DataTransfer();
-      d.items.add(new File(['{"traceEvents":[\n', one.repeat(n - 1), last, ']}'], fileName));
-      return d;
-    },
-    { fileName: name, n: events },
-  );
-  await dropTransfer(page, dt);
-}
 
 test('while a trace loads the timeline is laid out: its canvas keeps its size when the load ends, and Cancel has the focus', async ({ page }) => {
   await openApp(page);

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { expect, type JSHandle, type Page } from '@playwright/test';
 import type { KinetoscopeApi } from '../../src/actions/automation.ts';
+import { readTraceText } from '../../src/testing/read-trace-node.ts';
 import { TRACES_DIR } from '../../src/testing/traces-dir.ts';
 
 export const TRACES = TRACES_DIR;
@@ -100,4 +101,38 @@ export async function comparePngs(page: Page, a: Buffer, b: Buffer | null, clip?
     },
     { a64: a.toString('base64'), b64: b ? b.toString('base64') : null, area: clip },
   );
+}
+
+/** An event of a trace file as JSON.parse gives it: what the tests' plain scans read. */
+export interface RawEvent {
+  ph?: string;
+  name?: string;
+  cat?: string;
+  id?: string | number;
+  pid?: number | string;
+  tid?: number | string;
+  ts?: number;
+  dur?: number;
+  args?: Record<string, unknown>;
+}
+
+/** The events of a corpus file (gzip or not, object or array form), parsed plainly. */
+export async function rawEvents(file: string): Promise<RawEvent[]> {
+  const j = JSON.parse(await readTraceText(TRACES + file)) as RawEvent[] | { traceEvents: RawEvent[] };
+  return Array.isArray(j) ? j : j.traceEvents;
+}
+
+/** Drops a trace of `events` instants (~100 bytes each) built in the page: nothing that size crosses the protocol. */
+export async function dropBigTrace(page: Page, name: string, events: number): Promise<void> {
+  const dt = await page.evaluateHandle(
+    ({ fileName, n }) => {
+      const one = '{"ph":"i","s":"t","name":"tick","cat":"cpu_instant_event","pid":1,"tid":1,"ts":1000.5,"args":{"n":1}},\n';
+      const last = '{"ph":"X","name":"last","cat":"cpu_op","pid":1,"tid":1,"ts":2000,"dur":1}';
+      const d = new DataTransfer();
+      d.items.add(new File(['{"traceEvents":[\n', one.repeat(n - 1), last, ']}'], fileName));
+      return d;
+    },
+    { fileName: name, n: events },
+  );
+  await dropTransfer(page, dt);
 }
