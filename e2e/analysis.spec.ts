@@ -236,6 +236,15 @@ test('R makes the selected slice the range and Shift+drag on the tracks draws on
   await expect(page.getByTestId('range-title')).toContainText('Range');
   const linear = page.getByTestId('row-range').filter({ hasText: 'aten::linear' }).first();
   await expect(linear).toBeVisible();
+  // CPU threads and GPU streams apart: the GPU rows of the range are those the API gives
+  const gpuRows = ((await page.evaluate(({ start, end }) => window.kinetoscope.table('slices', { start, end }), range)) as { group: string }[]).filter((r) => r.group === 'gpu').length;
+  expect(gpuRows).toBeGreaterThan(0);
+  await page.getByTestId('range-group-gpu').click();
+  await expect(page.getByTestId('table-range')).toContainText(`${gpuRows} rows`);
+  const shown = await page.getByTestId('row-range').allInnerTexts();
+  expect(shown.length).toBeGreaterThan(0);
+  expect(shown.every((t) => /\bGPU\b/.test(t))).toBe(true);
+  await page.getByTestId('range-group-all').click();
   // Shift+drag across the middle of the tracks
   const box = (await page.getByTestId('timeline-canvas').boundingBox())!;
   await page.keyboard.down('Shift');

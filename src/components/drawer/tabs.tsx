@@ -190,8 +190,21 @@ export function RangeTab() {
   const highlight = useAppStore((s) => s.highlight);
   const range = useSettled(useAppStore((s) => s.range), 150);
   const { value, busy, error } = useAsync(t ? () => tableFor(t.model, 'range', range) : null, [t, range]);
+  const [group, setGroup] = useState<'all' | SliceRow['group']>('all');
   if (!t) return null;
   const span = range ? range.end - range.start : t.model.endUs;
+  const rows = (value?.rows ?? []).filter((r) => group === 'all' || r.group === group);
+  const label = highlight?.trace === t.id ? highlight.label : null;
+  const active = label === null ? null : (rows.find((r) => r.name === label && r.group === 'cpu') ?? rows.find((r) => r.name === label)) ?? null;
+  const groups = (
+    <span className="segmented" role="group" aria-label="Slices of">
+      {(['all', 'cpu', 'gpu'] as const).map((g) => (
+        <button key={g} type="button" aria-pressed={group === g} onClick={() => setGroup(g)} data-testid={`range-group-${g}`}>
+          {g === 'all' ? 'CPU and GPU' : g === 'cpu' ? 'CPU threads' : 'GPU streams'}
+        </button>
+      ))}
+    </span>
+  );
   const title = range
     ? `Range ${formatMicros(range.start)} – ${formatMicros(range.end)} (${formatMicros(span)})`
     : 'Whole trace (no range: drag on the ruler, Shift-drag on the tracks, or press R with a slice selected)';
@@ -200,12 +213,12 @@ export function RangeTab() {
       <div className="range-title" data-testid="range-title">{title}</div>
       {value && value.streams.length > 0 && <StreamBusyList streams={value.streams} />}
       <DataTable<SliceRow>
-        name="range" columns={SLICE_COLUMNS} rows={value?.rows ?? []} rowKey={(r) => `${r.group}|${r.name}`}
-        activeKey={highlight?.trace === t.id ? `cpu|${highlight.label}` : null}
+        name="range" columns={SLICE_COLUMNS} rows={rows} rowKey={(r) => `${r.group}|${r.name}`}
+        activeKey={active && `${active.group}|${active.name}`}
         onActivate={(r) => activateName(store, t, r.name)}
         initialSort={[{ id: 'total', desc: true }]}
-        empty={busy ? 'Computing…' : 'No slices in this range.'}
-        tools={picker}
+        empty={busy ? 'Computing…' : group === 'all' ? 'No slices in this range.' : `No ${group === 'cpu' ? 'CPU thread' : 'GPU stream'} slices in this range.`}
+        tools={<>{groups}{picker}</>}
       />
     </TableState>
   );
