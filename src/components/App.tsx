@@ -14,6 +14,8 @@ import { HelpOverlay } from './HelpOverlay.tsx';
 import { LoadReport } from './LoadReport.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 import { Toolbar } from './Toolbar.tsx';
+import { ServedTraces } from './ServedTraces.tsx';
+import { openServed } from '../actions/served.ts';
 import './app.css';
 import { dismissError, notify, openDrawerTab } from '../store/actions.ts';
 
@@ -86,6 +88,8 @@ export function App({ api, setRenderer }: { api: KinetoscopeApi; setRenderer: (r
     openFiles(e.dataTransfer.files, e.shiftKey);
   };
 
+  const openServedTrace = useCallback((url: string) => void openServed(api, url), [api]);
+
   const fetchEvent = useCallback(
     (slice: number) => {
       const sel = store.getState().selection;
@@ -105,7 +109,7 @@ export function App({ api, setRenderer }: { api: KinetoscopeApi; setRenderer: (r
       }}
       onDrop={onDrop}
     >
-      <Toolbar onOpen={() => fileInput.current?.click()} onCompare={() => compareInput.current?.click()} />
+      <Toolbar onOpen={() => fileInput.current?.click()} onCompare={() => compareInput.current?.click()} onOpenServed={openServedTrace} />
       <input ref={fileInput} type="file" hidden data-testid="file-input" accept=".json,.gz,application/json,application/gzip"
         onChange={(e) => { openFiles(e.target.files); e.target.value = ''; }} />
       <input ref={compareInput} type="file" hidden data-testid="compare-input" accept=".json,.gz,application/json,application/gzip"
@@ -143,6 +147,7 @@ export function App({ api, setRenderer }: { api: KinetoscopeApi; setRenderer: (r
                 <button type="button" onClick={() => api.open('demo/resnet50.pt.trace.json.gz').catch(() => undefined)}>Open the demo trace</button>
               </p>
               <p className="hint">Files stay in your browser: nothing is uploaded.</p>
+              <ServedTraces onOpen={openServedTrace} />
             </div>
           </div>
         )}

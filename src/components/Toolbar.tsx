@@ -1,8 +1,9 @@
 import { useAppStore, useAppStoreApi } from '../store/hooks.tsx';
 import { formatCount } from '../lib/format.ts';
 import { setHelp, setShowAllFlows, toggleTheme } from '../store/actions.ts';
+import { ServedTracesButton } from './ServedTraces.tsx';
 
-export function Toolbar({ onOpen, onCompare }: { onOpen: () => void; onCompare: () => void }) {
+export function Toolbar({ onOpen, onCompare, onOpenServed }: { onOpen: () => void; onCompare: () => void; onOpenServed: (url: string) => void }) {
   const store = useAppStoreApi();
   const names = useAppStore((s) => s.traces.map((t) => t.name).join(' ⟷ '));
   const hasTrace = useAppStore((s) => s.traces.length > 0);
@@ -14,6 +15,7 @@ export function Toolbar({ onOpen, onCompare }: { onOpen: () => void; onCompare: 
       <span className="brand">Kinetoscope</span>
       <button type="button" onClick={onOpen} title="Open a trace (Ctrl+O)">Open…</button>
       {hasTrace && <button type="button" onClick={onCompare} title="Open a second trace beside this one">Compare…</button>}
+      {hasTrace && <ServedTracesButton onOpen={onOpenServed} />}
       <span className="trace-name" data-testid="trace-name">{names}</span>
       <span className="spacer" />
       {hasTrace && (
