@@ -14,6 +14,7 @@ import { HelpOverlay } from './HelpOverlay.tsx';
 import { LoadReport } from './LoadReport.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 import { Toolbar } from './Toolbar.tsx';
+import { LinkWait } from './link/LinkWait.tsx';
 import './app.css';
 import { dismissError, notify, openDrawerTab } from '../store/actions.ts';
 
@@ -122,6 +123,7 @@ export function App({ api, setRenderer }: { api: KinetoscopeApi; setRenderer: (r
           <button type="button" onClick={() => notify(store, null)} aria-label="Dismiss the notice">×</button>
         </div>
       )}
+      <LinkWait />
       <main className="workspace">
         {/* Floats over the workspace: a bar that took layout space resized the canvas, and
             repainted it, the moment a load ended. */}

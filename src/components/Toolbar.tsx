@@ -1,6 +1,7 @@
 import { useAppStore, useAppStoreApi } from '../store/hooks.tsx';
 import { formatCount } from '../lib/format.ts';
 import { setHelp, setShowAllFlows, toggleTheme } from '../store/actions.ts';
+import { CopyLink } from './link/CopyLink.tsx';
 
 export function Toolbar({ onOpen, onCompare }: { onOpen: () => void; onCompare: () => void }) {
   const store = useAppStoreApi();
@@ -16,6 +17,7 @@ export function Toolbar({ onOpen, onCompare }: { onOpen: () => void; onCompare: 
       {hasTrace && <button type="button" onClick={onCompare} title="Open a second trace beside this one">Compare…</button>}
       <span className="trace-name" data-testid="trace-name">{names}</span>
       <span className="spacer" />
+      {hasTrace && <CopyLink />}
       {hasTrace && (
         <label className="toggle">
           <input type="checkbox" checked={showAllFlows} onChange={(e) => setShowAllFlows(store, e.target.checked)} />
