@@ -16,7 +16,10 @@ export function CopyLink() {
 
   const copy = useCallback(() => {
     const url = permalink(store);
-    const refused = (): void => setManual(url);
+    const refused = (): void => {
+      setCopied(false);
+      setManual(url);
+    };
     try {
       navigator.clipboard.writeText(url).then(() => {
         setManual(null);
