@@ -4,8 +4,9 @@ import { createAppStore, type LoadedTrace } from '../store/app-store.ts';
 import { formatViewUrl, parseViewUrl } from '../url/view-url.ts';
 import { applyUrlState, urlStateOf } from './permalink.ts';
 
+const ev = (pid: number, tid: number, name: string, ts: number, dur: number) => ({ ph: 'X', pid, tid, name, ts, dur });
+
 async function traces(): Promise<LoadedTrace[]> {
-  const ev = (pid: number, tid: number, name: string, ts: number, dur: number) => ({ ph: 'X', pid, tid, name, ts, dur });
   const a = await loadEvents([ev(1, 1, 'step', 1000, 50), ev(1, 1, 'op', 1010.5, 5), ev(2, 7, 'k', 1020, 3)]);
   const b = await loadEvents([ev(3, 1, 'step', 5000, 80), ev(3, 1, 'op', 5012.25, 4), ev(3, 1, 'op', 5030.125, 4)]);
   return [
