@@ -1,9 +1,10 @@
-// Wiring only: the store, the automation API, the page, and the ?trace= parameter.
+// Wiring only: the store, the automation API, the page, and the URL (the view's permalink).
 
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createAutomationApi, type RendererHandle } from './actions/automation.ts';
 import { keepTheme, savedTheme } from './actions/theme-pref.ts';
+import { startUrlSync } from './actions/permalink.ts';
 import { warmUpWhileIdle } from './actions/warm-up.ts';
 import { App } from './components/App.tsx';
 import { createAppStore } from './store/app-store.ts';
@@ -41,13 +42,5 @@ if (reader === 'worker' || reader === 'here') void traceWorker().setReaderWorker
 // Start the worker now; it and the page warm up while the user picks a file.
 warmUpWhileIdle(store);
 
-const traceUrl = params.get('trace');
-if (traceUrl) {
-  api.open(traceUrl).then(
-    () => {
-      const cmp = params.get('cmp');
-      if (cmp) return api.open(cmp, { compare: true });
-      return undefined;
-    },
-  ).catch(() => undefined); // shown in the page from the store
-}
+// ?trace=, ?cmp= and the view: opened and restored, then kept in step with the page.
+startUrlSync(store, api.open);

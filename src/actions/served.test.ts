@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fetchServedTraces, formatModified, groupServed, openServed, servedUrl, type ServedTrace } from './served.ts';
+import { fetchServedTraces, formatModified, groupServed, servedUrl, type ServedTrace } from './served.ts';
 
 const t = (path: string, modified: string, bytes = 1): ServedTrace => ({ path, bytes, modified });
 
@@ -64,25 +64,5 @@ describe('fetchServedTraces', () => {
     expect(await fetchServedTraces()).toBeNull();
     vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))));
     expect(await fetchServedTraces()).toBeNull();
-  });
-});
-
-describe('openServed', () => {
-  it('puts ?trace= in the address bar once the trace has opened, once', async () => {
-    history.replaceState(null, '', '/');
-    const length = history.length;
-    const url = servedUrl('run a/rank0.json');
-    await openServed({ open: async () => undefined }, url);
-    expect(location.search).toBe('?trace=/trace/run%2520a/rank0.json');
-    expect(new URLSearchParams(location.search).get('trace')).toBe(url);
-    expect(history.length).toBe(length + 1);
-    await openServed({ open: async () => undefined }, url);
-    expect(history.length).toBe(length + 1);
-  });
-
-  it('leaves the address bar alone when the trace does not open', async () => {
-    history.replaceState(null, '', '/');
-    await openServed({ open: async () => Promise.reject(new Error('404')) }, servedUrl('gone.json'));
-    expect(location.search).toBe('');
   });
 });

@@ -65,17 +65,6 @@ export function groupServed(list: ServedTrace[], filter: string): ServedGroup[] 
   return out.sort((a, b) => byNewest(a.traces[0]!, b.traces[0]!));
 }
 
-/**
- * Puts `?trace=<url>` in the address bar (a new history entry) unless it is there already,
- * so a trace opened from the list is a link to itself.
- */
-export function showTraceInAddressBar(url: string): void {
-  const params = new URLSearchParams(location.search);
-  if (params.get('trace') === url && !params.has('cmp')) return;
-  // '/' needs no escape in a query: the link stays readable.
-  history.pushState(null, '', `?trace=${encodeURIComponent(url).replace(/%2F/g, '/')}`);
-}
-
 const two = (n: number): string => String(n).padStart(2, '0');
 
 /** A file's time as `YYYY-MM-DD HH:MM`, in the page's time zone. */
@@ -85,12 +74,7 @@ export function formatModified(iso: string): string {
   return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
 }
 
-/** Opens a served trace (errors are shown from the store), then makes the address bar its link. */
+/** Opens a served trace (errors are shown from the store); the URL module (actions/permalink.ts) makes the address bar its link. */
 export async function openServed(api: { open(source: string): Promise<unknown> }, url: string): Promise<void> {
-  try {
-    await api.open(url);
-  } catch {
-    return;
-  }
-  showTraceInAddressBar(url);
+  await api.open(url).catch(() => undefined);
 }

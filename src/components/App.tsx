@@ -16,6 +16,7 @@ import { ProgressBar } from './ProgressBar.tsx';
 import { Toolbar } from './Toolbar.tsx';
 import { ServedTraces } from './ServedTraces.tsx';
 import { openServed } from '../actions/served.ts';
+import { LinkWait } from './link/LinkWait.tsx';
 import './app.css';
 import { dismissError, notify, openDrawerTab } from '../store/actions.ts';
 
@@ -126,6 +127,7 @@ export function App({ api, setRenderer }: { api: KinetoscopeApi; setRenderer: (r
           <button type="button" onClick={() => notify(store, null)} aria-label="Dismiss the notice">×</button>
         </div>
       )}
+      <LinkWait />
       <main className="workspace">
         {/* Floats over the workspace: a bar that took layout space resized the canvas, and
             repainted it, the moment a load ended. */}

@@ -16,6 +16,7 @@ export const SHORTCUTS: [string, string][] = [
   ['F', 'fit the selected slice or range, whichever was picked last (else the whole trace)'],
   ['Esc', 'close this dialog, else clear the selection and range'],
   ['/ or Ctrl/⌘ + F', 'search slice names (/regex/ too); Enter / Shift+Enter step through the matches'],
+  ['L', 'copy a link to this view (the address bar always holds it too)'],
   ['Ctrl/⌘ + O', 'open a trace'],
   ['?', 'show this list'],
 ];

@@ -2,6 +2,7 @@ import { useAppStore, useAppStoreApi } from '../store/hooks.tsx';
 import { formatCount } from '../lib/format.ts';
 import { setHelp, setShowAllFlows, toggleTheme } from '../store/actions.ts';
 import { ServedTracesButton } from './ServedTraces.tsx';
+import { CopyLink } from './link/CopyLink.tsx';
 
 export function Toolbar({ onOpen, onCompare, onOpenServed }: { onOpen: () => void; onCompare: () => void; onOpenServed: (url: string) => void }) {
   const store = useAppStoreApi();
@@ -18,6 +19,7 @@ export function Toolbar({ onOpen, onCompare, onOpenServed }: { onOpen: () => voi
       {hasTrace && <ServedTracesButton onOpen={onOpenServed} />}
       <span className="trace-name" data-testid="trace-name">{names}</span>
       <span className="spacer" />
+      {hasTrace && <CopyLink />}
       {hasTrace && (
         <label className="toggle">
           <input type="checkbox" checked={showAllFlows} onChange={(e) => setShowAllFlows(store, e.target.checked)} />

@@ -2,7 +2,7 @@
 // change the store only through these (the async workflows, opening a trace or running a
 // search, live in actions/ and use them too). Each takes the store first.
 
-import type { AppState, AppStore, CounterRef, DrawerTab, Highlight, LoadedTrace, LoadingState, SearchState, SliceRef } from './app-store.ts';
+import type { AppState, AppStore, CounterRef, DrawerTab, Highlight, LoadedTrace, LoadingState, LinkWait, SearchState, SliceRef } from './app-store.ts';
 
 type View = AppState['view'];
 
@@ -139,4 +139,21 @@ export function traceLoaded(store: AppStore, traces: LoadedTrace[], view: AppSta
         }
       : {}),
   });
+}
+
+/** A link's view put back on the loaded traces (Back/Forward, or a link opened), in one change. */
+export function restoreView(
+  store: AppStore,
+  v: Pick<AppState, 'view' | 'scrollY' | 'selection' | 'range' | 'collapsed'> & { drawer: { tab: DrawerTab | null; open: boolean } },
+): void {
+  const d = store.getState().drawer;
+  store.setState({
+    view: v.view, scrollY: v.scrollY, selection: v.selection, counterSelection: null, range: v.range, collapsed: v.collapsed,
+    drawer: { ...d, tab: v.drawer.tab ?? d.tab, open: v.drawer.open },
+  });
+}
+
+/** A link's trace could not be opened (null: no longer waiting for one). */
+export function setLinkWait(store: AppStore, linkWait: LinkWait | null): void {
+  store.setState({ linkWait });
 }

@@ -1,6 +1,6 @@
 // UI state (zustand, vanilla so the canvas renderer can subscribe without React).
-// The store is the single source of truth for what the page shows (the URL does not mirror
-// it: only ?trace=, ?cmp= and a few options are read, once, at start-up).
+// The store is the single source of truth for what the page shows; the URL mirrors the view
+// part of it (actions/permalink.ts).
 //
 // Times in the view are µs from each trace's own start (compared traces line up at their starts).
 
@@ -57,6 +57,16 @@ export interface SearchState {
   busy: boolean;
 }
 
+/** A link's trace that could not be opened: the page offers to open the file by hand. */
+export interface LinkWait {
+  /** The file's name as the link gives it. */
+  name: string;
+  /** Why it could not be opened, when no load error says it already. */
+  reason: string | null;
+  /** The compared trace (else the first). */
+  compare: boolean;
+}
+
 export interface AppState {
   traces: LoadedTrace[];
   view: { start: number; end: number };
@@ -81,6 +91,7 @@ export interface AppState {
   drawer: { open: boolean; tab: DrawerTab; height: number };
   highlight: Highlight | null;
   search: SearchState;
+  linkWait: LinkWait | null;
 }
 
 export type AppStore = ReturnType<typeof createAppStore>;
@@ -106,6 +117,7 @@ export function createAppStore(initial: Partial<AppState> = {}) {
     drawer: { open: true, tab: 'kernels', height: 260 },
     highlight: null,
     search: { text: '', count: null, error: null, busy: false },
+    linkWait: null,
     ...initial,
   }));
 }

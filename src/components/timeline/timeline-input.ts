@@ -9,6 +9,7 @@
 //   F fits the last picked slice or range (else the whole trace)
 //   R makes the selected slice's span the range   Shift+drag on the tracks selects a range
 //   Esc closes the open dialog, else clears the selection and range      ? toggles help
+//   (L, copy a link to the view, is components/link/CopyLink.tsx's)
 
 import type { AppStore, CounterRef, SliceRef } from '../../store/app-store.ts';
 import type { TimelineRenderer } from '../../render/timeline-renderer.ts';
