@@ -10,6 +10,7 @@ import { createAnalysisApi, type AnalysisApi } from './analysis-api.ts';
 import { TimeScale } from '../render/time-scale.ts';
 import { rowTop, RULER_HEIGHT, trackLayoutFor } from '../render/track-layout.ts';
 import { select, setView } from '../store/actions.ts';
+import { libraryList } from './library.ts';
 
 export interface RendererHandle {
   nextFrame(): Promise<void>;
@@ -41,6 +42,8 @@ export interface KinetoscopeApi extends AnalysisApi {
   trackBoxes(): { trace: string; name: string; kind: string; y: number; height: number; rows: number }[];
   /** The ruler's major ticks as drawn for a canvas `width` CSS px wide: times (µs) and labels. */
   ruler(width: number): { times: number[]; labels: string[]; originLabel: string | null };
+  /** The traces kept in this browser, newest first (after any being kept now); open one with open('lib:' + key). */
+  library(): Promise<{ key: string; name: string; bytes: number; opened: string }[]>;
 }
 
 export function createAutomationApi(store: AppStore, renderer: () => RendererHandle | null): KinetoscopeApi {
@@ -143,6 +146,7 @@ export function createAutomationApi(store: AppStore, renderer: () => RendererHan
       const t = new TimeScale(view.start, view.end, width).ticks();
       return { times: t.times, labels: t.labels, originLabel: t.originLabel };
     },
+    library: () => libraryList(),
   };
 }
 

@@ -14,6 +14,7 @@ import { HelpOverlay } from './HelpOverlay.tsx';
 import { LoadReport } from './LoadReport.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 import { Toolbar } from './Toolbar.tsx';
+import { LibraryDialog, LibraryList } from './LibraryList.tsx';
 import './app.css';
 import { dismissError, notify, openDrawerTab } from '../store/actions.ts';
 
@@ -143,12 +144,14 @@ export function App({ api, setRenderer }: { api: KinetoscopeApi; setRenderer: (r
                 <button type="button" onClick={() => api.open('demo/resnet50.pt.trace.json.gz').catch(() => undefined)}>Open the demo trace</button>
               </p>
               <p className="hint">Files stay in your browser: nothing is uploaded.</p>
+              <LibraryList onOpen={(ref) => api.open(ref).catch(() => undefined)} />
             </div>
           </div>
         )}
       </main>
       <Drawer />
       <LoadReport />
+      <LibraryDialog onOpen={(ref) => api.open(ref).catch(() => undefined)} />
       <HelpOverlay />
       {dragging && (
         <div className="drop-hint" aria-hidden="true" data-testid="drop-hint">
