@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  fits, fullNotice, keepSetting, KEEP_KEY, isLibraryRef, libraryKey, libraryRef, newestFirst, notInLibraryMessage, sameFile, saveKeepSetting,
+  fits, fullNotice, isQuotaError, keepSetting, KEEP_KEY, isLibraryRef, libraryKey, libraryRef, newestFirst, notInLibraryMessage, sameFile, saveKeepSetting,
   type LibraryRecord,
 } from './library-records.ts';
 
@@ -79,6 +79,14 @@ describe('storage full', () => {
     expect(fits(101, { usage: 900, quota: 1000 })).toBe(false);
     expect(fits(1e12, null)).toBe(true);
     expect(fits(1e12, {})).toBe(true);
+  });
+
+  it('knows a quota error by its name, or by its message once it crossed from the worker', () => {
+    expect(isQuotaError(new DOMException('x', 'QuotaExceededError'))).toBe(true);
+    expect(isQuotaError(new Error('The operation failed because it would cause the application to exceed its storage quota.'))).toBe(true);
+    expect(isQuotaError(new DOMException('x', 'NotFoundError'))).toBe(false);
+    expect(isQuotaError(new Error('network'))).toBe(false);
+    expect(isQuotaError(null)).toBe(false);
   });
 
   it('says so with the sizes, and that the trace is open', () => {

@@ -68,6 +68,12 @@ export function fits(bytes: number, estimate: { usage?: number; quota?: number }
   return bytes <= estimate.quota - (estimate.usage ?? 0);
 }
 
+/** Storage ran out: IndexedDB and OPFS throw a QuotaExceededError (its name may only survive in the message across a worker). */
+export function isQuotaError(e: unknown): boolean {
+  const { name, message } = (e ?? {}) as { name?: unknown; message?: unknown };
+  return name === 'QuotaExceededError' || (typeof message === 'string' && /quota/i.test(message));
+}
+
 export function fullNotice(name: string, bytes: number, estimate: { usage?: number; quota?: number } | null): string {
   const free = estimate?.quota !== undefined ? `, ${formatBytes(Math.max(0, estimate.quota - (estimate.usage ?? 0)))} free` : '';
   return `${name} was not kept in this browser's library: storage is full (${formatBytes(bytes)} needed${free}). The trace is open; remove kept traces to make room.`;

@@ -7,7 +7,7 @@ import type { AppStore } from '../store/app-store.ts';
 import { notify, setLibrary, setTraceRef } from '../store/actions.ts';
 import { libraryBlob, libraryFiles } from '../worker/library-files.ts';
 import {
-  fits, fullNotice, keepSetting, libraryKey, libraryRef, newestFirst, notInLibraryMessage, sameFile, saveKeepSetting,
+  fits, fullNotice, isQuotaError, keepSetting, libraryKey, libraryRef, newestFirst, notInLibraryMessage, sameFile, saveKeepSetting,
   type LibraryRecord,
 } from './library-records.ts';
 
@@ -126,21 +126,23 @@ export function keepInLibrary(store: AppStore, traceId: string, file: File, ref:
     const files = libraryFiles();
     const key = sameFile(all, file)?.key ?? (await files.hash(file));
     const known = all.find((r) => r.key === key);
-    if (!known || !(await libraryBlob(key))) {
-      const e = await estimate();
-      const result = fits(file.size, e) ? await files.write(file, key) : 'full';
-      if (result === 'full') {
-        notify(store, fullNotice(file.name, file.size, e));
-        return;
-      }
-    }
+    const copy = !known || !(await libraryBlob(key));
+    const e = await estimate();
     const record: LibraryRecord = { key, name: file.name, bytes: file.size, opened: new Date().toISOString(), modified: file.lastModified };
-    await db.put(STORE, record);
+    try {
+      if (copy && (!fits(file.size, e) || (await files.write(file, key)) === 'full')) throw new DOMException('storage is full', 'QuotaExceededError');
+      await db.put(STORE, record);
+    } catch (err) {
+      if (!isQuotaError(err)) throw err;
+      if (copy) await files.remove(key);
+      notify(store, fullNotice(file.name, file.size, e));
+      return;
+    }
     setTraceRef(store, traceId, libraryRef(key));
   }).then(
     () => refreshLibrary(store),
     (e: unknown) => {
-      if (ref === null) notify(store, `${file.name} was not kept in this browser's library: ${(e as Error).message || String(e)}. The trace is open.`);
+      if (ref === null) notify(store, `${file.name} was not kept in this browser's library (${(e as Error).message || String(e)}). The trace is open.`);
       return refreshLibrary(store);
     },
   );
