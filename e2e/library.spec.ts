@@ -22,6 +22,19 @@ function library(page: Page): Promise<Entry[]> {
   return page.evaluate(() => window.kinetoscope.library());
 }
 
+/** The files in the library's folder of the origin-private file system. */
+function keptFiles(page: Page): Promise<{ name: string; size: number }[]> {
+  return page.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    const dir = await root.getDirectoryHandle('library', { create: true });
+    const out: { name: string; size: number }[] = [];
+    for await (const [name, h] of (dir as unknown as { entries(): AsyncIterable<[string, FileSystemFileHandle]> }).entries()) {
+      out.push({ name, size: (await h.getFile()).size });
+    }
+    return out;
+  });
+}
+
 /** library() once it lists `n` traces (keeping runs in the background after the load). */
 async function libraryOf(page: Page, n: number): Promise<Entry[]> {
   await expect.poll(async () => (await library(page)).length, { timeout: 20_000 }).toBe(n);
@@ -49,6 +62,7 @@ test('a dropped trace is kept: listed after a reload, opened from the list, by l
   const [entry] = await libraryOf(page, 1);
   expect(entry).toMatchObject({ key, name: FILE, bytes });
   expect(Date.now() - Date.parse(entry!.opened)).toBeLessThan(60_000);
+  expect(await keptFiles(page)).toEqual([{ name: key, size: bytes }]);
 
   // A reload: the empty page lists it, with its size.
   await page.reload();
@@ -89,6 +103,7 @@ test('a dropped trace is kept: listed after a reload, opened from the list, by l
   await expect(dialog.getByTestId('library-entry')).toHaveCount(0);
   await expect(dialog.getByTestId('library-empty')).toBeVisible();
   expect(await library(page)).toEqual([]);
+  expect(await keptFiles(page)).toEqual([]);
   await page.keyboard.press('Escape');
   await expect(dialog).toHaveCount(0);
 
@@ -136,16 +151,26 @@ test('keeping turned off: a new drop is not kept, what was kept stays, and the s
   await expect.poll(async () => (await library(page)).map((e) => e.name), { timeout: 20_000 }).toEqual([OTHER, FILE]);
 });
 
-test('storage full: a notice says so, the trace is open and nothing is kept', async ({ page }) => {
-  await openApp(page);
+test('storage full: a notice says so, the trace is open and nothing is kept; with room again, keeping resumes', async ({ page }) => {
+  // The quota is cut before the page opens: IndexedDB and OPFS both run out.
+  await page.goto('/favicon.svg');
   const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(page.url()).origin, quotaSize: 1000 });
+  const origin = new URL(page.url()).origin;
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 1000 });
+  await openApp(page);
   await dropFile(page, TRACES + FILE);
   const state = await waitForTrace(page, FILE);
   expect(state.traces[0]!.summary.events.total).toBe((await rawEvents(FILE)).length);
   await expect(page.getByTestId('notice')).toContainText(`${FILE} was not kept in this browser's library: storage is full (15 KB needed`);
-  expect(await library(page)).toEqual([]);
+  await expect(page.getByTestId('notice')).toContainText('The trace is open');
   expect((await apiState(page)).traces).toHaveLength(1);
+
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+  expect(await library(page)).toEqual([]);
+  expect(await keptFiles(page)).toEqual([]);
+  await dropFile(page, TRACES + OTHER);
+  await waitForTrace(page, OTHER);
+  expect((await libraryOf(page, 1))[0]!.name).toBe(OTHER);
 });
 
 test('the same bytes under two names are one entry, named as last opened', async ({ page }) => {

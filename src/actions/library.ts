@@ -23,6 +23,10 @@ function database(): Promise<IDBPDatabase> {
     upgrade(d) {
       d.createObjectStore(STORE, { keyPath: 'key' });
     },
+  }).catch((e: unknown) => {
+    // Tried again next time (the disk may have room by then).
+    connection = undefined;
+    throw e;
   });
   return connection;
 }
@@ -142,7 +146,11 @@ export function keepInLibrary(store: AppStore, traceId: string, file: File, ref:
   }).then(
     () => refreshLibrary(store),
     (e: unknown) => {
-      if (ref === null) notify(store, `${file.name} was not kept in this browser's library (${(e as Error).message || String(e)}). The trace is open.`);
+      if (ref === null) {
+        notify(store, isQuotaError(e)
+          ? fullNotice(file.name, file.size, null)
+          : `${file.name} was not kept in this browser's library (${(e as Error).message || String(e)}). The trace is open.`);
+      }
       return refreshLibrary(store);
     },
   );
