@@ -22,6 +22,8 @@ export async function launchBrowser(): Promise<Browser> {
 export async function newContext(browser: Browser): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   await context.addInitScript('globalThis.__name ??= (f) => f;');
+  // The bench times the viewer: files opened are not also copied into the local library.
+  await context.addInitScript("try { localStorage.setItem('kinetoscope.keepTraces', 'off'); } catch {}");
   return context;
 }
 

@@ -11,6 +11,7 @@ import { TimeScale } from '../render/time-scale.ts';
 import { rowTop, RULER_HEIGHT, trackLayoutFor } from '../render/track-layout.ts';
 import { select, setView } from '../store/actions.ts';
 import { permalink } from './permalink.ts';
+import { libraryList } from './library.ts';
 
 export interface RendererHandle {
   nextFrame(): Promise<void>;
@@ -44,6 +45,8 @@ export interface KinetoscopeApi extends AnalysisApi {
   ruler(width: number): { times: number[]; labels: string[]; originLabel: string | null };
   /** The URL of the current view: its traces (references, never content), window, selection, range, tab. */
   permalink(): string;
+  /** The traces kept in this browser, newest first (after any being kept now); open one with open('lib:' + key). */
+  library(): Promise<{ key: string; name: string; bytes: number; opened: string }[]>;
 }
 
 export function createAutomationApi(store: AppStore, renderer: () => RendererHandle | null): KinetoscopeApi {
@@ -147,6 +150,7 @@ export function createAutomationApi(store: AppStore, renderer: () => RendererHan
       return { times: t.times, labels: t.labels, originLabel: t.originLabel };
     },
     permalink: () => permalink(store),
+    library: () => libraryList(),
   };
 }
 

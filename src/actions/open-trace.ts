@@ -8,6 +8,8 @@ import type { AppStore, LoadedTrace } from '../store/app-store.ts';
 import type { Summary } from '../model/types.ts';
 import type { Progress } from '../engine/load.ts';
 import { loadEnded, loadProgress, loadStarted, traceLoaded } from '../store/actions.ts';
+import { keepInLibrary, libraryFile } from './library.ts';
+import { isLibraryRef } from './library-records.ts';
 
 let nextId = 1;
 
@@ -23,11 +25,17 @@ export type FrameWaiter = () => Promise<void>;
 
 export async function openTrace(
   store: AppStore,
-  source: string | File | Blob,
+  requested: string | File | Blob,
   options: OpenOptions,
   waitForFrame: FrameWaiter,
 ): Promise<Summary> {
   const id = `t${nextId++}`;
+  // `lib:<key>`: a file kept in this browser's library, opened as that file.
+  const libRef = typeof requested === 'string' && isLibraryRef(requested) ? requested : null;
+  const source = libRef === null ? requested : await libraryFile(libRef).catch((e: Error) => {
+    loadEnded(store, e.message);
+    throw e;
+  });
   const isUrl = typeof source === 'string';
   const name = isUrl ? source.split('/').pop() || source : 'name' in source ? (source as File).name : 'trace';
   // Relative URLs are relative to the page, not to the worker's script.
@@ -63,7 +71,7 @@ export async function openTrace(
     throw new Error(`Loading ${name} was cancelled.`);
   }
   current = null;
-  const entry: LoadedTrace = { id, name: model.name, model, url: isUrl ? source : null };
+  const entry: LoadedTrace = { id, name: model.name, model, url: isUrl ? source : libRef };
   const { traces } = store.getState();
   let kept: LoadedTrace[];
   if (options.compare && traces.length > 0) kept = [traces[0]!, entry];
@@ -74,6 +82,8 @@ export async function openTrace(
   const notice = replaced !== null ? `Replaced ${replaced} with ${entry.name} in the comparison (two traces at most).` : null;
   traceLoaded(store, kept, contentView(kept), fitsFirst, notice);
   await waitForFrame();
+  // Kept in the background once drawn: the load itself does not wait for it.
+  if (source instanceof File) void keepInLibrary(store, id, source, libRef);
   // The details panel's self time and parents need every slice's parent: worked out now,
   // in tasks of a few ms, so the first selection does not wait for it.
   void parentsInBackground(model).catch(() => undefined);

@@ -17,6 +17,7 @@ import { Toolbar } from './Toolbar.tsx';
 import { ServedTraces } from './ServedTraces.tsx';
 import { openServed } from '../actions/served.ts';
 import { LinkWait } from './link/LinkWait.tsx';
+import { LibraryDialog, LibraryList } from './LibraryList.tsx';
 import './app.css';
 import { dismissError, notify, openDrawerTab } from '../store/actions.ts';
 
@@ -150,12 +151,14 @@ export function App({ api, setRenderer }: { api: KinetoscopeApi; setRenderer: (r
               </p>
               <p className="hint">Files stay in your browser: nothing is uploaded.</p>
               <ServedTraces onOpen={openServedTrace} />
+              <LibraryList onOpen={(ref) => api.open(ref).catch(() => undefined)} />
             </div>
           </div>
         )}
       </main>
       <Drawer />
       <LoadReport />
+      <LibraryDialog onOpen={(ref) => api.open(ref).catch(() => undefined)} />
       <HelpOverlay />
       {dragging && (
         <div className="drop-hint" aria-hidden="true" data-testid="drop-hint">

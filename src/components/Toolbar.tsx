@@ -1,6 +1,6 @@
 import { useAppStore, useAppStoreApi } from '../store/hooks.tsx';
 import { formatCount } from '../lib/format.ts';
-import { setHelp, setShowAllFlows, toggleTheme } from '../store/actions.ts';
+import { setHelp, setShowAllFlows, setShowLibrary, toggleTheme } from '../store/actions.ts';
 import { ServedTracesButton } from './ServedTraces.tsx';
 import { CopyLink } from './link/CopyLink.tsx';
 
@@ -31,6 +31,7 @@ export function Toolbar({ onOpen, onCompare, onOpenServed }: { onOpen: () => voi
           Load report{warnings > 0 ? ` (${formatCount(warnings)} warnings)` : ''}
         </button>
       )}
+      {hasTrace && <button type="button" onClick={() => setShowLibrary(store, true)} title="The traces kept in this browser">Library…</button>}
       <button type="button" onClick={() => toggleTheme(store)} aria-label="Switch light/dark theme">
         {theme === 'dark' ? '☀' : '☾'}
       </button>

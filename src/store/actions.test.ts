@@ -41,4 +41,23 @@ describe('named store actions', () => {
     actions.setScroll(store, before.scrollY);
     expect(store.getState()).toBe(before); // no change, no new state
   });
+
+  it('names a trace lib:<key> once kept and nothing once removed, the other traces untouched; Esc closes the library', () => {
+    const model = {} as never;
+    const store = createAppStore({ traces: [{ id: 't1', name: 'a', model, url: null }, { id: 't2', name: 'b', model, url: 'b.json' }] });
+    const before = store.getState().traces;
+    actions.setTraceRef(store, 't1', 'lib:0123456789abcdef');
+    const after = store.getState().traces;
+    expect(after.map((t) => t.url)).toEqual(['lib:0123456789abcdef', 'b.json']);
+    expect(after[1]).toBe(before[1]);
+    actions.setTraceRef(store, 't1', 'lib:0123456789abcdef');
+    expect(store.getState().traces).toBe(after);
+    actions.setTraceRef(store, 't1', null);
+    expect(store.getState().traces[0]!.url).toBeNull();
+    actions.setLibrary(store, { keep: false });
+    expect(store.getState().library).toEqual({ entries: null, usage: null, keep: false });
+    actions.setShowLibrary(store, true);
+    expect(actions.closeTopDialog(store)).toBe(true);
+    expect(store.getState().showLibrary).toBe(false);
+  });
 });

@@ -2,7 +2,7 @@
 // change the store only through these (the async workflows, opening a trace or running a
 // search, live in actions/ and use them too). Each takes the store first.
 
-import type { AppState, AppStore, CounterRef, DrawerTab, Highlight, LoadedTrace, LoadingState, LinkWait, SearchState, SliceRef } from './app-store.ts';
+import type { AppState, AppStore, CounterRef, DrawerTab, Highlight, LibraryState, LinkWait, LoadedTrace, LoadingState, SearchState, SliceRef } from './app-store.ts';
 
 type View = AppState['view'];
 
@@ -67,6 +67,7 @@ export function closeTopDialog(store: AppStore): boolean {
   const s = store.getState();
   if (s.showHelp) setHelp(store, false);
   else if (s.showReport) setReport(store, false);
+  else if (s.showLibrary) setShowLibrary(store, false);
   else return false;
   return true;
 }
@@ -156,4 +157,20 @@ export function restoreView(
 /** A link's trace could not be opened (null: no longer waiting for one). */
 export function setLinkWait(store: AppStore, linkWait: LinkWait | null): void {
   store.setState({ linkWait });
+}
+
+/** The library's list, storage use or keep setting changed (actions/library.ts). */
+export function setLibrary(store: AppStore, library: Partial<LibraryState>): void {
+  store.setState({ library: { ...store.getState().library, ...library } });
+}
+
+export function setShowLibrary(store: AppStore, showLibrary: boolean): void {
+  store.setState({ showLibrary });
+}
+
+/** What a permalink names a loaded trace by changed: `lib:<key>` once kept, null once removed. */
+export function setTraceRef(store: AppStore, traceId: string, url: string | null): void {
+  const { traces } = store.getState();
+  if (!traces.some((t) => t.id === traceId && t.url !== url)) return;
+  store.setState({ traces: traces.map((t) => (t.id === traceId ? { ...t, url } : t)) });
 }

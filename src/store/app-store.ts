@@ -11,8 +11,29 @@ export interface LoadedTrace {
   id: string;
   name: string;
   model: TraceModel;
-  /** The URL it was opened from, or null for a local file. */
+  /**
+   * What a permalink names it by: the URL it was opened from, `lib:<key>` for a file kept in
+   * this browser's library, or null (a file not kept, or not yet).
+   */
   url: string | null;
+}
+
+/** A trace kept in this browser's library (actions/library.ts), as the page lists it. */
+export interface LibraryEntry {
+  key: string;
+  name: string;
+  bytes: number;
+  /** When it was last opened, ISO 8601. */
+  opened: string;
+}
+
+export interface LibraryState {
+  /** Newest first; null until read. */
+  entries: LibraryEntry[] | null;
+  /** The origin's storage in use and its quota (navigator.storage.estimate()), when known. */
+  usage: { used: number; quota: number } | null;
+  /** "Keep opened traces in this browser". */
+  keep: boolean;
 }
 
 export interface SliceRef {
@@ -92,6 +113,8 @@ export interface AppState {
   highlight: Highlight | null;
   search: SearchState;
   linkWait: LinkWait | null;
+  library: LibraryState;
+  showLibrary: boolean;
 }
 
 export type AppStore = ReturnType<typeof createAppStore>;
@@ -118,6 +141,8 @@ export function createAppStore(initial: Partial<AppState> = {}) {
     highlight: null,
     search: { text: '', count: null, error: null, busy: false },
     linkWait: null,
+    library: { entries: null, usage: null, keep: true },
+    showLibrary: false,
     ...initial,
   }));
 }

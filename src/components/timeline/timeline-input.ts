@@ -269,7 +269,7 @@ export function attachTimelineInput(opts: InputTargets): () => void {
     const dir = ARROWS[e.key];
     if (dir) {
       const s = store.getState();
-      if (s.traces.length === 0 || s.showHelp || s.showReport || e.shiftKey || ownsArrowKeys(e.target)) return;
+      if (s.traces.length === 0 || s.showHelp || s.showReport || s.showLibrary || e.shiftKey || ownsArrowKeys(e.target)) return;
       if (navigate(dir)) e.preventDefault();
       return;
     }
