@@ -64,8 +64,9 @@ test('a dropped trace is kept: listed after a reload, opened from the list, by l
   expect(Date.now() - Date.parse(entry!.opened)).toBeLessThan(60_000);
   expect(await keptFiles(page)).toEqual([{ name: key, size: bytes }]);
 
-  // A reload: the empty page lists it, with its size.
-  await page.reload();
+  // A new visit (a reload would reopen the trace: the address is its permalink): the empty
+  // page lists it, with its size.
+  await page.goto('/');
   await page.waitForFunction(() => typeof window.kinetoscope?.open === 'function');
   const row = page.getByTestId('library-entry');
   await expect(row).toHaveCount(1);
@@ -131,11 +132,12 @@ test('keeping turned off: a new drop is not kept, what was kept stays, and the s
   await waitForTrace(page, FILE);
   await libraryOf(page, 1);
 
-  await page.reload();
+  // New visits, not reloads: a reload reopens the trace its address links to.
+  await page.goto('/');
   const keep = page.getByRole('checkbox', { name: 'Keep opened traces in this browser' });
   await expect(keep).toBeChecked();
   await keep.uncheck();
-  await page.reload();
+  await page.reload(); // no trace open: the empty page again
   await expect(keep).not.toBeChecked();
   await dropFile(page, TRACES + OTHER);
   await waitForTrace(page, OTHER);
