@@ -2,7 +2,7 @@
  * npm run bench [-- --quick]
  *
  * Kinetoscope's load-to-first-frame vs a plain JSON.parse and vs speedscope 1.25.0, on synthetic
- * Kineto traces (src/testing/synth-trace.ts) in .bench/, in headless Chromium; plus frame times
+ * Kineto traces (src/engine/synth-trace.ts) in .bench/, in headless Chromium; plus frame times
  * while zooming and panning. Prints exactly one JSON object on stdout (also .bench/latest.json);
  * progress goes to stderr. Exit code 1 when Kinetoscope failed to load a file or reported a wrong
  * event count.
