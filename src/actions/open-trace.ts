@@ -3,6 +3,7 @@
 
 import { Comlink, traceWorker } from '../worker/client.ts';
 import type { TraceInput } from '../worker/trace-api.ts';
+import { startNameMatcher } from '../worker/name-match.ts';
 import type { AppStore, LoadedTrace } from '../store/app-store.ts';
 import type { Summary } from '../model/types.ts';
 import type { Progress } from '../engine/load.ts';
@@ -79,6 +80,7 @@ export async function openTrace(
       : { view: contentView(kept), highlight: null }),
   });
   await waitForFrame();
+  startNameMatcher(); // for the first regular-expression search
   return model.summary;
 }
 
