@@ -38,8 +38,10 @@ if (workers !== null && /^\d+$/.test(workers)) void traceWorker().setParseWorker
 const reader = params.get('reader') ?? params.get('inflate');
 if (reader === 'worker' || reader === 'here') void traceWorker().setReaderWorker(reader === 'worker');
 
-// Start the worker now; it and the page warm up while the user picks a file (?warm=0: not).
-if (params.get('warm') !== '0') warmUpWhileIdle(store);
+// Start the worker now; it and the page warm up while the user picks a file (?warm=0: neither;
+// ?warm=start: the workers start, nothing warms up).
+const warm = params.get('warm');
+if (warm !== '0') warmUpWhileIdle(store, warm === 'start' ? 'start' : 'full');
 
 const traceUrl = params.get('trace');
 if (traceUrl) {
