@@ -260,3 +260,28 @@ test('R makes the selected slice the range and Shift+drag on the tracks draws on
   expect((st.range!.end - st.range!.start) / span).toBeLessThan(0.21);
   await page.screenshot({ path: test.info().outputPath('range-tab.png') });
 });
+
+test('kernel rows carry their launch configurations, and analysisStats() reports the tasks the tables ran in', async ({ page }) => {
+  const file = 'kineto__resnet50_num_workers_0_worker0.1623143089861.pt.trace.json.gz';
+  const evs = await rawEvents(file);
+  await openTrace(page, file);
+  expect(await page.evaluate(() => window.kinetoscope.analysisStats(true))).toBeDefined();
+  const rows = (await page.evaluate(() => window.kinetoscope.table('kernels', { start: 0 }))) as { name: string; count: number; configs: { count: number; grid: number[]; block: number[] }[] }[];
+  const stats = await page.evaluate(() => window.kinetoscope.analysisStats(true));
+  expect(stats.tasks).toBeGreaterThan(0);
+  expect(stats.longestMs).toBeGreaterThan(0);
+  expect(await page.evaluate(() => window.kinetoscope.analysisStats())).toEqual({ longestMs: 0, tasks: 0 });
+  // configurations counted from the raw events: distinct (grid, block, registers, shared memory) per name
+  const configs = new Map<string, Map<string, number>>();
+  for (const e of evs.filter(isKernel)) {
+    const key = JSON.stringify([e.args?.grid, e.args?.block, e.args?.['registers per thread'], e.args?.['shared memory']]);
+    const m = configs.get(e.name!) ?? new Map<string, number>();
+    configs.set(e.name!, m.set(key, (m.get(key) ?? 0) + 1));
+  }
+  expect(rows.length).toBe(configs.size);
+  for (const r of rows) {
+    const want = [...configs.get(r.name)!.values()].sort((a, b) => a - b);
+    expect(r.configs.map((c) => c.count).sort((a, b) => a - b)).toEqual(want);
+    expect(r.configs[0]!.grid).toHaveLength(3);
+  }
+});

@@ -4,7 +4,7 @@
 
 import { gzipSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
-import { synthExpected, synthTraceBytes } from '../src/testing/synth-trace.ts';
+import { synthExpected, synthTraceBytes } from '../src/engine/synth-trace.ts';
 import { dropBytes, waitForTrace } from './helpers/viewer.ts';
 
 const opts = { events: 30_000, seed: 7 };

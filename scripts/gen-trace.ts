@@ -11,7 +11,7 @@ import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { synthTraceChunks, type SynthExpected, type SynthOptions } from '../src/testing/synth-trace.ts';
+import { synthTraceChunks, type SynthExpected, type SynthOptions } from '../src/engine/synth-trace.ts';
 
 function usage(msg?: string): never {
   if (msg) process.stderr.write(`gen-trace: ${msg}\n`);

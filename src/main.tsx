@@ -39,8 +39,10 @@ if (workers !== null && /^\d+$/.test(workers)) void traceWorker().setParseWorker
 const reader = params.get('reader') ?? params.get('inflate');
 if (reader === 'worker' || reader === 'here') void traceWorker().setReaderWorker(reader === 'worker');
 
-// Start the worker now; it and the page warm up while the user picks a file.
-warmUpWhileIdle(store);
+// Start the worker now; it and the page warm up while the user picks a file (?warm=0: neither;
+// ?warm=start: the workers start, nothing warms up).
+const warm = params.get('warm');
+if (warm !== '0') warmUpWhileIdle(store, warm === 'start' ? 'start' : 'full');
 
 // ?trace=, ?cmp= and the view: opened and restored, then kept in step with the page.
 startUrlSync(store, api.open);

@@ -6,6 +6,7 @@
 // still sending the file while the worker parses (measured: 300 MB, 3.3 s as a File against
 // 6.5–8 s by URL).
 
+import { writeFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright';
 import type { Summary } from '../../src/model/types.ts';
 import type { FrameStats } from '../../src/render/frame-timer.ts';
@@ -22,6 +23,81 @@ export interface AppLoadResult {
   /** Browser tree RSS with the app page open, right before the load. */
   rssBeforeMb: number;
   frames: FramesResult | null;
+  analysis: AnalysisResult | null;
+}
+
+/** The analysis calls right after the load, each timed from the page. */
+export interface AnalysisResult {
+  kernelsMs: number;
+  operatorsMs: number;
+  /** table('slices') over the whole trace. */
+  rangeMs: number;
+  /** kernels + operators + range. */
+  tablesMs: number;
+  /** search(SEARCH_TEXT) + search(SEARCH_REGEX). */
+  searchMs: number;
+  searchTextMs: number;
+  searchRegexMs: number;
+  searchTextCount: number;
+  searchRegexCount: number;
+  /** Longest task the analysis ran in (its own stopwatch: window.kinetoscope.analysisStats()). */
+  longestSliceMs: number;
+  analysisTasks: number;
+  /** Tasks of 50 ms or more on the page during the calls (PerformanceObserver 'longtask'), and the longest. */
+  longTasks: number;
+  longestLongTaskMs: number;
+  /** Each long task as `<call it began in>:<ms>` (kernels, operators, range, search, regex, after: once the last call resolved). */
+  longTasksAt: string[];
+  /** max(longestSliceMs, longestLongTaskMs): the page's longest task as far as either sees it. */
+  longestTaskMs: number;
+}
+
+export const SEARCH_TEXT = 'conv';
+export const SEARCH_REGEX = '/^aten::(add|mul)_?$/';
+
+/** Times the tables and searches on the trace just loaded (the first table also computes the slice parents). */
+async function timeAnalysis(page: Page): Promise<AnalysisResult> {
+  return page.evaluate(async ([text, regex]) => {
+    const k = window.kinetoscope;
+    const long: PerformanceEntry[] = [];
+    const obs = new PerformanceObserver((l) => long.push(...l.getEntries()));
+    obs.observe({ type: 'longtask' });
+    // The bottom panel's Kernels tab (open by default) computes table('kernels') over the
+    // whole trace right after the load: wait for it (the same promise), then a frame.
+    await k.table('kernels');
+    await new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    k.analysisStats(true);
+    const t0 = performance.now();
+    // the same table over an explicit window: computed afresh
+    await k.table('kernels', { start: 0 });
+    const t1 = performance.now();
+    await k.table('operators');
+    const t2 = performance.now();
+    await k.table('slices');
+    const t3 = performance.now();
+    const a = await k.search(text);
+    const t4 = performance.now();
+    const b = await k.search(regex);
+    const t5 = performance.now();
+    // the page renders the search's result after it resolves: wait for that frame too
+    await new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    await new Promise((r) => setTimeout(r, 50));
+    for (const e of obs.takeRecords()) long.push(e);
+    obs.disconnect();
+    const during = long.filter((e) => e.startTime + e.duration > t0);
+    const stats = k.analysisStats();
+    const longestLongTaskMs = Math.max(0, ...during.map((e) => e.duration));
+    const marks: [string, number][] = [['kernels', t1], ['operators', t2], ['range', t3], ['search', t4], ['regex', t5]];
+    const longTasksAt = during.map((e) => `${marks.find(([, t]) => e.startTime < t)?.[0] ?? 'after'}:${Math.round(e.duration)}`);
+    return {
+      kernelsMs: t1 - t0, operatorsMs: t2 - t1, rangeMs: t3 - t2, tablesMs: t3 - t0,
+      searchMs: t5 - t3, searchTextMs: t4 - t3, searchRegexMs: t5 - t4,
+      searchTextCount: a.count, searchRegexCount: b.count,
+      longestSliceMs: stats.longestMs, analysisTasks: stats.tasks,
+      longTasks: during.length, longestLongTaskMs, longTasksAt,
+      longestTaskMs: Math.max(stats.longestMs, longestLongTaskMs),
+    };
+  }, [SEARCH_TEXT, SEARCH_REGEX] as const);
 }
 
 export interface FramesResult extends FrameStats {
@@ -128,7 +204,8 @@ export async function timeAppLoad(
   browser: Browser,
   origin: string,
   file: { name: string; events: number },
-  opts: { frames: boolean; timeoutMs: number },
+  /** analysisProfile: where to write a CPU profile (.cpuprofile) of the page during the analysis calls. */
+  opts: { frames: boolean; analysis?: boolean; analysisProfile?: string; timeoutMs: number },
 ): Promise<AppLoadResult> {
   const context = await newContext(browser);
   try {
@@ -187,6 +264,21 @@ export async function timeAppLoad(
         frames.note = 'frameStats() reported 0 frames: the renderer recorded no frame times (renderer missing?)';
       }
     }
+    // after the frames: the search opens the bottom panel and highlights its matches
+    let analysis: AnalysisResult | null = null;
+    if (opts.analysis) {
+      const cdp = opts.analysisProfile ? await page.context().newCDPSession(page) : null;
+      if (cdp) {
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+        await cdp.send('Profiler.start');
+      }
+      analysis = await withTimeout(timeAnalysis(page), opts.timeoutMs, 'analysis');
+      if (cdp && opts.analysisProfile) {
+        const { profile } = await cdp.send('Profiler.stop');
+        await writeFile(opts.analysisProfile, JSON.stringify(profile));
+      }
+    }
     return {
       loadMs: reply.loadMs,
       timing: reply.timing,
@@ -196,6 +288,7 @@ export async function timeAppLoad(
       peakRssMb,
       rssBeforeMb,
       frames,
+      analysis,
     };
   } finally {
     await context.close().catch(() => undefined);

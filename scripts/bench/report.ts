@@ -1,7 +1,7 @@
 // The benchmark's output: one JSON object (stdout and .bench/latest.json).
 
 import { cpus, totalmem } from 'node:os';
-import type { AppLoadResult, FramesResult } from './app.ts';
+import type { AnalysisResult, AppLoadResult, FramesResult } from './app.ts';
 
 export interface Machine {
   cpus: number;
@@ -45,8 +45,20 @@ export interface Run {
   speedscopeFirstError?: string;
   /** Kinetoscope's own split of loadMs (summary.timing): parse, finish, parse workers used. */
   timing?: AppLoadResult['timing'];
+  /** The analysis calls after the load (plain files): medians over the loads, and the budgets. */
+  analysis?: AnalysisSummary;
   errors?: string[];
 }
+
+export type AnalysisSummary = { [K in Exclude<keyof AnalysisResult, 'longTasksAt'>]: number } & {
+  /** Every load's long tasks, `<call>:<ms>`. */
+  longTasksAt: string[];
+  /** 100 × tablesMs / loadMs, per load, median. */
+  tablesPctOfLoad: number;
+  searchPctOfLoad: number;
+  runs: number;
+  budgets: { tablesWithin10PctOfLoad: boolean; searchWithin3PctOfLoad: boolean; longestTaskAtMost50Ms: boolean };
+};
 
 export interface Report {
   date: string;

@@ -2,7 +2,7 @@
  * npm run bench [-- --quick]
  *
  * Kinetoscope's load-to-first-frame vs a plain JSON.parse and vs speedscope 1.25.0, on synthetic
- * Kineto traces (src/testing/synth-trace.ts) in .bench/, in headless Chromium; plus frame times
+ * Kineto traces (src/engine/synth-trace.ts) in .bench/, in headless Chromium; plus frame times
  * while zooming and panning. Prints exactly one JSON object on stdout (also .bench/latest.json);
  * progress goes to stderr. Exit code 1 when Kinetoscope failed to load a file or reported a wrong
  * event count.
@@ -10,12 +10,12 @@
 
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { IDLE_BEFORE_OPEN_MS, timeAppLoad, type AppLoadResult } from './app.ts';
+import { IDLE_BEFORE_OPEN_MS, SEARCH_REGEX, SEARCH_TEXT, timeAppLoad, type AnalysisResult, type AppLoadResult } from './app.ts';
 import { launchBrowser } from './browser.ts';
 import { ensureBuild } from './build.ts';
 import { timeJsonParse } from './json-parse.ts';
 import { BENCH_DIR, errorText, log } from './paths.ts';
-import { machineInfo, round, type Report, type Run } from './report.ts';
+import { machineInfo, round, type AnalysisSummary, type Report, type Run } from './report.ts';
 import { startServer } from './server.ts';
 import { timeSpeedscope } from './speedscope.ts';
 import { ensureNumericPidCopy, ensureTrace, type FilteredFile, type TraceFile } from './traces.ts';
@@ -38,6 +38,33 @@ function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Medians of each analysis figure over the loads, each percentage taken per load first. */
+function analysisSummary(loads: AppLoadResult[]): AnalysisSummary | undefined {
+  const with_ = loads.filter((l): l is AppLoadResult & { analysis: AnalysisResult } => l.analysis !== null);
+  if (with_.length === 0) return undefined;
+  const out = {} as Record<string, number>;
+  for (const k of Object.keys(with_[0]!.analysis) as (keyof AnalysisResult)[]) {
+    if (k !== 'longTasksAt') out[k] = round(median(with_.map((l) => l.analysis[k])), 1)!;
+  }
+  const tablesPctOfLoad = round(median(with_.map((l) => (100 * l.analysis.tablesMs) / l.loadMs)), 2)!;
+  const searchPctOfLoad = round(median(with_.map((l) => (100 * l.analysis.searchMs) / l.loadMs)), 2)!;
+  // the longest task is the worst seen, not a median
+  const longestTaskMs = round(Math.max(...with_.map((l) => l.analysis.longestTaskMs)), 1)!;
+  return {
+    ...(out as { [K in Exclude<keyof AnalysisResult, 'longTasksAt'>]: number }),
+    longTasksAt: with_.flatMap((l) => l.analysis.longTasksAt),
+    longestTaskMs,
+    tablesPctOfLoad,
+    searchPctOfLoad,
+    runs: with_.length,
+    budgets: {
+      tablesWithin10PctOfLoad: tablesPctOfLoad <= 10,
+      searchWithin3PctOfLoad: searchPctOfLoad <= 3,
+      longestTaskAtMost50Ms: longestTaskMs <= 50,
+    },
+  };
 }
 
 function usage(): never {
@@ -77,6 +104,7 @@ async function main(): Promise<void> {
     `loadMs and jsonParseMs of files up to ${REPEAT_BELOW_BYTES / 1e6} MB (decoded) are the median of ${REPEATS} measurements, each in a fresh page, taken in turns (load, JSON.parse, load, …) so that each pair sees the machine in the same state (loadMsRuns, jsonParseMsRuns list them; timing and peakRssMb are those of the median load); vsJsonParsePairs is jsonParseMs / loadMs per pair and vsJsonParsePaired their median. speedscope is measured once (it takes seconds to minutes), or twice when its first try overflows its stack (speedscopeFirstError keeps that failure).`,
     'vsJsonParse = jsonParseMs / loadMs; vsSpeedscope = speedscopeMs / loadMs (> 1: Kinetoscope is faster).',
     'peakRssMb: peak of the summed VmRSS of all Chromium processes (every descendant of the benchmark\'s node process, sampled every 100 ms; the process tree is re-read once a second, as walking all of /proc each time took a tenth of the machine) during the Kinetoscope load; rssBeforeMb: the same with the app page open right before the load, once the RSS has settled (closed pages gone). Shared pages count once per process.',
+    `analysis (plain files): after each load (and after the frame drive), in the same page, performance.now() around each of await window.kinetoscope.table('kernels'), table('operators'), table('slices') (the whole trace; the first table also finds every slice's parent, once per trace), search(${JSON.stringify(SEARCH_TEXT)}) and search(${JSON.stringify(SEARCH_REGEX)}) (the search opens the bottom panel's Search tab and highlights the matches; a regular expression is matched on a worker), one after the other; tablesMs = kernels + operators + range; tablesPctOfLoad and searchPctOfLoad: 100 × that / the same page's loadMs, median over the loads. longestSliceMs: the longest task the analysis itself ran (window.kinetoscope.analysisStats()); longTasks, longestLongTaskMs: tasks of 50 ms or more on the page from the first call until a frame after the last (PerformanceObserver 'longtask'); longestTaskMs: the larger of the two, the worst over the loads. Budgets (the issue): tables ≤ 10 % of the load, search ≤ 3 %, longest task ≤ 50 ms.`,
     'Chromium runs headless with --disable-gpu (WebGL falls back to SwiftShader).',
     'Before each timed measurement (Kinetoscope, JSON.parse, speedscope) the benchmark waits until the machine is idle (under 15 % busy over 250 ms, at most 10 s): a page closed after a heavy measurement can keep a core busy for seconds.',
   ];
@@ -141,6 +169,7 @@ async function main(): Promise<void> {
       // seconds to minutes (the same cold load takes 0.25–0.45 s), so each load is paired with
       // a JSON.parse measured right after it, and the ratio is taken per pair as well.
       const withFrames = trace === largestPlain;
+      const withAnalysis = !trace.gzip;
       const repeats = trace.decodedBytes <= REPEAT_BELOW_BYTES ? REPEATS : 1;
       log(`kinetoscope and JSON.parse, in turns: ${label}${withFrames ? ' + frame times' : ''}${repeats > 1 ? `, ${repeats} times each` : ''} …`);
       const loads: AppLoadResult[] = [];
@@ -149,7 +178,7 @@ async function main(): Promise<void> {
       for (let i = 0; i < repeats; i++) {
         if (build.haveDist && errors.length === 0) {
           try {
-            loads.push(await timeAppLoad(browser, server.origin, trace, { frames: withFrames && i === 0, timeoutMs: TIMEOUT_MS }));
+            loads.push(await timeAppLoad(browser, server.origin, trace, { frames: withFrames && i === 0, analysis: withAnalysis, timeoutMs: TIMEOUT_MS }));
           } catch (e) {
             const msg = `kinetoscope failed on ${trace.name}: ${errorText(e)}`;
             errors.push(msg);
@@ -183,6 +212,11 @@ async function main(): Promise<void> {
             fail(msg);
             break;
           }
+        }
+        run.analysis = analysisSummary(loads);
+        if (run.analysis) {
+          const a = run.analysis;
+          log(`  analysis: tables ${a.tablesMs} ms (${a.tablesPctOfLoad} % of the load), search ${a.searchMs} ms (${a.searchPctOfLoad} %), longest task ${a.longestTaskMs} ms`);
         }
         if (app.frames) {
           report.frames = app.frames;

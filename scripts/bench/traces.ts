@@ -1,4 +1,4 @@
-// The benchmark's input files in .bench/: synthetic Kineto traces (src/testing/synth-trace.ts),
+// The benchmark's input files in .bench/: synthetic Kineto traces (src/engine/synth-trace.ts),
 // plain and gzip (node:zlib, level 6), plus the copies speedscope can import (events with a
 // non-numeric pid/tid removed). Each file gets a `<file>.meta.json` sidecar written after the
 // file is complete; a file with a matching sidecar is reused.
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
-import { synthTraceChunks } from '../../src/testing/synth-trace.ts';
+import { synthTraceChunks } from '../../src/engine/synth-trace.ts';
 import { NonNumericPidFilter } from './filter.ts';
 import { BENCH_DIR, log } from './paths.ts';
 

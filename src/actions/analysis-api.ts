@@ -1,11 +1,11 @@
 // window.kinetoscope's analysis calls (a contract, see the README): table(), search(), details().
 
 import { analyseSlice, type LinkedSlice } from '../analysis/details.ts';
-import { smCounts } from '../analysis/kernels.ts';
+import { smCounts, type KernelRow } from '../analysis/kernels.ts';
 import type { TraceModel } from '../model/types.ts';
 import type { AppStore } from '../store/app-store.ts';
 import { traceWorker } from '../worker/client.ts';
-import { findTrace, operatorShapeTableFor, runSearch, tableFor } from './analysis.ts';
+import { analysisStats, findTrace, operatorShapeTableFor, runSearch, tableFor } from './analysis.ts';
 import { openDrawerTab } from '../store/actions.ts';
 
 export interface KernelFields {
@@ -47,6 +47,8 @@ export interface AnalysisApi {
   search(query: string): Promise<{ count: number }>;
   /** The selected slice's details; `args` is null until the event has been read back (a moment after selecting). */
   details(): Details | null;
+  /** The longest task (ms) the tables and searches have taken on the page, and how many tasks they ran in; `reset` starts afresh. */
+  analysisStats(reset?: boolean): { longestMs: number; tasks: number };
 }
 
 function kernelFields(m: TraceModel, slice: number): KernelFields | undefined {
@@ -111,8 +113,13 @@ export function createAnalysisApi(store: AppStore): AnalysisApi {
       if (!t) throw new Error(options.trace ? `no loaded trace "${options.trace}"` : 'no trace is loaded');
       const w = options.start !== undefined || options.end !== undefined ? { start: options.start ?? 0, end: options.end ?? t.model.endUs } : null;
       if (kind === 'kernels') {
-        const rows = await tableFor(t.model, 'kernels', w);
-        return rows.map(({ configs, ...r }) => ({ ...r, configs }));
+        // configs last, and still worked out only when read (analysis/kernels.ts)
+        return (await tableFor(t.model, 'kernels', w)).map((r) => {
+          const out: TableRow = {};
+          for (const key of Object.keys(r) as (keyof KernelRow)[]) if (key !== 'configs') out[key] = r[key];
+          Object.defineProperty(out, 'configs', { enumerable: true, configurable: true, get: () => r.configs });
+          return out;
+        });
       }
       if (options.groupBy !== undefined && options.groupBy !== 'name' && !(kind === 'operators' && options.groupBy === 'shapes')) {
         throw new Error(`groupBy "${String(options.groupBy)}" is not known for the ${String(kind)} table (operators: 'name' or 'shapes')`);
@@ -126,6 +133,14 @@ export function createAnalysisApi(store: AppStore): AnalysisApi {
       // Shown in the page too: the Search tab, with the query in its box.
       openDrawerTab(store, 'search');
       return runSearch(store, query);
+    },
+    analysisStats(reset = false) {
+      const out = { ...analysisStats };
+      if (reset) {
+        analysisStats.longestMs = 0;
+        analysisStats.tasks = 0;
+      }
+      return out;
     },
     details() {
       const s = store.getState();

@@ -4,6 +4,7 @@
 import { Comlink, traceWorker } from '../worker/client.ts';
 import { parentsInBackground } from '../analysis/nesting.ts';
 import type { TraceInput } from '../worker/trace-api.ts';
+import { startNameMatcher } from '../worker/name-match.ts';
 import type { AppStore, LoadedTrace } from '../store/app-store.ts';
 import type { Summary } from '../model/types.ts';
 import type { Progress } from '../engine/load.ts';
@@ -87,6 +88,7 @@ export async function openTrace(
   // The details panel's self time and parents need every slice's parent: worked out now,
   // in tasks of a few ms, so the first selection does not wait for it.
   void parentsInBackground(model).catch(() => undefined);
+  startNameMatcher(); // for the first regular-expression search
   return model.summary;
 }
 

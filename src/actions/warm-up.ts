@@ -13,11 +13,13 @@ function busy(store: AppStore): boolean {
   return s.traces.length > 0 || s.loading !== null;
 }
 
-export function warmUpWhileIdle(store: AppStore): void {
+/** `start`: only start the workers (the page's ?warm=start), no warm-up runs. */
+export function warmUpWhileIdle(store: AppStore, mode: 'full' | 'start' = 'full'): void {
   idle(() => {
     const worker = traceWorker();
     if (busy(store)) return; // started by ?trace= or an early drop: the worker is at work already
-    void worker.warmUp();
+    void worker.warmUp(mode === 'full');
+    if (mode === 'start') return;
     worker.sampleModel().then(
       (model) => idle(() => busy(store) || warmUpDrawing(document, model)),
       () => undefined, // only a warm-up

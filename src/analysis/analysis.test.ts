@@ -53,7 +53,7 @@ function bruteOperators(evs: Ev[], keyOf: (op: Ev) => string = (op) => op.name) 
 function bruteKernels(evs: Ev[], w?: { start: number; end: number }, t0 = 0) {
   const ks = evs.filter((e) => e.cat === 'kernel' && (!w || (e.ts - t0 <= w.end && e.ts - t0 + e.dur >= w.start)));
   const all = ks.reduce((a, e) => a + e.dur, 0);
-  const out = new Map<string, { count: number; totalUs: number; minUs: number; maxUs: number; bps: number | null; occ: number | null; pct: number }>();
+  const out = new Map<string, { count: number; totalUs: number; minUs: number; maxUs: number; bps: number | null; occ: number | null; pct: number; configs: number[][] }>();
   for (const name of new Set(ks.map((e) => e.name))) {
     const mine = ks.filter((e) => e.name === name);
     const wmean = (key: string): number | null => {
@@ -62,7 +62,15 @@ function bruteKernels(evs: Ev[], w?: { start: number; end: number }, t0 = 0) {
       return has.length && d > 0 ? has.reduce((a, e) => a + (e.args![key] as number) * e.dur, 0) / d : null;
     };
     const total = mine.reduce((a, e) => a + e.dur, 0);
+    // launch configurations: instances with the same grid, block, registers and shared memory
+    const byConfig = new Map<string, number[]>();
+    for (const e of mine) {
+      const key = JSON.stringify([e.args?.grid, e.args?.block, e.args?.['registers per thread'], e.args?.['shared memory']]);
+      const c = byConfig.get(key) ?? [0, 0];
+      byConfig.set(key, [c[0]! + 1, c[1]! + e.dur]);
+    }
     out.set(name, {
+      configs: [...byConfig.values()].sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!),
       count: mine.length, totalUs: total,
       minUs: Math.min(...mine.map((e) => e.dur)), maxUs: Math.max(...mine.map((e) => e.dur)),
       bps: wmean('blocks per SM'), occ: wmean('est. achieved occupancy %'),
@@ -155,6 +163,13 @@ describe('analysis tables against brute force on random traces', () => {
           closeOrNull(r.blocksPerSm, b.bps);
           closeOrNull(r.occupancyPct, b.occ);
           expect(r.configs.reduce((a, c) => a + c.count, 0)).toBe(r.count);
+          const cs = r.configs.map((c) => [c.count, c.totalUs]).sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!);
+          expect(cs.length).toBe(b.configs.length);
+          cs.forEach((c, j) => {
+            expect(c[0]).toBe(b.configs[j]![0]);
+            close(c[1]!, b.configs[j]![1]!);
+          });
+          for (let j = 1; j < r.configs.length; j++) expect(r.configs[j]!.totalUs).toBeLessThanOrEqual(r.configs[j - 1]!.totalUs);
         }
       }
 

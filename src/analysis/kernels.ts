@@ -35,54 +35,81 @@ export interface KernelRow extends KernelStats {
   configs: KernelConfig[];
 }
 
-class Acc {
-  count = 0;
-  total = 0;
-  min = Infinity;
-  max = -Infinity;
-  bpsW = 0;
-  bpsDur = 0;
-  occW = 0;
-  occDur = 0;
-  effW = 0;
-  effDur = 0;
+/**
+ * Sums per group (a kernel name, or a launch configuration of one), one typed array per
+ * figure: a trace can have a hundred thousand configurations, and an object per group cost
+ * more in allocation and GC than the sums themselves.
+ */
+class Accs {
+  count: Float64Array;
+  total: Float64Array;
+  min: Float64Array;
+  max: Float64Array;
+  bpsW: Float64Array;
+  bpsDur: Float64Array;
+  occW: Float64Array;
+  occDur: Float64Array;
+  effW: Float64Array;
+  effDur: Float64Array;
 
-  add(d: number, bps: number, occ: number, eff: number): void {
-    this.count++;
-    this.total += d;
-    if (d < this.min) this.min = d;
-    if (d > this.max) this.max = d;
+  constructor(n: number) {
+    this.count = new Float64Array(n);
+    this.total = new Float64Array(n);
+    this.min = new Float64Array(n).fill(Infinity);
+    this.max = new Float64Array(n).fill(-Infinity);
+    this.bpsW = new Float64Array(n);
+    this.bpsDur = new Float64Array(n);
+    this.occW = new Float64Array(n);
+    this.occDur = new Float64Array(n);
+    this.effW = new Float64Array(n);
+    this.effDur = new Float64Array(n);
+  }
+
+  add(j: number, d: number, bps: number, occ: number, eff: number): void {
+    this.count[j]!++;
+    this.total[j] += d;
+    if (d < this.min[j]!) this.min[j] = d;
+    if (d > this.max[j]!) this.max[j] = d;
     if (Number.isFinite(bps)) {
-      this.bpsW += bps * d;
-      this.bpsDur += d;
+      this.bpsW[j] += bps * d;
+      this.bpsDur[j] += d;
     }
     if (Number.isFinite(occ)) {
-      this.occW += occ * d;
-      this.occDur += d;
+      this.occW[j] += occ * d;
+      this.occDur[j] += d;
     }
     if (Number.isFinite(eff)) {
-      this.effW += eff * d;
-      this.effDur += d;
+      this.effW[j] += eff * d;
+      this.effDur[j] += d;
     }
   }
 
-  stats(allKernelUs: number): KernelStats {
+  /** Fills `out`'s figures from group `j` (assignments, not a spread: spreading objects with nulls in them was ~20 µs each in V8). */
+  fill<T extends KernelStats>(out: T, j: number, allKernelUs: number): T {
     // A weighted mean over zero-duration instances only: the plain mean of their values is
     // not kept, so say nothing rather than divide by zero.
-    const mean = (w: number, d: number, seen: boolean): number | null => (seen ? (d > 0 ? w / d : null) : null);
-    return {
-      count: this.count,
-      totalUs: this.total,
-      minUs: this.count ? this.min : 0,
-      maxUs: this.count ? this.max : 0,
-      meanUs: this.count ? this.total / this.count : 0,
-      blocksPerSm: mean(this.bpsW, this.bpsDur, this.bpsDur > 0),
-      occupancyPct: mean(this.occW, this.occDur, this.occDur > 0),
-      smEfficiencyPct: this.effDur > 0 ? (100 * this.effW) / this.effDur : null,
-      pctOfKernelTime: allKernelUs > 0 ? (100 * this.total) / allKernelUs : 0,
-    };
+    const n = this.count[j]!;
+    const total = this.total[j]!;
+    out.count = n;
+    out.totalUs = total;
+    out.minUs = n ? this.min[j]! : 0;
+    out.maxUs = n ? this.max[j]! : 0;
+    out.meanUs = n ? total / n : 0;
+    out.blocksPerSm = this.bpsDur[j]! > 0 ? this.bpsW[j]! / this.bpsDur[j]! : null;
+    out.occupancyPct = this.occDur[j]! > 0 ? this.occW[j]! / this.occDur[j]! : null;
+    out.smEfficiencyPct = this.effDur[j]! > 0 ? (100 * this.effW[j]!) / this.effDur[j]! : null;
+    out.pctOfKernelTime = allKernelUs > 0 ? (100 * total) / allKernelUs : 0;
+    return out;
   }
 }
+
+/** A row's or configuration's figures, zero until filled (one object shape for all). */
+function emptyStats(): KernelStats {
+  return { count: 0, totalUs: 0, minUs: 0, maxUs: 0, meanUs: 0, blocksPerSm: null, occupancyPct: null, smEfficiencyPct: null, pctOfKernelTime: 0 };
+}
+
+/** Equal, NaN included (a missing arg is NaN in the columns). */
+const same = (a: number, b: number): boolean => a === b || (a !== a && b !== b);
 
 /** SM count per device id, from the trace's `deviceProperties` (Kineto's `numSms`). */
 export function smCounts(m: TraceModel): Map<number, number> {
@@ -97,53 +124,134 @@ export function smCounts(m: TraceModel): Map<number, number> {
   return out;
 }
 
+/** Estimated SM efficiency of kernel `r` (0–1), NaN when unknown. */
+function efficiency(m: TraceModel, sms: Map<number, number>, r: number): number {
+  const k = m.kernels;
+  const bps = k.blocksPerSm[r]!;
+  if (Number.isFinite(bps)) return Math.min(1, bps);
+  const n = sms.get(k.device[r]!);
+  const blocks = k.gridX[r]! * Math.max(1, k.gridY[r]!) * Math.max(1, k.gridZ[r]!);
+  return n && k.gridX[r]! > 0 ? Math.min(1, blocks / n) : NaN;
+}
+
+/**
+ * The launch configurations of one kernel name, over its instances `members` (rows of the
+ * kernel columns), in an open-addressing table keyed by a hash of their fields, each
+ * checked field by field; by total time, longest first (first seen first on ties).
+ */
+function configsOf(m: TraceModel, sms: Map<number, number>, members: Int32Array, allKernelUs: number): KernelConfig[] {
+  const k = m.kernels;
+  const { gridX, gridY, gridZ, blockX, blockY, blockZ, registers, sharedMemory } = k;
+  const dur = m.slices.dur;
+  const n = members.length;
+  let bits = 2;
+  while (1 << bits < 2 * n) bits++;
+  const table = new Int32Array(1 << bits).fill(-1);
+  const mask = (1 << bits) - 1;
+  const cfgRow = new Int32Array(n);
+  const acc = new Accs(n);
+  let nCfg = 0;
+  for (let j = 0; j < n; j++) {
+    const r = members[j]!;
+    let h = Math.imul(gridX[r]! ^ 0x9e3779b1, 0x85ebca6b) ^ gridY[r]!;
+    h = Math.imul(h ^ gridZ[r]!, 0xc2b2ae35) ^ blockX[r]!;
+    h = Math.imul(h ^ blockY[r]!, 0x27d4eb2f) ^ blockZ[r]!;
+    h = Math.imul(h ^ (registers[r]! | 0), 0x165667b1) ^ (sharedMemory[r]! | 0);
+    h ^= h >>> 15;
+    h = Math.imul(h, 0x2c1b3c6d);
+    h ^= h >>> 12;
+    let at = h & mask;
+    let c: number;
+    for (;;) {
+      c = table[at]!;
+      if (c < 0) {
+        c = table[at] = nCfg++;
+        cfgRow[c] = r;
+        break;
+      }
+      const q = cfgRow[c]!;
+      if (
+        gridX[q] === gridX[r] && gridY[q] === gridY[r] && gridZ[q] === gridZ[r] &&
+        blockX[q] === blockX[r] && blockY[q] === blockY[r] && blockZ[q] === blockZ[r] &&
+        same(registers[q]!, registers[r]!) && same(sharedMemory[q]!, sharedMemory[r]!)
+      ) break;
+      at = (at + 1) & mask;
+    }
+    acc.add(c, dur[k.slice[r]!]!, k.blocksPerSm[r]!, k.occupancy[r]!, efficiency(m, sms, r));
+  }
+  const out: KernelConfig[] = [];
+  for (let c = 0; c < nCfg; c++) {
+    const r = cfgRow[c]!;
+    const reg = registers[r]!;
+    const sh = sharedMemory[r]!;
+    const cfg = emptyStats() as KernelConfig;
+    cfg.grid = [gridX[r]!, gridY[r]!, gridZ[r]!];
+    cfg.block = [blockX[r]!, blockY[r]!, blockZ[r]!];
+    cfg.registersPerThread = Number.isFinite(reg) ? reg : null;
+    cfg.sharedMemory = Number.isFinite(sh) ? sh : null;
+    out.push(acc.fill(cfg, c, allKernelUs));
+  }
+  return out.sort((a, b) => b.totalUs - a.totalUs);
+}
+
+/**
+ * The kernel table. Each row's `configs` are worked out when first read (a getter that then
+ * keeps them): a trace can have a hundred thousand configurations, and a table of a few
+ * hundred names is read far more often than all of them.
+ */
 export function* kernelTableWork(m: TraceModel, window?: TimeWindow): Work<KernelRow[]> {
   const roles = categoryRoles(m);
   const { start, dur, cat, name } = m.slices;
   const k = m.kernels;
   const sms = smCounts(m);
-  const byName = new Map<number, { acc: Acc; configs: Map<string, { acc: Acc; k: number }> }>();
+  const nK = k.slice.length;
+  // Names in order of first appearance; each instance's name slot (-1: not counted).
+  const slotOf = new Int32Array(m.strings.length).fill(-1);
+  const slotName: number[] = [];
+  const slotOfRow = new Int32Array(nK).fill(-1);
+  const byName = new Accs(Math.min(nK, m.strings.length));
   let all = 0;
-  for (let r = 0; r < k.slice.length; r++) {
+  for (let r = 0; r < nK; r++) {
     if ((r & YIELD_MASK) === YIELD_MASK) yield;
     const i = k.slice[r]!;
     if (roles[cat[i]!] !== ROLE_KERNEL) continue;
     if (window && !inWindow(window, start[i]!, dur[i]!)) continue;
     const d = dur[i]!;
     all += d;
-    const bps = k.blocksPerSm[r]!;
-    let eff = NaN;
-    if (Number.isFinite(bps)) eff = Math.min(1, bps);
-    else {
-      const n = sms.get(k.device[r]!);
-      const blocks = k.gridX[r]! * Math.max(1, k.gridY[r]!) * Math.max(1, k.gridZ[r]!);
-      if (n && k.gridX[r]! > 0) eff = Math.min(1, blocks / n);
+    const id = name[i]!;
+    let slot = slotOf[id]!;
+    if (slot < 0) {
+      slot = slotOf[id] = slotName.length;
+      slotName.push(id);
     }
-    const occ = k.occupancy[r]!;
-    let entry = byName.get(name[i]!);
-    if (!entry) byName.set(name[i]!, (entry = { acc: new Acc(), configs: new Map() }));
-    entry.acc.add(d, bps, occ, eff);
-    const key = `${k.gridX[r]},${k.gridY[r]},${k.gridZ[r]}|${k.blockX[r]},${k.blockY[r]},${k.blockZ[r]}|${k.registers[r]}|${k.sharedMemory[r]}`;
-    let c = entry.configs.get(key);
-    if (!c) entry.configs.set(key, (c = { acc: new Acc(), k: r }));
-    c.acc.add(d, bps, occ, eff);
+    slotOfRow[r] = slot;
+    byName.add(slot, d, k.blocksPerSm[r]!, k.occupancy[r]!, efficiency(m, sms, r));
+  }
+  // Each name's instances, in kernel order.
+  const first = new Int32Array(slotName.length + 1);
+  for (let s = 0; s < slotName.length; s++) first[s + 1] = first[s]! + byName.count[s]!;
+  const members = new Int32Array(first[slotName.length]!);
+  const fill = first.slice(0, slotName.length);
+  for (let r = 0; r < nK; r++) {
+    if ((r & YIELD_MASK) === YIELD_MASK) yield;
+    const s = slotOfRow[r]!;
+    if (s >= 0) members[fill[s]!++] = r;
   }
   const rows: KernelRow[] = [];
-  for (const [id, { acc, configs }] of byName) {
-    const cfg: KernelConfig[] = [];
-    for (const { acc: a, k: r } of configs.values()) {
-      const reg = k.registers[r]!;
-      const sh = k.sharedMemory[r]!;
-      cfg.push({
-        ...a.stats(all),
-        grid: [k.gridX[r]!, k.gridY[r]!, k.gridZ[r]!],
-        block: [k.blockX[r]!, k.blockY[r]!, k.blockZ[r]!],
-        registersPerThread: Number.isFinite(reg) ? reg : null,
-        sharedMemory: Number.isFinite(sh) ? sh : null,
-      });
-    }
-    cfg.sort((a, b) => b.totalUs - a.totalUs);
-    rows.push({ name: m.strings[id]!, ...acc.stats(all), configs: cfg });
+  for (let s = 0; s < slotName.length; s++) {
+    const row = emptyStats() as KernelRow;
+    row.name = m.strings[slotName[s]!]!;
+    const mine = members.subarray(first[s]!, first[s + 1]!);
+    Object.defineProperty(row, 'configs', {
+      enumerable: true,
+      configurable: true,
+      get(this: KernelRow): KernelConfig[] {
+        const configs = configsOf(m, sms, mine, all);
+        Object.defineProperty(this, 'configs', { value: configs, enumerable: true, writable: true, configurable: true });
+        return configs;
+      },
+    });
+    rows.push(byName.fill(row, s, all));
   }
   rows.sort((a, b) => b.totalUs - a.totalUs || (a.name < b.name ? -1 : 1));
   return rows;

@@ -4,11 +4,10 @@
 // has a parent has it on row r − 1, and that row is sorted and disjoint: the candidate is
 // the last slice of row r − 1 starting at or before it. Slices that overlap without nesting
 // start lanes of their own (rows below), and the candidate above a lane's first row does not
-// contain them. One bisection per slice, no sort; children always come after their parent
+// contain them. One merge of the two sorted rows, no sort; children always come after their parent
 // in the columns' order, so a pass in index order sees a parent before its children.
 
 import type { TraceModel } from '../model/types.ts';
-import { firstStartingAfter } from '../index/row-index.ts';
 import { YIELD_MASK, runNow, runSliced, type Work } from './sliced.ts';
 
 /** As the layout's nesting tolerance (1 ps): a child may overhang its parent by that much. */
@@ -28,12 +27,15 @@ export function* parentsWork(m: TraceModel): Work<Int32Array> {
     for (let r = 1; r + 1 < rows.length; r++) {
       const lo = rows[r - 1]!;
       const hi = rows[r]!;
+      // Both rows are sorted by start: the first slice above starting after s only moves on.
+      let after = lo;
       for (let i = rows[r]!; i < rows[r + 1]!; i++) {
         if ((++steps & YIELD_MASK) === 0) yield;
         const s = start[i]!;
         const e = s + dur[i]!;
+        while (after < hi && start[after]! <= s) after++;
         // Walk back over the (rarely more than one) candidates still open at s.
-        for (let p = firstStartingAfter(start, lo, hi, s) - 1; p >= lo; p--) {
+        for (let p = after - 1; p >= lo; p--) {
           const pe = start[p]! + dur[p]!;
           if (pe <= s) break; // ended by then: the layout closes a slice at its end
           if (e <= pe + EPS) {

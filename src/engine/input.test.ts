@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { oracleSummary } from '../testing/oracle.ts';
 import { loadText } from '../testing/load-text.ts';
-import { synthTraceBytes } from '../testing/synth-trace.ts';
+import { synthTraceBytes } from './synth-trace.ts';
 import { loadTrace } from './load.ts';
 
 const small = JSON.stringify({

@@ -3,7 +3,7 @@
 // to disk: the generator's chunks feed the loader directly).
 
 import { describe, expect, it } from 'vitest';
-import { synthExpected, synthTraceChunks } from '../testing/synth-trace.ts';
+import { synthExpected, synthTraceChunks } from './synth-trace.ts';
 import { loadTrace } from './load.ts';
 
 const V8_MAX_STRING = 536_870_888;

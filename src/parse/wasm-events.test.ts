@@ -8,7 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Collector } from '../model/collector.ts';
 import { loadTrace } from '../engine/load.ts';
-import { mulberry32, synthTraceBytes } from '../testing/synth-trace.ts';
+import { mulberry32, synthTraceBytes } from '../engine/synth-trace.ts';
 import { TRACES_DIR } from '../testing/traces-dir.ts';
 import type { EventFields, Scanner } from './scanner.ts';
 import { StreamParser, type EventSink, type ParseOutcome } from './stream-parser.ts';

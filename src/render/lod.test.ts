@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../testing/synth-trace.ts';
+import { mulberry32 } from '../engine/synth-trace.ts';
 import { durPrefix, LOD_SCAN_CAP, LodBuffer, lodRow } from './lod.ts';
 
 interface Rect {

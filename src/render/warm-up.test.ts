@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { loadTrace } from '../engine/load.ts';
-import { sampleTrace } from '../worker/warm-up.ts';
+import { DRAWING_SAMPLE_EVENTS, sampleTrace } from '../worker/warm-up.ts';
 import { WARM_UP_SWEEP, warmUpDrawing } from './warm-up.ts';
 import { recordingContext } from '../testing/recording-context.ts';
 
@@ -36,7 +36,7 @@ function fakeDocument() {
 
 describe('warmUpDrawing', () => {
   it('paints the sample zoomed out and in, with labels and arrows, then removes its canvas', async () => {
-    const { model } = await loadTrace(sampleTrace(8), { name: 'warm-up' });
+    const { model } = await loadTrace(sampleTrace(DRAWING_SAMPLE_EVENTS), { name: 'warm-up' });
     const { doc, calls, children } = fakeDocument();
     warmUpDrawing(doc, model);
     expect(calls.get('drawImage')).toBe(4 + WARM_UP_SWEEP); // four frames, then the sweep

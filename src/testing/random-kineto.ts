@@ -3,7 +3,7 @@
 // kernels with and without args, overlapping kernels, cpu_ops with and without Input Dims),
 // and the brute-force nesting they are checked against.
 
-import { mulberry32 } from './synth-trace.ts';
+import { mulberry32 } from '../engine/synth-trace.ts';
 
 export interface Ev {
   ph: string;

@@ -5,10 +5,19 @@ let worker: Worker | null = null;
 
 export class RegexTimeout extends Error {}
 
+function start(): Worker {
+  worker ??= new Worker(new URL('./name-match.worker.ts', import.meta.url), { type: 'module', name: 'kinetoscope-search' });
+  return worker;
+}
+
+/** Starts the worker ahead of the first regular expression (starting it took ~60 ms of that search). */
+export function startNameMatcher(): void {
+  if (typeof Worker !== 'undefined') start();
+}
+
 /** Indices of `names` the expression matches; rejects with RegexTimeout past `timeoutMs`. */
 export function regexMatches(names: string[], source: string, flags: string, timeoutMs = 1500): Promise<Uint32Array> {
-  worker ??= new Worker(new URL('./name-match.worker.ts', import.meta.url), { type: 'module', name: 'kinetoscope-search' });
-  const w = worker;
+  const w = start();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       w.terminate();

@@ -36,8 +36,14 @@ export function parseRunners(): { runners: SegmentRunner[]; parallelMinBytes: nu
   return { ...none, runners };
 }
 
-/** Starts the workers and warms their parsers while the page is idle. */
+/**
+ * Starts the workers and warms their parsers while the page is idle: only where they take
+ * files from 4 MiB (4 cores or more, or ?workers=). Below, they take plain files from 448 MiB
+ * only, whose load is long enough that a cold worker costs little, while warming one took a
+ * core for two seconds on every page open.
+ */
 export function warmUpParseWorkers(budgetMs: number): Promise<void> {
+  if (policy().minBytes > 4 << 20) return Promise.resolve();
   parseRunners();
   if (!pool) return Promise.resolve();
   return Promise.all(pool.map((w) => w.warmUp(budgetMs))).then(() => undefined);

@@ -11,7 +11,7 @@ import type { TraceModel } from '../model/types.ts';
 import { readElsewhere, setReaderWorker, startReader } from './reader.ts';
 import { htmlAnswerMessage, httpErrorMessage, isHtmlType } from './url-errors.ts';
 import { parseRunners, setParseWorkers, stopParseWarmUp, warmUpParseWorkers } from './parse-pool.ts';
-import { sampleTrace, stopWarmUp, WARM_UP_MS, warmUp } from './warm-up.ts';
+import { DRAWING_SAMPLE_EVENTS, sampleTrace, stopWarmUp, WARM_UP_MS, warmUp } from './warm-up.ts';
 
 export type TraceInput = { kind: 'blob'; blob: Blob; name?: string } | { kind: 'url'; url: string } | { kind: 'bytes'; bytes: Uint8Array; name: string };
 
@@ -44,16 +44,19 @@ export const traceApi = {
     setReaderWorker(on);
   },
 
-  /** Optimises the parser's hot paths while the page is idle (see warm-up.ts). */
-  warmUp(): Promise<void> {
+  /**
+   * Starts the reader worker and optimises the parser's hot paths while the page is idle (see
+   * warm-up.ts); with `jit` false (the page's ?warm=start), only starts the reader.
+   */
+  warmUp(jit = true): Promise<void> {
     startReader();
-    if (controllers.size > 0) return Promise.resolve(); // a load is running: warming would slow it
+    if (!jit || controllers.size > 0) return Promise.resolve(); // a load is running: warming would slow it
     return Promise.all([warmUp(WARM_UP_MS), warmUpParseWorkers(WARM_UP_MS)]).then(() => undefined);
   },
 
   /** A small Kineto-shaped model for the page to warm its drawing code with (render/warm-up.ts). */
   async sampleModel(): Promise<TraceModel> {
-    const { model } = await loadTrace(sampleTrace(8), { name: 'warm-up' });
+    const { model } = await loadTrace(sampleTrace(DRAWING_SAMPLE_EVENTS), { name: 'warm-up' });
     return Comlink.transfer(model, transferables(model));
   },
 

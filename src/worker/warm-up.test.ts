@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadTrace } from '../engine/load.ts';
 import { finishCopies } from '../engine/finish-copies.ts';
-import { sampleTrace, stopWarmUp, warmUp, warmUpSample } from './warm-up.ts';
+import { DRAWING_SAMPLE_EVENTS, sampleTrace, stopWarmUp, warmUp, warmUpSample } from './warm-up.ts';
 
 describe('warm-up sample', () => {
   it('loads without a warning, with the phases and GPU work of a real Kineto file', async () => {
@@ -51,7 +51,7 @@ describe('warm-up sample', () => {
   });
 
   it('is a small sample for a few steps (the page draws one to warm its renderer)', () => {
-    expect(sampleTrace(8).length).toBeLessThan(500_000);
+    expect(sampleTrace(DRAWING_SAMPLE_EVENTS).length).toBeLessThan(500_000);
   });
 
   it('stops when a real load starts', async () => {

@@ -6,7 +6,9 @@
  * nested cpu_op slices, cuda_runtime launches with `ac2g` flow pairs, GPU kernels / memcpy / memset
  * on streams, `[memory]` instant events, `gpu_user_annotation`s, metadata at the end.
  *
- * Pure TypeScript, no Node imports: runs in Node, a browser or a worker.
+ * Pure TypeScript, no imports: runs in Node, a browser or a worker. The one Kineto-shaped
+ * generator: the bench's files, `npm run gen`, the tests, and the trace worker's warm-up sample
+ * (worker/warm-up.ts, with `variety`).
  *
  * Determinism: everything is driven by one seeded mulberry32 PRNG. The same code path runs with or
  * without rendering text (`render` flag), and no random draw depends on the flag, so
@@ -26,6 +28,14 @@ export interface SynthOptions {
   streams?: number;
   /** GPUs (default 1). */
   devices?: number;
+  /**
+   * Per round of steps, also what other producers and `with_stack` add: a B/E pair, an async
+   * b/e pair, a counter, and `VARIETY_FRAMES` python_function frames (three deep) of names seen once
+   * (on a thread of their own); while `events` leaves room for them.
+   */
+  variety?: boolean;
+  /** Added to the idle time between rounds of steps (ns; default 0). */
+  roundGapNs?: number;
 }
 
 export interface SynthExpected {
@@ -37,6 +47,11 @@ export interface SynthExpected {
   flowsF: number;
   byPhase: Record<string, number>;
 }
+
+/** python_function frames per round with `variety`. */
+export const VARIETY_FRAMES = 120;
+/** Events per round with `variety`. */
+const VARIETY_EVENTS = 5 + VARIETY_FRAMES;
 
 // ---------------------------------------------------------------------------------------------
 // constants and small helpers
@@ -565,6 +580,8 @@ class Gen {
   kernels = 0;
   memcpy = 0;
   memset = 0;
+  /** B, E, b, e, C (with `variety`). */
+  cOther: Record<string, number> = {};
 
   constructor(opts: SynthOptions, render: boolean) {
     this.render = render;
@@ -1074,15 +1091,55 @@ ${dev.join(',\n')}
     this.cI += 2;
   }
 
+  /**
+   * The `variety` events of round `round`, spanning [t0, t1] (ns): rendered when rendering,
+   * counted always.
+   */
+  variety(round: number, t0: number, t1: number): string[] {
+    const out: string[] = [];
+    const pid = this.pid;
+    const tid = 1;
+    const pyTid = 2;
+    const slots = VARIETY_FRAMES / 3;
+    const slot = Math.max(Math.floor((t1 - t0) / slots), 16);
+    const span = slot * slots;
+    t1 = t0 + span;
+    const mem = this.alloc[0]! + round * 4096;
+    for (const ph of ['B', 'E', 'b', 'e', 'C']) this.cOther[ph] = (this.cOther[ph] ?? 0) + 1;
+    this.cX += VARIETY_FRAMES;
+    if (!this.render) return out;
+    const id = `0x${(round % 4).toString(16)}`;
+    out.push(
+      `  {"name": "step", "ph": "B", "pid": ${pid}, "tid": ${tid}, "ts": ${t3(t0)}}`,
+      `  {"name": "step", "ph": "E", "pid": ${pid}, "tid": ${tid}, "ts": ${t3(t1)}}`,
+      `  {"name": "load", "cat": "io", "ph": "b", "id": "${id}", "pid": ${pid}, "tid": ${tid}, "ts": ${t3(t0 + 1)}}`,
+      `  {"name": "load", "cat": "io", "ph": "e", "id": "${id}", "pid": ${pid}, "tid": ${tid}, "ts": ${t3(t0 + Math.floor(span / 2))}}`,
+      `  {"name": "GPU Memory", "ph": "C", "pid": ${pid}, "ts": ${t3(t0)}, "args": {"allocated": ${mem}, "reserved": ${this.reserved[0]}}}`,
+    );
+    // frames three deep, one after the other, with names seen once
+    for (let j = 0; j < VARIETY_FRAMES; j++) {
+      const py = 3 * (round * VARIETY_FRAMES + j);
+      const d = j % 3;
+      out.push(`  {
+    "ph": "X", "cat": "python_function", "name": "models/block_${round}.py(${100 + j}): forward_${j}", "pid": ${pid}, "tid": ${pyTid},
+    "ts": ${t3(t0 + slot * Math.floor(j / 3) + 2 * d)}, "dur": ${d3(slot - 1 - 4 * d)},
+    "args": {
+      "Python parent id": ${py}, "Python id": ${py + 1}, "Python thread": 0
+    }
+  }`);
+    }
+    return out;
+  }
+
   stats(): SynthExpected {
     return {
-      events: this.cX + this.cI + this.cS + this.cF + this.cM,
+      events: this.cX + this.cI + this.cS + this.cF + this.cM + Object.values(this.cOther).reduce((a, n) => a + n, 0),
       kernels: this.kernels,
       memcpy: this.memcpy,
       memset: this.memset,
       flowsS: this.cS,
       flowsF: this.cF,
-      byPhase: { X: this.cX, i: this.cI, s: this.cS, f: this.cF, M: this.cM },
+      byPhase: { X: this.cX, i: this.cI, s: this.cS, f: this.cF, M: this.cM, ...this.cOther },
     };
   }
 }
@@ -1096,29 +1153,32 @@ function* core(opts: SynthOptions, render: boolean): Generator<string, SynthExpe
   let sep = '';
   let remaining = Math.max(0, Math.floor(opts.events) - g.tailCount());
   let roundStart = 500_000; // 0.5 ms after the profiler start
-  while (remaining > 0) {
+  const emit = function* (s: string): Generator<string> {
+    parts.push(sep, s);
+    sep = ',\n';
+    len += s.length + 2;
+    if (len >= CHUNK_CHARS) {
+      yield parts.join('');
+      parts.length = 0;
+      len = 0;
+    }
+  };
+  for (let round = 0; remaining > 0; round++) {
+    const variety = opts.variety === true && remaining > VARIETY_EVENTS;
+    if (variety) remaining -= VARIETY_EVENTS;
     for (let t = 0; t < g.nThreads && remaining > 0; t++) {
       remaining -= g.planStep(t, roundStart + (t === 0 ? 0 : g.span(1_000, 60_000)), remaining);
       for (const r of g.recs) {
         g.count(r);
-        if (render) {
-          const s = g.fmt(r);
-          parts.push(sep, s);
-          sep = ',\n';
-          len += s.length + 2;
-          if (len >= CHUNK_CHARS) {
-            yield parts.join('');
-            parts.length = 0;
-            len = 0;
-          }
-        }
+        if (render) yield* emit(g.fmt(r));
       }
     }
     // the next round starts once every thread and stream is idle (a step-end synchronisation)
     let next = 0;
     for (const c of g.threadCursor) next = Math.max(next, c);
     for (const s of g.ss) next = Math.max(next, s.free);
-    roundStart = next + g.span(20_000, 400_000);
+    if (variety) for (const s of g.variety(round, roundStart, next)) yield* emit(s);
+    roundStart = next + g.span(20_000, 400_000) + (opts.roundGapNs ?? 0);
   }
   g.countTail();
   if (render) {

@@ -197,6 +197,31 @@ describe('synthetic Kineto trace', () => {
     }
   });
 
+  it('with variety: B/E, async, counters and python frames seen once, exactly counted, and long gaps', () => {
+    const v = { events: 6000, seed: 2, variety: true, roundGapNs: 100_000_000 };
+    const { trace } = load(v);
+    const evs = trace.traceEvents;
+    expect(evs.length).toBe(6000);
+    const byPhase: Record<string, number> = {};
+    for (const e of evs) byPhase[e.ph] = (byPhase[e.ph] ?? 0) + 1;
+    expect(byPhase).toEqual(synthExpected(v).byPhase);
+    for (const ph of ['B', 'E', 'b', 'e', 'C']) expect(byPhase[ph]).toBeGreaterThan(3);
+    expect(byPhase.B).toBe(byPhase.E);
+    expect(byPhase.b).toBe(byPhase.e);
+    const py = evs.filter((e) => e.cat === 'python_function');
+    expect(py.length).toBeGreaterThan(byPhase.B! * 100);
+    expect(new Set(py.map((e) => e.name)).size).toBe(py.length);
+    const r = nesting(py.map((e) => [ns(e.ts), ns(e.ts) + ns(e.dur!), e.name]));
+    expect(r.violations).toEqual([]);
+    expect(r.maxDepth).toBe(3);
+    // rounds at least 100 ms apart: the B/E pairs span over (rounds - 1) × 100 ms
+    const bs = evs.filter((e) => e.ph === 'B').map((e) => e.ts);
+    expect(Math.max(...bs) - Math.min(...bs)).toBeGreaterThan((bs.length - 1) * 100_000);
+    // without it, none of these
+    const plain = load({ events: 6000, seed: 2 }).trace.traceEvents;
+    expect(plain.filter((e) => ['B', 'E', 'b', 'e', 'C'].includes(e.ph) || e.cat === 'python_function')).toEqual([]);
+  });
+
   it('the nesting check itself catches partial overlaps', () => {
     expect(nesting([[0, 10, 'a'], [2, 5, 'b'], [5, 5, 'z'], [5, 9, 'c']]).violations).toEqual([]);
     expect(nesting([[0, 10, 'a'], [2, 5, 'b'], [4, 9, 'c']]).violations).toEqual(['c crosses b']);
