@@ -3,6 +3,7 @@
 // per trace and window so that switching tabs or asking twice costs nothing.
 
 import { categoryRoles, ROLE_OPERATOR } from '../analysis/roles.ts';
+import { parentsInBackground } from '../analysis/nesting.ts';
 import { kernelTableWork, type KernelRow } from '../analysis/kernels.ts';
 import { operatorShapeTableWork, operatorSlices, operatorTableWork, type OperatorRow, type OperatorShapeRow, type SliceShapes } from '../analysis/operators.ts';
 import { matchNames, nameTest, parseQuery, sliceNameIds, slicesMatchingWork } from '../analysis/search.ts';
@@ -30,8 +31,10 @@ export function tableFor<K extends TableKind>(model: TraceModel, kind: K, window
   let p = perModel.get(key);
   if (!p) {
     const w = window ?? undefined;
-    const work: Work<unknown> = kind === 'kernels' ? kernelTableWork(model, w) : kind === 'operators' ? operatorTableWork(model, w) : rangeTableWork(model, w);
-    p = runSliced(work, 8, undefined, analysisStats);
+    const work = (): Work<unknown> => (kind === 'kernels' ? kernelTableWork(model, w) : kind === 'operators' ? operatorTableWork(model, w) : rangeTableWork(model, w));
+    // Operators and the range need every slice's parent: join the run the load started
+    // (open-trace.ts) rather than work them out a second time beside it.
+    p = kind === 'kernels' ? runSliced(work(), 8, undefined, analysisStats) : parentsInBackground(model).then(() => runSliced(work(), 8, undefined, analysisStats));
     perModel.set(key, p);
     // Keep a handful of windows per trace: dragging a range asks for many.
     if (perModel.size > 24) perModel.delete(perModel.keys().next().value!);

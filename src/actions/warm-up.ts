@@ -1,8 +1,9 @@
 // While the page waits for a file, the trace worker warms its parser (worker/warm-up.ts) and
-// the page its drawing code (render/warm-up.ts), so that the first trace loads as fast as later ones.
+// the page its drawing code (render/warm-up.ts) and its analyses (analysis/warm-up.ts), so that the first trace loads as fast as later ones.
 
 import type { AppStore } from '../store/app-store.ts';
 import { warmUpDrawing } from '../render/warm-up.ts';
+import { analysisWarmUpSteps } from '../analysis/warm-up.ts';
 import { traceWorker } from '../worker/client.ts';
 
 const idle: (cb: () => void) => void = (cb) => (window.requestIdleCallback ? window.requestIdleCallback(cb) : setTimeout(cb, 200));
@@ -21,7 +22,18 @@ export function warmUpWhileIdle(store: AppStore, mode: 'full' | 'start' = 'full'
     void worker.warmUp(mode === 'full');
     if (mode === 'start') return;
     worker.sampleModel().then(
-      (model) => idle(() => busy(store) || warmUpDrawing(document, model)),
+      (model) => {
+        idle(() => busy(store) || warmUpDrawing(document, model));
+        // Then the analyses, one step per idle task.
+        const steps = analysisWarmUpSteps(model);
+        const next = (): void => {
+          const step = steps.shift();
+          if (!step || busy(store)) return;
+          step();
+          idle(next);
+        };
+        idle(next);
+      },
       () => undefined, // only a warm-up
     );
   });

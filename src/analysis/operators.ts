@@ -10,7 +10,7 @@
 import { FLAG_GPU, FLAG_LAUNCH, type TraceModel } from '../model/types.ts';
 import { parentsWork } from './nesting.ts';
 import { categoryRoles, ROLE_OPERATOR, ROLE_RUNTIME } from './roles.ts';
-import { YIELD_MASK, runNow, type Work } from './sliced.ts';
+import { forChunks, YIELD_MASK, runNow, type Work } from './sliced.ts';
 import { inWindow, type TimeWindow } from './window.ts';
 
 export interface OperatorRow {
@@ -43,39 +43,40 @@ export function* operatorInstancesWork(m: TraceModel): Work<OperatorInstances> {
   const roles = categoryRoles(m);
   const { dur, cat, flags } = m.slices;
   const n = dur.length;
-  const nearestOp = new Int32Array(n);
-  const hostSelf = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    if ((i & YIELD_MASK) === YIELD_MASK) yield;
-    const p = parent[i]!;
-    nearestOp[i] = p < 0 ? -1 : roles[cat[p]!] === ROLE_OPERATOR ? p : nearestOp[p]!;
-    if (roles[cat[i]!] === ROLE_OPERATOR) {
-      hostSelf[i] += dur[i]!;
-      const q = nearestOp[i]!;
-      if (q >= 0) hostSelf[q] -= dur[i]!;
-    }
-  }
   // GPU time each runtime call launched: its correlation links (kind 2; model/flows.ts keeps
   // an arrow found by flow events too as one such link). Flow events alone are not trusted
   // here: an `f` binds to whatever slice follows it on the stream.
   const launched = new Float64Array(n);
   const { from, to, kind } = m.flows;
-  for (let f = 0; f < from.length; f++) {
-    if (kind[f] !== 2) continue;
-    const a = from[f]!;
-    const b = to[f]!;
-    if (flags[a]! & FLAG_LAUNCH && flags[b]! & FLAG_GPU && roles[cat[a]!] === ROLE_RUNTIME) launched[a] += dur[b]!;
-  }
+  yield* forChunks(from.length, (lo, hi) => {
+    for (let f = lo; f < hi; f++) {
+      if (kind[f] !== 2) continue;
+      const a = from[f]!;
+      const b = to[f]!;
+      if (flags[a]! & FLAG_LAUNCH && flags[b]! & FLAG_GPU && roles[cat[a]!] === ROLE_RUNTIME) launched[a] += dur[b]!;
+    }
+  });
+  // One pass in slice order: a parent comes before its children, so its nearest operator is
+  // known when a child asks for it.
+  const nearestOp = new Int32Array(n);
+  const hostSelf = new Float64Array(n);
   const deviceTotal = new Float64Array(n);
   const deviceSelf = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    if ((i & YIELD_MASK) === YIELD_MASK) yield;
-    const g = launched[i]!;
-    if (g === 0) continue;
-    let q = nearestOp[i]!;
-    if (q >= 0) deviceSelf[q] += g;
-    for (; q >= 0; q = nearestOp[q]!) deviceTotal[q] += g;
-  }
+  yield* forChunks(n, (lo, hi) => {
+    for (let i = lo; i < hi; i++) {
+      const p = parent[i]!;
+      const q0 = p < 0 ? -1 : roles[cat[p]!] === ROLE_OPERATOR ? p : nearestOp[p]!;
+      nearestOp[i] = q0;
+      if (roles[cat[i]!] === ROLE_OPERATOR) {
+        hostSelf[i] += dur[i]!;
+        if (q0 >= 0) hostSelf[q0] -= dur[i]!;
+      }
+      const g = launched[i]!;
+      if (g === 0 || q0 < 0) continue;
+      deviceSelf[q0] += g;
+      for (let q = q0; q >= 0; q = nearestOp[q]!) deviceTotal[q] += g;
+    }
+  });
   const out = { nearestOp, hostSelf, deviceTotal, deviceSelf, launched };
   cache.set(m, out);
   return out;

@@ -7,6 +7,18 @@ export type Work<T> = Generator<void, T, void>;
 /** How many loop iterations an analysis does between yields (a power of two, for a mask). */
 export const YIELD_MASK = 0x1fff;
 
+/**
+ * Calls `body(lo, hi)` over [0, n) in chunks, yielding between them. Loops belong in such
+ * plain functions, not in the generators themselves: V8 does not optimise a running loop
+ * (on-stack replacement) inside a generator, so a long loop there stays slow to its end.
+ */
+export function* forChunks(n: number, body: (lo: number, hi: number) => void): Work<void> {
+  for (let lo = 0; lo < n; lo += YIELD_MASK + 1) {
+    body(lo, Math.min(n, lo + YIELD_MASK + 1));
+    if (lo + YIELD_MASK + 1 < n) yield;
+  }
+}
+
 /** Runs the work to its end on this thread, now. */
 export function runNow<T>(work: Work<T>): T {
   for (;;) {

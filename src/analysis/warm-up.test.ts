@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { loadText } from '../testing/load-text.ts';
+import { randomTrace, toJson } from '../testing/random-kineto.ts';
+import { cachedParents } from './nesting.ts';
+import { analysisWarmUpSteps } from './warm-up.ts';
+
+describe('analysis warm-up', () => {
+  it('runs every analysis on copies of the sample and leaves nothing cached on the sample itself', async () => {
+    const { model } = await loadText(JSON.stringify({ traceEvents: toJson(randomTrace(3)) }));
+    const steps = analysisWarmUpSteps(model, 2);
+    expect(steps).toHaveLength(10);
+    for (const step of steps) step();
+    expect(cachedParents(model)).toBeNull();
+  });
+});
