@@ -4,9 +4,9 @@ import { analyseSlice, type LinkedSlice } from '../analysis/details.ts';
 import { smCounts, type KernelRow } from '../analysis/kernels.ts';
 import type { TraceModel } from '../model/types.ts';
 import type { AppStore } from '../store/app-store.ts';
-import { traceWorker } from '../worker/client.ts';
 import { analysisStats, findTrace, operatorShapeTableFor, runSearch, tableFor } from './analysis.ts';
 import { openDrawerTab } from '../store/actions.ts';
+import { eventIfRead, eventOf } from './events.ts';
 
 export interface KernelFields {
   grid: [number, number, number];
@@ -81,23 +81,11 @@ function kernelFields(m: TraceModel, slice: number): KernelFields | undefined {
 
 const plain = (l: LinkedSlice): { name: string; track: string; start: number; latencyUs: number } => ({ name: l.name, track: l.track, start: l.start, latencyUs: l.latencyUs });
 
-const argsCache = new WeakMap<TraceModel, Map<number, Record<string, unknown>>>();
-
-/** Reads the selected event's args into the cache, so that details() has them at once. */
+/** Reads the selected event as soon as it is selected, so that details() has its args. */
 function prefetchArgs(store: AppStore): void {
   store.subscribe((s, prev) => {
     const sel = s.selection;
-    if (!sel || sel === prev.selection) return;
-    const t = s.traces.find((x) => x.id === sel.trace);
-    if (!t) return;
-    let cached = argsCache.get(t.model);
-    if (!cached) argsCache.set(t.model, (cached = new Map()));
-    if (cached.has(sel.slice)) return;
-    const c = cached;
-    traceWorker().event(t.id, sel.slice).then(
-      (ev) => c.set(sel.slice, argsOf(ev)),
-      () => undefined, // the details panel says why it could not be read
-    );
+    if (sel && sel !== prev.selection) eventOf(sel.trace, sel.slice).catch(() => undefined); // the panel says why
   });
 }
 
@@ -151,8 +139,7 @@ export function createAnalysisApi(store: AppStore): AnalysisApi {
       const i = sel.slice;
       const a = analyseSlice(m, i);
       const tr = m.tracks[m.slices.track[i]!]!;
-      let cached = argsCache.get(m);
-      if (!cached) argsCache.set(m, (cached = new Map()));
+      const ev = eventIfRead(t.id, i);
       const base: Details = {
         name: m.strings[m.slices.name[i]!]!,
         category: m.strings[m.slices.cat[i]!]!,
@@ -160,7 +147,7 @@ export function createAnalysisApi(store: AppStore): AnalysisApi {
         start: m.slices.start[i]!,
         dur: m.slices.dur[i]!,
         selfUs: a.selfUs,
-        args: cached.get(i) ?? null,
+        args: ev === undefined ? null : argsOf(ev),
         parents: a.parents.map((p) => ({ name: m.strings[m.slices.name[p]!]!, start: m.slices.start[p]!, dur: m.slices.dur[p]! })),
       };
       const kf = kernelFields(m, i);

@@ -6,7 +6,7 @@ import { categoryRoles, ROLE_OPERATOR } from '../analysis/roles.ts';
 import { parentsInBackground } from '../analysis/nesting.ts';
 import { kernelTableWork, type KernelRow } from '../analysis/kernels.ts';
 import { operatorShapeTableWork, operatorSlices, operatorTableWork, type OperatorRow, type OperatorShapeRow, type SliceShapes } from '../analysis/operators.ts';
-import { matchNames, nameTest, parseQuery, sliceNameIds, slicesMatchingWork } from '../analysis/search.ts';
+import { matchNames, nameTest, parseQuery, sliceNameIds, matchesWork } from '../analysis/search.ts';
 import { runSliced, type SliceStats, type Work } from '../analysis/sliced.ts';
 import { rangeTableWork, type RangeTable } from '../analysis/slices.ts';
 import type { TimeWindow } from '../analysis/window.ts';
@@ -36,6 +36,8 @@ export function tableFor<K extends TableKind>(model: TraceModel, kind: K, window
     // (open-trace.ts) rather than work them out a second time beside it.
     p = kind === 'kernels' ? runSliced(work(), 8, undefined, analysisStats) : parentsInBackground(model).then(() => runSliced(work(), 8, undefined, analysisStats));
     perModel.set(key, p);
+    const mine = p;
+    p.catch(() => perModel.get(key) === mine && perModel.delete(key)); // try again next time
     // Keep a handful of windows per trace: dragging a range asks for many.
     if (perModel.size > 24) perModel.delete(perModel.keys().next().value!);
   }
@@ -54,6 +56,7 @@ export function hasInputShapes(t: LoadedTrace): Promise<boolean> {
     const ops = operatorSlices(t.model);
     p = ops.length === 0 ? Promise.resolve(false) : traceWorker().inputShapes(t.id, Comlink.transfer(ops, [ops.buffer]), PROBE_OPS).then((r) => r.shapes.length > 0);
     probes.set(t.model, p);
+    p.catch(() => probes.delete(t.model)); // try again next time
   }
   return p;
 }
@@ -122,11 +125,25 @@ export function findTrace(store: AppStore, id?: string): LoadedTrace | undefined
   return id === undefined ? traces[0] : traces.find((t) => t.id === id || t.name === id);
 }
 
+/** Bumped by each highlight or search asked for, and by a new trace: a late answer is dropped. */
+let highlightSeq = 0;
+
+/** The highlight and any search running are out of date (a new trace came in). */
+export function forgetHighlights(): void {
+  highlightSeq++;
+  searchSeq++;
+}
+
+/** The trace is still loaded and no newer highlight was asked for since `seq`. */
+function current(store: AppStore, t: LoadedTrace, seq: number): boolean {
+  return seq === highlightSeq && store.getState().traces.includes(t);
+}
+
 /** Highlights every slice of the trace whose name id is marked, and returns the highlight. */
-export async function highlightNames(store: AppStore, t: LoadedTrace, names: Uint8Array, label: string): Promise<Highlight> {
-  const instances = await runSliced(slicesMatchingWork(t.model, names), 8, undefined, analysisStats);
-  const h: Highlight = { trace: t.id, label, names, instances, at: -1 };
-  setHighlight(store, h);
+export async function highlightNames(store: AppStore, t: LoadedTrace, names: Uint8Array, label: string, seq = ++highlightSeq): Promise<Highlight> {
+  const { byTime, byRow } = await runSliced(matchesWork(t.model, names), 8, undefined, analysisStats);
+  const h: Highlight = { trace: t.id, label, names, instances: byTime, byRow, at: -1 };
+  if (current(store, t, seq)) setHighlight(store, h);
   return h;
 }
 
@@ -143,13 +160,17 @@ export function highlightName(store: AppStore, t: LoadedTrace, name: string): Pr
  * instances stepped through are theirs; the canvas marks the name.
  */
 export async function highlightNameShapes(store: AppStore, t: LoadedTrace, name: string, shapes: string | null, label: string): Promise<Highlight> {
-  const h = await highlightName(store, t, name);
+  const seq = ++highlightSeq;
+  const mask = new Uint8Array(t.model.strings.length);
+  for (const id of sliceNameIds(t.model)) if (t.model.strings[id] === name) mask[id] = 1;
+  const h = await highlightNames(store, t, mask, name, -1); // not shown: the shapes' subset is
   const { ids, shapes: all } = await inputShapesFor(t);
   const want = shapes === null ? -1 : all.indexOf(shapes);
   const roles = categoryRoles(t.model);
   const cat = t.model.slices.cat;
-  const out: Highlight = { ...h, label, instances: h.instances.filter((i) => ids[i] === want && roles[cat[i]!] === ROLE_OPERATOR) };
-  setHighlight(store, out);
+  const mine = (i: number): boolean => ids[i] === want && roles[cat[i]!] === ROLE_OPERATOR;
+  const out: Highlight = { ...h, label, instances: h.instances.filter(mine), byRow: h.byRow.filter(mine) };
+  if (current(store, t, seq)) setHighlight(store, out);
   return out;
 }
 
@@ -200,11 +221,13 @@ export async function runSearch(store: AppStore, text: string): Promise<{ count:
         mask = new Uint8Array(t.model.strings.length);
         for (const k of hits) mask[ids[k]!] = 1;
       } else mask = matchNames(t.model, nameTest(q));
-      const instances = await runSliced(slicesMatchingWork(t.model, mask), 8, undefined, analysisStats);
+      if (seq !== searchSeq) return { count }; // a newer search (or trace) took over
+      const { byTime, byRow } = await runSliced(matchesWork(t.model, mask), 8, undefined, analysisStats);
       if (seq !== searchSeq) return { count };
-      count += instances.length;
-      if (!first && instances.length > 0) first = { trace: t.id, label: text, names: mask, instances, at: -1 };
+      count += byTime.length;
+      if (!first && byTime.length > 0) first = { trace: t.id, label: text, names: mask, instances: byTime, byRow, at: -1 };
     }
+    highlightSeq++; // a row's highlight asked for before this search must not replace it
     setSearch(store, { text, count, error: null, busy: false }, first);
     return { count };
   } catch (e) {

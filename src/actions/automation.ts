@@ -5,13 +5,13 @@ import type { Summary } from '../model/types.ts';
 import { warningLines, type AppStore } from '../store/app-store.ts';
 import type { FrameStats } from '../render/frame-timer.ts';
 import { openTrace, type FrameWaiter } from './open-trace.ts';
-import { traceWorker } from '../worker/client.ts';
 import { createAnalysisApi, type AnalysisApi } from './analysis-api.ts';
 import { TimeScale } from '../render/time-scale.ts';
 import { rowTop, RULER_HEIGHT, trackLayoutFor } from '../render/track-layout.ts';
 import { select, setView } from '../store/actions.ts';
 import { permalink } from './permalink.ts';
 import { libraryList } from './library.ts';
+import { eventOf } from './events.ts';
 
 export interface RendererHandle {
   nextFrame(): Promise<void>;
@@ -112,7 +112,7 @@ export function createAutomationApi(store: AppStore, renderer: () => RendererHan
     frameStats: (reset) => renderer()?.frameStats(reset) ?? { frames: 0, p50Ms: 0, p95Ms: 0, maxMs: 0 },
     async event() {
       const sel = store.getState().selection;
-      return sel ? traceWorker().event(sel.trace, sel.slice) : null;
+      return sel ? eventOf(sel.trace, sel.slice) : null;
     },
     tracks() {
       const out = [];

@@ -11,6 +11,7 @@ import type { Progress } from '../engine/load.ts';
 import { loadEnded, loadProgress, loadStarted, traceLoaded } from '../store/actions.ts';
 import { keepInLibrary, libraryFile } from './library.ts';
 import { isLibraryRef } from './library-records.ts';
+import { forgetHighlights } from './analysis.ts';
 
 let nextId = 1;
 
@@ -33,19 +34,31 @@ export async function openTrace(
   const id = `t${nextId++}`;
   // `lib:<key>`: a file kept in this browser's library, opened as that file.
   const libRef = typeof requested === 'string' && isLibraryRef(requested) ? requested : null;
-  const source = libRef === null ? requested : await libraryFile(libRef).catch((e: Error) => {
-    loadEnded(store, e.message);
-    throw e;
-  });
+  const worker = traceWorker();
+  // A newer load replaces a running one, as opening a file does in any viewer; it is this
+  // load from here on, the library read included.
+  if (current) void worker.cancel(current.id);
+  const load = { id, name: libRef ?? '' };
+  current = load;
+  let fromLibrary: File | null = null;
+  if (libRef !== null) {
+    try {
+      fromLibrary = await libraryFile(libRef);
+    } catch (e) {
+      if (current === load) {
+        current = null;
+        loadEnded(store, (e as Error).message);
+      }
+      throw e;
+    }
+    if (current !== load) throw new Error(`Loading ${libRef} was cancelled.`);
+  }
+  const source = fromLibrary ?? requested;
   const isUrl = typeof source === 'string';
   const name = isUrl ? source.split('/').pop() || source : 'name' in source ? (source as File).name : 'trace';
+  load.name = name;
   // Relative URLs are relative to the page, not to the worker's script.
   const input: TraceInput = isUrl ? { kind: 'url', url: new URL(source, location.href).href } : { kind: 'blob', blob: source, name };
-  const worker = traceWorker();
-  // A newer load replaces a running one, as opening a file does in any viewer.
-  if (current) void worker.cancel(current.id);
-  const load = { id, name };
-  current = load;
   loadStarted(store, { name, bytesRead: 0, totalBytes: isUrl ? 0 : source.size, events: 0 });
   let model;
   try {
@@ -81,6 +94,7 @@ export async function openTrace(
   const fitsFirst = !options.compare || traces.length === 0;
   const replaced = options.compare && traces.length > 1 ? traces[traces.length - 1]!.name : null;
   const notice = replaced !== null ? `Replaced ${replaced} with ${entry.name} in the comparison (two traces at most).` : null;
+  forgetHighlights(); // a search or highlight still running was for the traces before
   traceLoaded(store, kept, contentView(kept), fitsFirst, notice);
   await waitForFrame();
   // Kept in the background once drawn: the load itself does not wait for it.

@@ -112,7 +112,12 @@ function sameTraces(s: AppState, st: UrlState): boolean {
 
 function nameOfRef(ref: string): string {
   const path = ref.startsWith('lib:') ? ref : ref.split(/[?#]/)[0]!;
-  return decodeURIComponent(path.split('/').pop() || ref);
+  const last = path.split('/').pop() || ref;
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last; // not percent-encoded after all (a stray %)
+  }
 }
 
 /** Fields a step changes that make a history entry of its own (the rest only replaces it). */

@@ -50,8 +50,13 @@ function bruteOperators(evs: Ev[], keyOf: (op: Ev) => string = (op) => op.name) 
   return rows;
 }
 
+/** A slice shares time with the window (one of zero length: lies in it); touching an edge is not enough. */
+function sharesTime(s: number, d: number, w: { start: number; end: number }): boolean {
+  return d > 0 ? s < w.end && s + d > w.start : s >= w.start && s <= w.end;
+}
+
 function bruteKernels(evs: Ev[], w?: { start: number; end: number }, t0 = 0) {
-  const ks = evs.filter((e) => e.cat === 'kernel' && (!w || (e.ts - t0 <= w.end && e.ts - t0 + e.dur >= w.start)));
+  const ks = evs.filter((e) => e.cat === 'kernel' && (!w || sharesTime(e.ts - t0, e.dur, w)));
   const all = ks.reduce((a, e) => a + e.dur, 0);
   const out = new Map<string, { count: number; totalUs: number; minUs: number; maxUs: number; bps: number | null; occ: number | null; pct: number; configs: number[][] }>();
   for (const name of new Set(ks.map((e) => e.name))) {
@@ -83,7 +88,7 @@ function bruteKernels(evs: Ev[], w?: { start: number; end: number }, t0 = 0) {
 function bruteRange(evs: Ev[], t0: number, w: { start: number; end: number }) {
   const parents = bruteParents(evs);
   const clip = (e: Ev): number => Math.max(0, Math.min(e.ts - t0 + e.dur, w.end) - Math.max(e.ts - t0, w.start));
-  const overl = (e: Ev): boolean => e.ts - t0 <= w.end && e.ts - t0 + e.dur >= w.start;
+  const overl = (e: Ev): boolean => sharesTime(e.ts - t0, e.dur, w);
   const rows = new Map<string, { count: number; totalUs: number; selfUs: number; minUs: number; maxUs: number }>();
   const all = evs.filter((e) => (e.ph === 'X' || e.ph === 'i') && overl(e));
   for (const e of all) {

@@ -10,7 +10,7 @@
 import type { TraceModel } from '../model/types.ts';
 import { YIELD_MASK, runNow, runSliced, type Work } from './sliced.ts';
 
-/** As the layout's nesting tolerance (1 ps): a child may overhang its parent by that much. */
+/** Twice the layout's nesting tolerance (1e-6 µs): a child may overhang its parent by that, plus float slack. */
 const EPS = 2e-6;
 
 const cache = new WeakMap<TraceModel, Int32Array>();

@@ -63,23 +63,34 @@ export function matchNames(m: TraceModel, test: (name: string) => boolean): Uint
   return mask;
 }
 
-/** The slices whose name id is marked, ordered by start (longest first on ties, then index). */
-export function* slicesMatchingWork(m: TraceModel, mask: Uint8Array): Work<Uint32Array> {
+/** The slices whose name id is marked: in column order (track, row, start) and in time order. */
+export interface Matches {
+  byRow: Uint32Array;
+  byTime: Uint32Array;
+}
+
+export function* matchesWork(m: TraceModel, mask: Uint8Array): Work<Matches> {
   const { name, start } = m.slices;
   let n = 0;
   for (let i = 0; i < name.length; i++) {
     if ((i & YIELD_MASK) === YIELD_MASK) yield;
     if (mask[name[i]!]) n++;
   }
-  const out = new Uint32Array(n);
+  const byRow = new Uint32Array(n);
   for (let i = 0, k = 0; i < name.length; i++) {
     if ((i & YIELD_MASK) === YIELD_MASK) yield;
-    if (mask[name[i]!]) out[k++] = i;
+    if (mask[name[i]!]) byRow[k++] = i;
   }
-  // Within a row the columns are in time order already; rows interleave, so sort once.
+  // Within a row the columns are in time order already; rows interleave, so sort a copy once.
   yield;
-  orderByStart(out, start, m.slices.dur);
-  return out;
+  const byTime = byRow.slice();
+  orderByStart(byTime, start, m.slices.dur);
+  return { byRow, byTime };
+}
+
+/** The slices whose name id is marked, ordered by start (longest first on ties, then index). */
+export function* slicesMatchingWork(m: TraceModel, mask: Uint8Array): Work<Uint32Array> {
+  return (yield* matchesWork(m, mask)).byTime;
 }
 
 export function slicesMatching(m: TraceModel, mask: Uint8Array): Uint32Array {

@@ -8,7 +8,7 @@ import { FLAG_GPU, type TraceModel } from '../model/types.ts';
 import { firstEndingAtOrAfter } from '../index/row-index.ts';
 import { parentsWork } from './nesting.ts';
 import { YIELD_MASK, runNow, type Work } from './sliced.ts';
-import type { TimeWindow } from './window.ts';
+import { inWindow, type TimeWindow } from './window.ts';
 
 export interface SliceRow {
   name: string;
@@ -61,6 +61,7 @@ export function* rangeTableWork(m: TraceModel, window?: TimeWindow): Work<RangeT
       for (let i = firstEndingAtOrAfter(start, dur, rows[r]!, hi, t0); i < hi && start[i]! <= t1; i++) {
         if ((++steps & YIELD_MASK) === 0) yield;
         const s = start[i]!;
+        if (!inWindow(w, s, dur[i]!)) continue; // touches the range's edge only
         const c = Math.max(0, Math.min(s + dur[i]!, t1) - Math.max(s, t0));
         const k = name[i]! * 2 + g;
         count[k]!++;

@@ -6,7 +6,11 @@ export interface TimeWindow {
   end: number;
 }
 
-/** The slice [s, s + d] overlaps the closed window. */
+/**
+ * The slice [s, s + d) shares time with the window; one of zero length counts when it lies in
+ * the closed window. A slice that only touches the window's edge (a neighbour of the slice
+ * whose span the range is) does not.
+ */
 export function inWindow(w: TimeWindow, s: number, d: number): boolean {
-  return s <= w.end && s + d >= w.start;
+  return d > 0 ? s < w.end && s + d > w.start : s >= w.start && s <= w.end;
 }

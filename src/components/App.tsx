@@ -5,7 +5,6 @@ import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react'
 import type { KinetoscopeApi, RendererHandle } from '../actions/automation.ts';
 import { useAppStore, useAppStoreApi } from '../store/hooks.tsx';
 import { skippedNotice } from '../actions/drop-notice.ts';
-import { traceWorker } from '../worker/client.ts';
 import { DetailsPanel } from './timeline/DetailsPanel.tsx';
 import { Drawer } from './drawer/Drawer.tsx';
 import { isEditableTarget } from './timeline/timeline-input.ts';
@@ -20,6 +19,7 @@ import { LinkWait } from './link/LinkWait.tsx';
 import { LibraryDialog, LibraryList } from './LibraryList.tsx';
 import './app.css';
 import { dismissError, notify, openDrawerTab } from '../store/actions.ts';
+import { eventOf } from '../actions/events.ts';
 
 export function App({ api, setRenderer }: { api: KinetoscopeApi; setRenderer: (r: RendererHandle | null) => void }) {
   const store = useAppStoreApi();
@@ -92,13 +92,7 @@ export function App({ api, setRenderer }: { api: KinetoscopeApi; setRenderer: (r
 
   const openServedTrace = useCallback((url: string) => void openServed(api, url), [api]);
 
-  const fetchEvent = useCallback(
-    (slice: number) => {
-      const sel = store.getState().selection;
-      return traceWorker().event(sel?.trace ?? '', slice);
-    },
-    [store],
-  );
+  const fetchEvent = useCallback((slice: number, traceId: string) => eventOf(traceId, slice).then((ev) => ev ?? {}), []);
 
   return (
     <div

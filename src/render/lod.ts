@@ -19,7 +19,7 @@
 //
 // Each rect also carries its coverage: the busy share of the pixels it is drawn on (its slices'
 // summed durations over max(1 px, its extent)), so a merged run of sparse kernels can be drawn
-// as partly busy. A row's slices never overlap, so the sum is exact; it is read from a prefix
+// as partly busy. A row's slices never overlap, so the sum is the busy time (to float rounding); it is read from a prefix
 // sum of durations (durPrefix), one subtraction per rect.
 //
 // Coordinates are CSS px from the left edge of the time area, clamped to [-1, width + 1] so

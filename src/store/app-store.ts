@@ -64,8 +64,10 @@ export interface Highlight {
   label: string;
   /** 1 for each highlighted name id of the trace's strings. */
   names: Uint8Array;
-  /** The highlighted slices in time order. */
+  /** The highlighted slices in time order (stepped through). */
   instances: Uint32Array;
+  /** The slices painted highlighted, in column order (track, row, start): each row's a sorted run. */
+  byRow: Uint32Array;
   /** The instance stepped to last (-1: none yet). */
   at: number;
 }

@@ -66,7 +66,7 @@ export function emptyUrlState(): UrlState {
 }
 
 /** Query parameters that are options of the page, not of the view: kept as they are. */
-export const PASS_THROUGH = ['workers', 'reader', 'inflate'];
+export const PASS_THROUGH = ['workers', 'reader', 'inflate', 'warm'];
 
 // Each version step: the parameters of version n → those of version n + 1.
 type Upgrader = (p: URLSearchParams) => URLSearchParams;
