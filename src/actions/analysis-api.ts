@@ -1,7 +1,7 @@
 // window.kinetoscope's analysis calls (a contract, see the README): table(), search(), details().
 
 import { analyseSlice, type LinkedSlice } from '../analysis/details.ts';
-import { smCounts, type KernelRow } from '../analysis/kernels.ts';
+import { kernelRow, kernelSmEfficiency, smCounts, type KernelRow } from '../analysis/kernels.ts';
 import type { TraceModel } from '../model/types.ts';
 import type { AppStore } from '../store/app-store.ts';
 import { analysisStats, findTrace, operatorShapeTableFor, runSearch, tableFor } from './analysis.ts';
@@ -53,15 +53,8 @@ export interface AnalysisApi {
 
 function kernelFields(m: TraceModel, slice: number): KernelFields | undefined {
   const K = m.kernels;
-  let lo = 0;
-  let hi = K.slice.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (K.slice[mid]! < slice) lo = mid + 1;
-    else hi = mid;
-  }
-  if (K.slice[lo] !== slice) return undefined;
-  const k = lo;
+  const k = kernelRow(K, slice);
+  if (k < 0) return undefined;
   const out: KernelFields = { grid: [K.gridX[k]!, K.gridY[k]!, K.gridZ[k]!], block: [K.blockX[k]!, K.blockY[k]!, K.blockZ[k]!] };
   const put = (key: keyof KernelFields, v: number): void => {
     if (Number.isFinite(v)) (out as unknown as Record<string, number>)[key] = v;
@@ -71,11 +64,7 @@ function kernelFields(m: TraceModel, slice: number): KernelFields | undefined {
   put('blocksPerSm', K.blocksPerSm[k]!);
   put('warpsPerSm', K.warpsPerSm[k]!);
   put('occupancyPct', K.occupancy[k]!);
-  const bps = K.blocksPerSm[k]!;
-  const sms = smCounts(m).get(K.device[k]!);
-  const blocks = K.gridX[k]! * Math.max(1, K.gridY[k]!) * Math.max(1, K.gridZ[k]!);
-  if (Number.isFinite(bps)) put('smEfficiencyPct', 100 * Math.min(1, bps));
-  else if (sms && K.gridX[k]! > 0) put('smEfficiencyPct', 100 * Math.min(1, blocks / sms));
+  put('smEfficiencyPct', 100 * kernelSmEfficiency(m, smCounts(m), k));
   return out;
 }
 

@@ -111,25 +111,58 @@ function emptyStats(): KernelStats {
 /** Equal, NaN included (a missing arg is NaN in the columns). */
 const same = (a: number, b: number): boolean => a === b || (a !== a && b !== b);
 
-/** SM count per device id, from the trace's `deviceProperties` (Kineto's `numSms`). */
-export function smCounts(m: TraceModel): Map<number, number> {
-  const out = new Map<number, number>();
-  const props = m.metadata.deviceProperties;
-  if (!Array.isArray(props)) return out;
-  for (const p of props as unknown[]) {
-    if (!p || typeof p !== 'object') continue;
-    const { id, numSms } = p as { id?: unknown; numSms?: unknown };
-    if (typeof id === 'number' && typeof numSms === 'number' && numSms > 0) out.set(id, numSms);
+/**
+ * SM count of a device from the trace metadata: `deviceProperties[].numSms` (Kineto ≥ 2022) or
+ * `computeProperties[].multiProcessorCount` (2021 files); matched on `id`, else by position.
+ */
+export function numSmsFor(metadata: Record<string, unknown>, device: number): number | null {
+  for (const [key, field] of [['deviceProperties', 'numSms'], ['computeProperties', 'multiProcessorCount']] as const) {
+    const list = metadata[key];
+    if (!Array.isArray(list)) continue;
+    const entry: unknown = list.find((d: unknown) => isRecord(d) && Number(d.id) === device) ?? (Number.isInteger(device) ? list[device] : undefined);
+    if (isRecord(entry)) {
+      const n = Number(entry[field]);
+      if (Number.isFinite(n) && n > 0) return n;
+    }
   }
-  return out;
+  return null;
 }
 
-/** Estimated SM efficiency of kernel `r` (0–1), NaN when unknown. */
-function efficiency(m: TraceModel, sms: Map<number, number>, r: number): number {
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** SM counts by device, looked up once per device. */
+export function smCounts(m: TraceModel): (device: number) => number | null {
+  const seen = new Map<number, number | null>();
+  return (device) => {
+    let n = seen.get(device);
+    if (n === undefined) seen.set(device, (n = Number.isFinite(device) ? numSmsFor(m.metadata, device) : null));
+    return n;
+  };
+}
+
+/** Row of the kernel columns for slice `slice`, or -1 (the columns are sorted by slice). */
+export function kernelRow(kernels: TraceModel['kernels'], slice: number): number {
+  let lo = 0;
+  let hi = kernels.slice.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (kernels.slice[mid]! < slice) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < kernels.slice.length && kernels.slice[lo] === slice ? lo : -1;
+}
+
+/**
+ * Estimated SM efficiency of kernel row `r` (0–1), NaN when unknown: min(1, blocks per SM),
+ * from the trace's arg, or else grid blocks ÷ the device's SM count.
+ */
+export function kernelSmEfficiency(m: TraceModel, sms: (device: number) => number | null, r: number): number {
   const k = m.kernels;
   const bps = k.blocksPerSm[r]!;
   if (Number.isFinite(bps)) return Math.min(1, bps);
-  const n = sms.get(k.device[r]!);
+  const n = sms(k.device[r]!);
   const blocks = k.gridX[r]! * Math.max(1, k.gridY[r]!) * Math.max(1, k.gridZ[r]!);
   return n && k.gridX[r]! > 0 ? Math.min(1, blocks / n) : NaN;
 }
@@ -139,7 +172,7 @@ function efficiency(m: TraceModel, sms: Map<number, number>, r: number): number 
  * kernel columns), in an open-addressing table keyed by a hash of their fields, each
  * checked field by field; by total time, longest first (first seen first on ties).
  */
-function configsOf(m: TraceModel, sms: Map<number, number>, members: Int32Array, allKernelUs: number): KernelConfig[] {
+function configsOf(m: TraceModel, sms: (device: number) => number | null, members: Int32Array, allKernelUs: number): KernelConfig[] {
   const k = m.kernels;
   const { gridX, gridY, gridZ, blockX, blockY, blockZ, registers, sharedMemory } = k;
   const dur = m.slices.dur;
@@ -177,7 +210,7 @@ function configsOf(m: TraceModel, sms: Map<number, number>, members: Int32Array,
       ) break;
       at = (at + 1) & mask;
     }
-    acc.add(c, dur[k.slice[r]!]!, k.blocksPerSm[r]!, k.occupancy[r]!, efficiency(m, sms, r));
+    acc.add(c, dur[k.slice[r]!]!, k.blocksPerSm[r]!, k.occupancy[r]!, kernelSmEfficiency(m, sms, r));
   }
   const out: KernelConfig[] = [];
   for (let c = 0; c < nCfg; c++) {
@@ -225,7 +258,7 @@ export function* kernelTableWork(m: TraceModel, window?: TimeWindow): Work<Kerne
       slotName.push(id);
     }
     slotOfRow[r] = slot;
-    byName.add(slot, d, k.blocksPerSm[r]!, k.occupancy[r]!, efficiency(m, sms, r));
+    byName.add(slot, d, k.blocksPerSm[r]!, k.occupancy[r]!, kernelSmEfficiency(m, sms, r));
   }
   // Each name's instances, in kernel order.
   const first = new Int32Array(slotName.length + 1);

@@ -1,8 +1,11 @@
 // Pure data for the details panel: GPU kernel launch parameters and the flows of a slice,
 // found by bisection in the model's sorted columns.
 
-import type { KernelColumns, TraceModel } from '../../model/types.ts';
+import type { TraceModel } from '../../model/types.ts';
 import { lowerBound, lowerBoundBy } from '../../render/draw-flows.ts';
+import { kernelRow, kernelSmEfficiency, numSmsFor } from '../../analysis/kernels.ts';
+
+export { kernelRow, numSmsFor };
 
 export interface KernelInfo {
   grid: [number, number, number];
@@ -18,35 +21,8 @@ export interface KernelInfo {
   stream: number;
   correlation: number;
   numSms: number | null;
-  /** min(blocks / numSms, 1): the share of SMs that get at least one block. */
+  /** min(1, blocks per SM), from the trace's arg or blocks ÷ numSms: the share of SMs kept busy. */
   smEfficiency: number | null;
-}
-
-/** Row of `kernels` for slice `slice`, or -1 (kernels are sorted by slice). */
-export function kernelRow(kernels: KernelColumns, slice: number): number {
-  const k = lowerBound(kernels.slice, slice);
-  return k < kernels.slice.length && kernels.slice[k] === slice ? k : -1;
-}
-
-/**
- * SM count of a device from the trace metadata: `deviceProperties[].numSms` (Kineto ≥ 2022) or
- * `computeProperties[].multiProcessorCount` (2021 files); matched on `id`, else by position.
- */
-export function numSmsFor(metadata: Record<string, unknown>, device: number): number | null {
-  for (const [key, field] of [['deviceProperties', 'numSms'], ['computeProperties', 'multiProcessorCount']] as const) {
-    const list = metadata[key];
-    if (!Array.isArray(list)) continue;
-    const entry: unknown = list.find((d: unknown) => isRecord(d) && Number(d.id) === device) ?? (Number.isInteger(device) ? list[device] : undefined);
-    if (isRecord(entry)) {
-      const n = Number(entry[field]);
-      if (Number.isFinite(n) && n > 0) return n;
-    }
-  }
-  return null;
-}
-
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
 export function kernelInfo(model: TraceModel, slice: number): KernelInfo | null {
@@ -58,6 +34,8 @@ export function kernelInfo(model: TraceModel, slice: number): KernelInfo | null 
   const blocks = grid[0] * Math.max(1, grid[1]) * Math.max(1, grid[2]);
   const device = K.device[k]!;
   const numSms = Number.isFinite(device) ? numSmsFor(model.metadata, device) : null;
+  // As the kernel table: the trace's blocks per SM when it has them, else blocks ÷ SMs.
+  const eff = kernelSmEfficiency(model, () => numSms, k);
   return {
     grid,
     block,
@@ -71,7 +49,7 @@ export function kernelInfo(model: TraceModel, slice: number): KernelInfo | null 
     stream: K.stream[k]!,
     correlation: K.correlation[k]!,
     numSms,
-    smEfficiency: numSms !== null && blocks > 0 ? Math.min(blocks / numSms, 1) : null,
+    smEfficiency: Number.isNaN(eff) ? null : eff,
   };
 }
 
