@@ -189,3 +189,33 @@ test('the same bytes under two names are one entry, named as last opened', async
   expect(b!.key).toBe(fnv1a64(bytes));
   expect(b!.opened >= a!.opened).toBe(true);
 });
+
+test('a dropped trace kept in the library: its permalink reopens it in this browser with the view', async ({ page, context }) => {
+  await openApp(page);
+  await dropFile(page, TRACES + FILE);
+  await waitForTrace(page, FILE);
+  const [entry] = await libraryOf(page, 1);
+  // Once kept, the address names the trace by its library key.
+  await expect.poll(() => new URL(page.url()).searchParams.get('trace')).toBe(`lib:${entry!.key}`);
+  const first = (await apiState(page)).view;
+  const view = { start: first.start + (first.end - first.start) * 0.2137, end: first.start + (first.end - first.start) * 0.7311 };
+  await page.evaluate((v) => window.kinetoscope.setView(v.start, v.end), view);
+  expect(await page.evaluate(() => window.kinetoscope.select({ name: 'op1' }))).toBe(true);
+  await page.getByTestId('drawer').getByRole('tab', { name: 'Operators' }).click();
+  const a = await apiState(page);
+  let link = '';
+  await expect.poll(async () => {
+    link = await page.evaluate(() => window.kinetoscope.permalink());
+    return page.url() === link;
+  }).toBe(true);
+
+  const b = await context.newPage();
+  await b.goto(link);
+  await waitForTrace(b, FILE);
+  await expect.poll(async () => (await apiState(b)).selection?.name).toBe('op1');
+  const s = await apiState(b);
+  expect(Math.abs(s.view.start - a.view.start)).toBeLessThanOrEqual(1e-3);
+  expect(Math.abs(s.view.end - a.view.end)).toBeLessThanOrEqual(1e-3);
+  expect(s.selection!.start).toBeCloseTo(a.selection!.start, 3);
+  await expect(b.locator('[role="tab"][aria-selected="true"]')).toHaveText('Operators');
+});

@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { rawEvents, TRACES, waitForTrace } from './helpers/viewer.ts';
+import { apiState, rawEvents, TRACES, waitForTrace } from './helpers/viewer.ts';
 
 const GZ = 'hta__rank-34.Jul_15_10_52_41.1074.pt.trace.json.gz';
 const PLAIN = 'catapult__simple_trace.json';
@@ -88,10 +88,22 @@ test('the page lists the folder, opens a trace with a click, and its address is 
   expect(new URL(page.url()).searchParams.get('trace')).toBe(trace);
   expect(new URL(page.url()).search).toMatch(/[?&]trace=\/trace\//); // readable: the slashes stay
 
-  // The address opens the same trace in another page.
+  // The address is a permalink: with a zoomed window and a range, it opens the same trace and
+  // view in another page.
+  const v0 = (await apiState(page)).view;
+  const span = v0.end - v0.start;
+  await page.evaluate((v) => window.kinetoscope.setView(v.start, v.end), { start: v0.start + span * 0.125, end: v0.start + span * 0.6875 });
+  const a = await apiState(page);
+  let link = '';
+  await expect.poll(async () => {
+    link = await page.evaluate(() => window.kinetoscope.permalink());
+    return page.url() === link;
+  }).toBe(true);
   const other = await context.newPage();
-  await other.goto(page.url());
+  await other.goto(link);
   await waitForTrace(other, PLAIN);
+  await expect.poll(async () => Math.abs((await apiState(other)).view.start - a.view.start)).toBeLessThanOrEqual(1e-3);
+  expect(Math.abs((await apiState(other)).view.end - a.view.end)).toBeLessThanOrEqual(1e-3);
   await other.close();
 
   // Once a trace is open, the toolbar's "Traces…" shows the list in a dialog.
