@@ -9,6 +9,7 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { realpath } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { relative, sep } from 'node:path';
 import send from 'send';
 import sirv from 'sirv';
@@ -59,6 +60,11 @@ export async function createTraceServer(options: ServeOptions): Promise<Server> 
       // The file's real path, handed to send relative to the root it checks against.
       const rel = relative(root, file.abs).split(sep).map(encodeURIComponent).join('/');
       send(req, rel, { root, dotfiles: 'deny', index: false, cacheControl: false, etag: true, lastModified: true })
+        // send opens the path again: if it is no longer the file checked (swapped for a
+        // symlink in between), nothing is sent.
+        .on('file', (_path: string, st: Stats) => {
+          if (st.dev !== file.dev || st.ino !== file.ino) res.destroy();
+        })
         .on('headers', (r: ServerResponse) => r.setHeader('Cache-Control', 'no-cache'))
         .pipe(res);
       return;

@@ -34,7 +34,7 @@ function inside(root: string, real: string): boolean {
  * own path and whose real path (symlinks followed) are both plain segments inside `root`
  * ending in a trace name.
  */
-export async function traceFile(root: string, segments: string[]): Promise<{ abs: string; size: number; mtime: Date } | null> {
+export async function traceFile(root: string, segments: string[]): Promise<{ abs: string; size: number; mtime: Date; dev: number; ino: number } | null> {
   if (segments.length === 0 || !segments.every(plainSegment) || !TRACE_NAME.test(segments[segments.length - 1]!)) return null;
   let real: string;
   try {
@@ -47,7 +47,7 @@ export async function traceFile(root: string, segments: string[]): Promise<{ abs
   if (!rel.every(plainSegment) || !TRACE_NAME.test(rel[rel.length - 1]!)) return null;
   const st = await stat(real).catch(() => null);
   if (!st?.isFile()) return null;
-  return { abs: real, size: st.size, mtime: st.mtime };
+  return { abs: real, size: st.size, mtime: st.mtime, dev: st.dev, ino: st.ino };
 }
 
 /**
