@@ -55,6 +55,11 @@ export function parentsOf(m: TraceModel): Int32Array {
   return runNow(parentsWork(m));
 }
 
+/** Keeps parents worked out elsewhere (analysis/whole.ts works them out in its own pass). */
+export function rememberParents(m: TraceModel, parent: Int32Array): void {
+  cache.set(m, parent);
+}
+
 /** The parents if they have been worked out already, else null. */
 export function cachedParents(m: TraceModel): Int32Array | null {
   return cache.get(m) ?? null;

@@ -12,6 +12,7 @@ import { parentsWork } from './nesting.ts';
 import { categoryRoles, ROLE_OPERATOR, ROLE_RUNTIME } from './roles.ts';
 import { forChunks, YIELD_MASK, runNow, type Work } from './sliced.ts';
 import { inWindow, type TimeWindow } from './window.ts';
+import { coversWholeTrace, wholeTraceWork } from './whole.ts';
 
 export interface OperatorRow {
   name: string;
@@ -83,6 +84,18 @@ export function* operatorInstancesWork(m: TraceModel): Work<OperatorInstances> {
 }
 
 export function* operatorTableWork(m: TraceModel, window?: TimeWindow): Work<OperatorRow[]> {
+  if (coversWholeTrace(m, window)) {
+    const w = yield* wholeTraceWork(m);
+    const rows: OperatorRow[] = [];
+    for (let id = 0; id < w.opCount.length; id++) {
+      if (w.opCount[id] === 0) continue;
+      rows.push({
+        name: m.strings[id]!, count: w.opCount[id]!, hostTotalUs: w.opHostTotal[id]!, hostSelfUs: w.opHostSelf[id]!,
+        deviceTotalUs: w.opDeviceTotal[id]!, deviceSelfUs: w.opDeviceSelf[id]!,
+      });
+    }
+    return rows.sort((a, b) => b.hostTotalUs - a.hostTotalUs || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
   const groups = yield* operatorGroupsWork(m, null, window);
   return groups.map(({ shape: _shape, ...row }) => row);
 }

@@ -9,6 +9,7 @@ import { firstEndingAtOrAfter } from '../index/row-index.ts';
 import { parentsWork } from './nesting.ts';
 import { YIELD_MASK, runNow, type Work } from './sliced.ts';
 import { inWindow, type TimeWindow } from './window.ts';
+import { coversWholeTrace, wholeTraceWork } from './whole.ts';
 
 export interface SliceRow {
   name: string;
@@ -42,38 +43,11 @@ export function* rangeTableWork(m: TraceModel, window?: TimeWindow): Work<RangeT
   const t0 = w.start;
   const t1 = w.end;
   const span = t1 - t0;
-  const parent = yield* parentsWork(m);
-  const { start, dur, name } = m.slices;
   const ids = m.strings.length;
   // Keyed by name id · 2 + (1 for GPU).
-  const count = new Uint32Array(ids * 2);
-  const total = new Float64Array(ids * 2);
-  const self = new Float64Array(ids * 2);
-  const min = new Float64Array(ids * 2).fill(Infinity);
-  const max = new Float64Array(ids * 2);
-  let steps = 0;
-  for (const t of m.tracks) {
-    const rows = t.rowStart;
-    // A slice and its parent share a track, so a track's group is theirs.
-    const g = t.kind === 'gpu' ? 1 : 0;
-    for (let r = 0; r + 1 < rows.length; r++) {
-      const hi = rows[r + 1]!;
-      for (let i = firstEndingAtOrAfter(start, dur, rows[r]!, hi, t0); i < hi && start[i]! <= t1; i++) {
-        if ((++steps & YIELD_MASK) === 0) yield;
-        const s = start[i]!;
-        if (!inWindow(w, s, dur[i]!)) continue; // touches the range's edge only
-        const c = Math.max(0, Math.min(s + dur[i]!, t1) - Math.max(s, t0));
-        const k = name[i]! * 2 + g;
-        count[k]!++;
-        total[k] += c;
-        self[k] += c;
-        if (c < min[k]!) min[k] = c;
-        if (c > max[k]!) max[k] = c;
-        const p = parent[i]!;
-        if (p >= 0) self[name[p]! * 2 + g] -= c;
-      }
-    }
-  }
+  let count: Uint32Array, total: Float64Array, self: Float64Array, min: Float64Array, max: Float64Array;
+  if (coversWholeTrace(m, window)) ({ count, total, self, min, max } = yield* wholeTraceWork(m));
+  else ({ count, total, self, min, max } = yield* clippedSums(m, w));
   const out: SliceRow[] = [];
   for (let k = 0; k < ids * 2; k++) {
     const n = count[k]!;
@@ -140,4 +114,42 @@ function* busyWork(m: TraceModel, rows: number[], t0: number, t1: number): Work<
 
 export function rangeTable(m: TraceModel, window?: TimeWindow): RangeTable {
   return runNow(rangeTableWork(m, window));
+}
+
+/** Per name and group, over the slices sharing time with the window, clipped to it. */
+function* clippedSums(m: TraceModel, w: TimeWindow): Work<{ count: Uint32Array; total: Float64Array; self: Float64Array; min: Float64Array; max: Float64Array }> {
+  const t0 = w.start;
+  const t1 = w.end;
+  const parent = yield* parentsWork(m);
+  const { start, dur, name } = m.slices;
+  const ids = m.strings.length;
+  const count = new Uint32Array(ids * 2);
+  const total = new Float64Array(ids * 2);
+  const self = new Float64Array(ids * 2);
+  const min = new Float64Array(ids * 2).fill(Infinity);
+  const max = new Float64Array(ids * 2);
+  let steps = 0;
+  for (const t of m.tracks) {
+    const rows = t.rowStart;
+    // A slice and its parent share a track, so a track's group is theirs.
+    const g = t.kind === 'gpu' ? 1 : 0;
+    for (let r = 0; r + 1 < rows.length; r++) {
+      const hi = rows[r + 1]!;
+      for (let i = firstEndingAtOrAfter(start, dur, rows[r]!, hi, t0); i < hi && start[i]! <= t1; i++) {
+        if ((++steps & YIELD_MASK) === 0) yield;
+        const s = start[i]!;
+        if (!inWindow(w, s, dur[i]!)) continue; // touches the range's edge only
+        const c = Math.max(0, Math.min(s + dur[i]!, t1) - Math.max(s, t0));
+        const k = name[i]! * 2 + g;
+        count[k]!++;
+        total[k] += c;
+        self[k] += c;
+        if (c < min[k]!) min[k] = c;
+        if (c > max[k]!) max[k] = c;
+        const p = parent[i]!;
+        if (p >= 0) self[name[p]! * 2 + g] -= c;
+      }
+    }
+  }
+  return { count, total, self, min, max };
 }
