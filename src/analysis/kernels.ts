@@ -6,7 +6,7 @@
 
 import type { TraceModel } from '../model/types.ts';
 import { categoryRoles, ROLE_KERNEL } from './roles.ts';
-import { YIELD_MASK, runNow, type Work } from './sliced.ts';
+import { forChunks, runNow, type Work } from './sliced.ts';
 import { inWindow, type TimeWindow } from './window.ts';
 
 export interface KernelStats {
@@ -244,32 +244,34 @@ export function* kernelTableWork(m: TraceModel, window?: TimeWindow): Work<Kerne
   const slotOfRow = new Int32Array(nK).fill(-1);
   const byName = new Accs(Math.min(nK, m.strings.length));
   let all = 0;
-  for (let r = 0; r < nK; r++) {
-    if ((r & YIELD_MASK) === YIELD_MASK) yield;
-    const i = k.slice[r]!;
-    if (roles[cat[i]!] !== ROLE_KERNEL) continue;
-    if (window && !inWindow(window, start[i]!, dur[i]!)) continue;
-    const d = dur[i]!;
-    all += d;
-    const id = name[i]!;
-    let slot = slotOf[id]!;
-    if (slot < 0) {
-      slot = slotOf[id] = slotName.length;
-      slotName.push(id);
+  yield* forChunks(nK, (lo, hi) => {
+    for (let r = lo; r < hi; r++) {
+      const i = k.slice[r]!;
+      if (roles[cat[i]!] !== ROLE_KERNEL) continue;
+      if (window && !inWindow(window, start[i]!, dur[i]!)) continue;
+      const d = dur[i]!;
+      all += d;
+      const id = name[i]!;
+      let slot = slotOf[id]!;
+      if (slot < 0) {
+        slot = slotOf[id] = slotName.length;
+        slotName.push(id);
+      }
+      slotOfRow[r] = slot;
+      byName.add(slot, d, k.blocksPerSm[r]!, k.occupancy[r]!, kernelSmEfficiency(m, sms, r));
     }
-    slotOfRow[r] = slot;
-    byName.add(slot, d, k.blocksPerSm[r]!, k.occupancy[r]!, kernelSmEfficiency(m, sms, r));
-  }
+  });
   // Each name's instances, in kernel order.
   const first = new Int32Array(slotName.length + 1);
   for (let s = 0; s < slotName.length; s++) first[s + 1] = first[s]! + byName.count[s]!;
   const members = new Int32Array(first[slotName.length]!);
   const fill = first.slice(0, slotName.length);
-  for (let r = 0; r < nK; r++) {
-    if ((r & YIELD_MASK) === YIELD_MASK) yield;
-    const s = slotOfRow[r]!;
-    if (s >= 0) members[fill[s]!++] = r;
-  }
+  yield* forChunks(nK, (lo, hi) => {
+    for (let r = lo; r < hi; r++) {
+      const s = slotOfRow[r]!;
+      if (s >= 0) members[fill[s]!++] = r;
+    }
+  });
   const rows: KernelRow[] = [];
   for (let s = 0; s < slotName.length; s++) {
     const row = emptyStats() as KernelRow;

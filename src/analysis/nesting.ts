@@ -8,6 +8,7 @@
 // in the columns' order, so a pass in index order sees a parent before its children.
 
 import type { TraceModel } from '../model/types.ts';
+import { firstStartingAfter } from '../index/row-index.ts';
 import { YIELD_MASK, runNow, runSliced, type Work } from './sliced.ts';
 
 /** Twice the layout's nesting tolerance (1e-6 µs): a child may overhang its parent by that, plus float slack. */
@@ -21,27 +22,37 @@ export function* parentsWork(m: TraceModel): Work<Int32Array> {
   if (cached) return cached;
   const { start, dur } = m.slices;
   const parent = new Int32Array(start.length).fill(-1);
+  // A piece of row [lo, hi) against the row above [above, aboveEnd): both sorted by start, so
+  // the first slice above starting after s only moves on. A plain function, not a loop in the
+  // generator, so that V8 optimises it (sliced.ts).
+  const piece = (lo: number, hi: number, above: number, aboveEnd: number): void => {
+    let after = firstStartingAfter(start, above, aboveEnd, start[lo]!);
+    for (let i = lo; i < hi; i++) {
+      const s = start[i]!;
+      const e = s + dur[i]!;
+      while (after < aboveEnd && start[after]! <= s) after++;
+      // Walk back over the (rarely more than one) candidates still open at s.
+      for (let p = after - 1; p >= above; p--) {
+        const pe = start[p]! + dur[p]!;
+        if (pe <= s) break; // ended by then: the layout closes a slice at its end
+        if (e <= pe + EPS) {
+          parent[i] = p;
+          break;
+        }
+      }
+    }
+  };
   let steps = 0;
   for (const t of m.tracks) {
     const rows = t.rowStart;
     for (let r = 1; r + 1 < rows.length; r++) {
-      const lo = rows[r - 1]!;
-      const hi = rows[r]!;
-      // Both rows are sorted by start: the first slice above starting after s only moves on.
-      let after = lo;
-      for (let i = rows[r]!; i < rows[r + 1]!; i++) {
-        if ((++steps & YIELD_MASK) === 0) yield;
-        const s = start[i]!;
-        const e = s + dur[i]!;
-        while (after < hi && start[after]! <= s) after++;
-        // Walk back over the (rarely more than one) candidates still open at s.
-        for (let p = after - 1; p >= lo; p--) {
-          const pe = start[p]! + dur[p]!;
-          if (pe <= s) break; // ended by then: the layout closes a slice at its end
-          if (e <= pe + EPS) {
-            parent[i] = p;
-            break;
-          }
+      for (let lo = rows[r]!; lo < rows[r + 1]!; lo += YIELD_MASK + 1) {
+        const hi = Math.min(rows[r + 1]!, lo + YIELD_MASK + 1);
+        piece(lo, hi, rows[r - 1]!, rows[r]!);
+        steps += hi - lo;
+        if (steps > YIELD_MASK) {
+          steps = 0;
+          yield;
         }
       }
     }

@@ -4,7 +4,7 @@
 
 import type { TraceModel } from '../model/types.ts';
 import { orderByStart } from '../model/layout.ts';
-import { YIELD_MASK, runNow, type Work } from './sliced.ts';
+import { forChunks, runNow, type Work } from './sliced.ts';
 
 export type Query = { kind: 'substring'; text: string } | { kind: 'regex'; source: string; flags: string };
 
@@ -72,15 +72,14 @@ export interface Matches {
 export function* matchesWork(m: TraceModel, mask: Uint8Array): Work<Matches> {
   const { name, start } = m.slices;
   let n = 0;
-  for (let i = 0; i < name.length; i++) {
-    if ((i & YIELD_MASK) === YIELD_MASK) yield;
-    if (mask[name[i]!]) n++;
-  }
+  yield* forChunks(name.length, (lo, hi) => {
+    for (let i = lo; i < hi; i++) if (mask[name[i]!]) n++;
+  });
   const byRow = new Uint32Array(n);
-  for (let i = 0, k = 0; i < name.length; i++) {
-    if ((i & YIELD_MASK) === YIELD_MASK) yield;
-    if (mask[name[i]!]) byRow[k++] = i;
-  }
+  let k = 0;
+  yield* forChunks(name.length, (lo, hi) => {
+    for (let i = lo; i < hi; i++) if (mask[name[i]!]) byRow[k++] = i;
+  });
   // Within a row the columns are in time order already; rows interleave, so sort a copy once.
   yield;
   const byTime = byRow.slice();
