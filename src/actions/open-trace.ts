@@ -12,6 +12,7 @@ import { loadEnded, loadProgress, loadStarted, traceLoaded } from '../store/acti
 import { keepInLibrary, libraryFile } from './library.ts';
 import { isLibraryRef } from './library-records.ts';
 import { forgetHighlights } from './analysis.ts';
+import { sliceNameIds } from '../analysis/search.ts';
 
 let nextId = 1;
 
@@ -101,7 +102,10 @@ export async function openTrace(
   if (source instanceof File) void keepInLibrary(store, id, source, libRef);
   // The details panel's self time and parents need every slice's parent: worked out now,
   // in tasks of a few ms, so the first selection does not wait for it.
-  void parentsInBackground(model).catch(() => undefined);
+  void parentsInBackground(model)
+    // then the distinct names a search tests, one pass, so that the first search skips it
+    .then(() => void sliceNameIds(model))
+    .catch(() => undefined);
   startNameMatcher(); // for the first regular-expression search
   return model.summary;
 }
