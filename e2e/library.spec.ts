@@ -4,7 +4,7 @@
 
 import { readFileSync, statSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { apiState, dropBytes, dropFile, openApp, rawEvents, TRACES, waitForTrace } from './helpers/viewer.ts';
+import { apiState, dropBytes, dropFile, openApp, rawEvents, TRACES, waitForTrace, settledLink } from './helpers/viewer.ts';
 
 const FILE = 'kineto__after_fix_trace.json';
 const OTHER = 'catapult__simple_trace.json';
@@ -203,11 +203,7 @@ test('a dropped trace kept in the library: its permalink reopens it in this brow
   expect(await page.evaluate(() => window.kinetoscope.select({ name: 'op1' }))).toBe(true);
   await page.getByTestId('drawer').getByRole('tab', { name: 'Operators' }).click();
   const a = await apiState(page);
-  let link = '';
-  await expect.poll(async () => {
-    link = await page.evaluate(() => window.kinetoscope.permalink());
-    return page.url() === link;
-  }).toBe(true);
+  const link = await settledLink(page);
 
   const b = await context.newPage();
   await b.goto(link);

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { apiState, dropFile, openApp, TRACES, waitForTrace, type ApiState } from './helpers/viewer.ts';
+import { apiState, dropFile, openApp, TRACES, waitForTrace, type ApiState, settledLink } from './helpers/viewer.ts';
 
 const DEMO = 'demo/resnet50.pt.trace.json.gz';
 const DEMO_NAME = 'resnet50.pt.trace.json.gz';
@@ -35,15 +35,6 @@ async function canvasBox(page: Page) {
 }
 
 /** Waits until the address bar holds what permalink() gives (the view is written throttled). */
-async function settledLink(page: Page): Promise<string> {
-  let link = '';
-  await expect.poll(async () => {
-    link = await page.evaluate(() => window.kinetoscope.permalink());
-    return page.url() === link;
-  }).toBe(true);
-  return link;
-}
-
 function expectSameView(a: ApiState, b: ApiState): void {
   expect(Math.abs(b.view.start - a.view.start)).toBeLessThanOrEqual(1e-3);
   expect(Math.abs(b.view.end - a.view.end)).toBeLessThanOrEqual(1e-3);

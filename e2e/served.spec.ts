@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { apiState, rawEvents, TRACES, waitForTrace } from './helpers/viewer.ts';
+import { apiState, rawEvents, TRACES, waitForTrace, settledLink } from './helpers/viewer.ts';
 
 const GZ = 'hta__rank-34.Jul_15_10_52_41.1074.pt.trace.json.gz';
 const PLAIN = 'catapult__simple_trace.json';
@@ -94,11 +94,7 @@ test('the page lists the folder, opens a trace with a click, and its address is 
   const span = v0.end - v0.start;
   await page.evaluate((v) => window.kinetoscope.setView(v.start, v.end), { start: v0.start + span * 0.125, end: v0.start + span * 0.6875 });
   const a = await apiState(page);
-  let link = '';
-  await expect.poll(async () => {
-    link = await page.evaluate(() => window.kinetoscope.permalink());
-    return page.url() === link;
-  }).toBe(true);
+  const link = await settledLink(page);
   const other = await context.newPage();
   await other.goto(link);
   await waitForTrace(other, PLAIN);

@@ -136,3 +136,13 @@ export async function dropBigTrace(page: Page, name: string, events: number): Pr
   );
   await dropTransfer(page, dt);
 }
+
+/** The page's permalink once the address bar shows it (the URL is written a moment after a change). */
+export async function settledLink(page: Page): Promise<string> {
+  let link = '';
+  await expect.poll(async () => {
+    link = await page.evaluate(() => window.kinetoscope.permalink());
+    return page.url() === link;
+  }).toBe(true);
+  return link;
+}
