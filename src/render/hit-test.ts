@@ -4,7 +4,7 @@
 import { firstEndingAtOrAfter, firstStartingAfter } from '../index/row-index.ts';
 import type { CounterRef, LoadedTrace, SliceRef } from '../store/app-store.ts';
 import type { TimeScale } from './time-scale.ts';
-import { itemIndexAt, ROW_HEIGHT, RULER_HEIGHT, TRACK_PAD, type TrackLayout } from './track-layout.ts';
+import { itemIndexAt, ROW_HEIGHT, RULER_HEIGHT, TRACK_PAD, type LayoutItem, type TrackLayout } from './track-layout.ts';
 
 /**
  * The slice of row [lo, hi) nearest to time t, if it is within `tolUs` (0 when t is inside it);
@@ -49,16 +49,12 @@ export function hitTestAt(
   y: number,
   tolPx = 3,
 ): SliceRef | null {
-  if (y < RULER_HEIGHT || x < 0 || x > scale.width) return null;
-  const ly = y - RULER_HEIGHT + scrollY;
-  if (ly < 0 || ly >= layout.totalHeight) return null;
-  const item = layout.items[itemIndexAt(layout.items, ly)];
-  if (!item || item.kind !== 'track' || item.counter || item.track === undefined) return null;
-  const trace = traces.find((t) => t.id === item.traceId);
-  if (!trace) return null;
+  const at = trackAt(traces, layout, scale, scrollY, x, y);
+  if (!at || at.item.counter) return null;
+  const { item, track: ti, trace, ly } = at;
   const row = rowAt(item.y, item.depthRows, ly);
   if (row < 0) return null;
-  const track = trace.model.tracks[item.track]!;
+  const track = trace.model.tracks[ti]!;
   const { start, dur } = trace.model.slices;
   const i = sliceNear(start, dur, track.rowStart[row]!, track.rowStart[row + 1]!, scale.pxToTime(x), tolPx * scale.usPerPx);
   return i < 0 ? null : { trace: trace.id, slice: i };
@@ -77,18 +73,32 @@ export function counterHitAt(
   x: number,
   y: number,
 ): CounterRef | null {
-  if (y < RULER_HEIGHT || x < 0 || x > scale.width) return null;
-  const ly = y - RULER_HEIGHT + scrollY;
-  if (ly < 0 || ly >= layout.totalHeight) return null;
-  const item = layout.items[itemIndexAt(layout.items, ly)];
-  if (!item || item.kind !== 'track' || !item.counter || item.track === undefined) return null;
-  const trace = traces.find((t) => t.id === item.traceId);
-  if (!trace) return null;
-  const counter = trace.model.tracks[item.track]!.counter;
+  const at = trackAt(traces, layout, scale, scrollY, x, y);
+  if (!at || !at.item.counter) return null;
+  const counter = at.trace.model.tracks[at.track]!.counter;
+  const { trace } = at;
   const series = trace.model.counters[counter];
   if (!series) return null;
   const t = scale.pxToTime(x);
   if (t > trace.model.endUs) return null;
   const sample = firstStartingAfter(series.times, 0, series.times.length, t) - 1;
   return sample < 0 ? null : { trace: trace.id, counter, sample };
+}
+
+/** The track item (its track index and trace) under canvas CSS point (x, y), with the point's layout y; null off the tracks. */
+function trackAt(
+  traces: readonly LoadedTrace[],
+  layout: TrackLayout,
+  scale: TimeScale,
+  scrollY: number,
+  x: number,
+  y: number,
+): { item: LayoutItem; track: number; trace: LoadedTrace; ly: number } | null {
+  if (y < RULER_HEIGHT || x < 0 || x > scale.width) return null;
+  const ly = y - RULER_HEIGHT + scrollY;
+  if (ly < 0 || ly >= layout.totalHeight) return null;
+  const item = layout.items[itemIndexAt(layout.items, ly)];
+  if (!item || item.kind !== 'track' || item.track === undefined) return null;
+  const trace = traces.find((t) => t.id === item.traceId);
+  return trace ? { item, track: item.track, trace, ly } : null;
 }
