@@ -4,7 +4,7 @@
 // instances); the details of a kernel and of a launch.
 
 import { expect, test, type Page } from '@playwright/test';
-import { dropBytes, dropFile, openApp, rawEvents, TRACES, waitForTrace, type RawEvent } from './helpers/viewer.ts';
+import { dropBytes, openApp, openCorpusTrace, type RawEvent, rawEvents, waitForTrace } from './helpers/viewer.ts';
 
 const lc = (e: RawEvent): string => (e.cat ?? '').toLowerCase();
 const isKernel = (e: RawEvent): boolean => e.ph === 'X' && lc(e) === 'kernel';
@@ -73,9 +73,7 @@ function operatorFigures(evs: RawEvent[]) {
 }
 
 async function openTrace(page: Page, file: string): Promise<void> {
-  await openApp(page);
-  await dropFile(page, TRACES + file);
-  await waitForTrace(page, file);
+  await openCorpusTrace(page, file);
 }
 
 const near = (a: number, b: number, tol = 1e-3): void => expect(Math.abs(a - b)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(b)));

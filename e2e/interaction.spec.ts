@@ -3,19 +3,12 @@
 // ratio, resizing, and the canvas's text alternative.
 
 import { expect, test, type Page } from '@playwright/test';
-import { apiState, comparePngs, dropFile, openApp, TRACES, waitForTrace } from './helpers/viewer.ts';
+import { apiState, comparePngs, openCorpusTrace } from './helpers/viewer.ts';
 
 const TRACE = 'kineto__resnet50_num_workers_0_worker0.1623143089861.pt.trace.json.gz';
 const RULER = 24;
 
-async function open(page: Page) {
-  await openApp(page);
-  await dropFile(page, TRACES + TRACE);
-  await waitForTrace(page, TRACE);
-  const box = await page.getByTestId('timeline-canvas').boundingBox();
-  if (!box) throw new Error('no canvas');
-  return box;
-}
+const open = (page: Page) => openCorpusTrace(page, TRACE);
 
 test('a process collapses to a summary row and expands again', async ({ page }) => {
   const box = await open(page);

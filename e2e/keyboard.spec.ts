@@ -4,19 +4,12 @@
 
 import { expect, test, type Page } from '@playwright/test';
 import { readTraceText } from '../src/testing/read-trace-node.ts';
-import { apiState, dropFile, openApp, TRACES, waitForTrace } from './helpers/viewer.ts';
+import { apiState, openCorpusTrace, TRACES } from './helpers/viewer.ts';
 
 const TRACE = 'kineto__resnet50_num_workers_0_worker0.1623143089861.pt.trace.json.gz';
 const RULER = 24;
 
-async function open(page: Page) {
-  await openApp(page);
-  await dropFile(page, TRACES + TRACE);
-  await waitForTrace(page, TRACE);
-  const box = await page.getByTestId('timeline-canvas').boundingBox();
-  if (!box) throw new Error('no canvas');
-  return box;
-}
+const open = (page: Page) => openCorpusTrace(page, TRACE);
 
 const activeInside = (page: Page, selector: string) =>
   page.evaluate((sel) => document.querySelector(sel)?.contains(document.activeElement) ?? false, selector);

@@ -146,3 +146,13 @@ export async function settledLink(page: Page): Promise<string> {
   }).toBe(true);
   return link;
 }
+
+/** Opens the app, drops a corpus trace, waits for it; returns the canvas's box. */
+export async function openCorpusTrace(page: Page, file: string): Promise<{ x: number; y: number; width: number; height: number }> {
+  await openApp(page);
+  await dropFile(page, TRACES + file);
+  await waitForTrace(page, file);
+  const box = await page.getByTestId('timeline-canvas').boundingBox();
+  if (!box) throw new Error('no canvas');
+  return box;
+}
