@@ -4,7 +4,8 @@ import { analyseSlice, type LinkedSlice } from '../analysis/details.ts';
 import { kernelRow, kernelSmEfficiency, smCounts, type KernelRow } from '../analysis/kernels.ts';
 import type { TraceModel } from '../model/types.ts';
 import type { AppStore } from '../store/app-store.ts';
-import { analysisStats, findTrace, operatorShapeTableFor, runSearch, tableFor } from './analysis.ts';
+import { analysisStats, findTrace, gpuMetricsFor, operatorShapeTableFor, runSearch, tableFor } from './analysis.ts';
+import { bucketMeans } from '../lib/step-function.ts';
 import { openDrawerTab } from '../store/actions.ts';
 import { eventIfRead, eventOf } from './events.ts';
 
@@ -38,6 +39,20 @@ export interface Details {
 
 export type TableRow = Record<string, unknown>;
 
+/** A device's GPU metrics over [start, end] in equal buckets (see gpuMetrics()). */
+export interface GpuMetricsResult {
+  device: string;
+  start: number;
+  end: number;
+  /** Per bucket: the share of it covered by at least one kernel of the device, in %. */
+  utilizationPct: number[];
+  /** Per bucket: the time-averaged estimated SM efficiency, in %; null when no kernel's is known. */
+  smEfficiencyPct: number[] | null;
+  /** Kernels counted, and of them those whose SM efficiency is known. */
+  kernels: number;
+  smKernels: number;
+}
+
 export interface AnalysisApi {
   /**
    * `groupBy: 'shapes'` (operators only): one row per operator name and input shapes, each with
@@ -45,6 +60,12 @@ export interface AnalysisApi {
    */
   table(kind: 'kernels' | 'operators' | 'slices', options?: { trace?: string; start?: number; end?: number; groupBy?: 'name' | 'shapes' }): Promise<TableRow[]>;
   search(query: string): Promise<{ count: number }>;
+  /**
+   * GPU utilization and estimated SM efficiency per device (the GPU metric tracks' figures) over
+   * [start, end] (µs, as `state().view`; default: the view) in `buckets` equal parts (default 1);
+   * `device` (the kernels' args.device) picks one, else every device with kernels. [] without kernels.
+   */
+  gpuMetrics(options?: { trace?: string; device?: string | number; start?: number; end?: number; buckets?: number }): Promise<GpuMetricsResult[]>;
   /** The selected slice's details; `args` is null until the event has been read back (a moment after selecting). */
   details(): Details | null;
   /** The longest task (ms) the tables and searches have taken on the page, and how many tasks they ran in; `reset` starts afresh. */
@@ -105,6 +126,30 @@ export function createAnalysisApi(store: AppStore): AnalysisApi {
       if (kind === 'operators') return (await tableFor(t.model, 'operators', w)).map((r) => ({ ...r }));
       if (kind === 'slices') return (await tableFor(t.model, 'range', w)).rows.map((r) => ({ ...r }));
       throw new Error(`unknown table "${String(kind)}": kernels, operators or slices`);
+    },
+    async gpuMetrics(options = {}) {
+      const t = findTrace(store, options.trace);
+      if (!t) throw new Error(options.trace ? `no loaded trace "${options.trace}"` : 'no trace is loaded');
+      const { view } = store.getState();
+      const start = options.start ?? view.start;
+      const end = options.end ?? view.end;
+      const n = Math.max(1, Math.min(100_000, Math.floor(options.buckets ?? 1)));
+      if (!(end > start)) throw new Error(`gpuMetrics: end (${end}) must be after start (${start})`);
+      const tracks = await gpuMetricsFor(t.model);
+      const pct = (a: Float64Array): number[] => Array.from(a, (v) => 100 * v);
+      return tracks
+        .filter((g) => options.device === undefined || g.device === String(options.device))
+        .map((g) => {
+          const u = new Float64Array(n);
+          bucketMeans(g.busy, start, end, n, u);
+          let sm: number[] | null = null;
+          if (g.sm) {
+            const s = new Float64Array(n);
+            bucketMeans(g.sm, start, end, n, s);
+            sm = pct(s);
+          }
+          return { device: g.device, start, end, utilizationPct: pct(u), smEfficiencyPct: sm, kernels: g.kernels, smKernels: g.smKernels };
+        });
     },
     search(query) {
       // Shown in the page too: the Search tab, with the query in its box.

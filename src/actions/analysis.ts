@@ -5,12 +5,13 @@
 import { categoryRoles, ROLE_OPERATOR } from '../analysis/roles.ts';
 import { parentsInBackground } from '../analysis/nesting.ts';
 import { kernelTableWork, type KernelRow } from '../analysis/kernels.ts';
+import { gpuMetricsWork } from '../analysis/gpu-metrics.ts';
 import { operatorShapeTableWork, operatorSlices, operatorTableWork, type OperatorRow, type OperatorShapeRow, type SliceShapes } from '../analysis/operators.ts';
 import { matchNames, nameTest, parseQuery, sliceNameIds, matchesWork } from '../analysis/search.ts';
 import { runSliced, type SliceStats, type Work } from '../analysis/sliced.ts';
 import { rangeTableWork, type RangeTable } from '../analysis/slices.ts';
 import type { TimeWindow } from '../analysis/window.ts';
-import type { TraceModel } from '../model/types.ts';
+import type { GpuMetricTrack, TraceModel } from '../model/types.ts';
 import type { AppStore, Highlight, LoadedTrace } from '../store/app-store.ts';
 import { Comlink, traceWorker } from '../worker/client.ts';
 import { regexMatches } from '../worker/name-match.ts';
@@ -42,6 +43,19 @@ export function tableFor<K extends TableKind>(model: TraceModel, kind: K, window
     if (perModel.size > 24) perModel.delete(perModel.keys().next().value!);
   }
   return p as Promise<Result<K>>;
+}
+
+const gpuMetricRuns = new WeakMap<TraceModel, Promise<GpuMetricTrack[]>>();
+
+/** The trace's GPU metric tracks (per device: utilization and SM efficiency over time), worked out once, in short tasks. */
+export function gpuMetricsFor(model: TraceModel): Promise<GpuMetricTrack[]> {
+  let p = gpuMetricRuns.get(model);
+  if (!p) {
+    p = runSliced(gpuMetricsWork(model), 8, undefined, analysisStats);
+    gpuMetricRuns.set(model, p);
+    p.catch(() => gpuMetricRuns.delete(model)); // try again next time
+  }
+  return p;
 }
 
 /** Operators read to tell whether a trace has Input Dims (Kineto writes them on every op, or on none). */

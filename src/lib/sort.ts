@@ -47,8 +47,10 @@ export function sortByRuns(t: Float64Array, v: Float64Array): void {
   for (let i = 1; i < n; i++) if (t[i]! < t[i - 1]!) bounds.push(i);
   if (bounds.length === 1) return;
   bounds.push(n);
-  let srcT = t, srcV = v;
-  let dstT = new Float64Array(n), dstV = new Float64Array(n);
+  let srcT: Float64Array = t;
+  let srcV: Float64Array = v;
+  let dstT: Float64Array = new Float64Array(n);
+  let dstV: Float64Array = new Float64Array(n);
   let b = bounds;
   while (b.length > 2) {
     const next: number[] = [0];
