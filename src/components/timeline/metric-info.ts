@@ -34,7 +34,12 @@ export function metricInfo(traces: readonly LoadedTrace[], ref: MetricRef | null
     utilization,
     smEfficiency,
     utilizationText: formatPct(utilization),
-    smText: smEfficiency === null ? 'unknown (no blocks per SM, no SM count)' : formatPct(smEfficiency),
+    smText:
+      smEfficiency === null
+        ? 'unknown (no blocks per SM, no SM count)'
+        : track.smKernels < track.kernels
+          ? `${formatPct(smEfficiency)} (known for ${track.smKernels} of ${track.kernels} kernels; the rest count 0)`
+          : formatPct(smEfficiency),
     widthText: formatDuration(ref.end - ref.start),
   };
 }
