@@ -98,21 +98,21 @@ async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
  */
 async function columnValues(page: Page, png: Buffer, xs: number[], top: number, height: number, skip: number[], background: [number, number, number]): Promise<number[]> {
   return page.evaluate(
-    async ({ b64, xs, top, height, skip, background }) => {
-      const bin = atob(b64);
+    async (a) => {
+      const bin = atob(a.b64);
       const bytes = new Uint8Array(bin.length);
       for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
       const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
       const c = new OffscreenCanvas(bmp.width, bmp.height);
       const ctx = c.getContext('2d')!;
       ctx.drawImage(bmp, 0, 0);
-      const img = ctx.getImageData(0, top, bmp.width, height);
-      return xs.map((x) => {
-        for (let r = 0; r < height; r++) {
-          if (skip.includes(r)) continue;
+      const img = ctx.getImageData(0, a.top, bmp.width, a.height);
+      return a.xs.map((x) => {
+        for (let r = 0; r < a.height; r++) {
+          if (a.skip.includes(r)) continue;
           const o = (r * bmp.width + x) * 4;
-          const d = Math.abs(img.data[o]! - background[0]) + Math.abs(img.data[o + 1]! - background[1]) + Math.abs(img.data[o + 2]! - background[2]);
-          if (d > 24) return (height - r) / height;
+          const d = Math.abs(img.data[o]! - a.background[0]) + Math.abs(img.data[o + 1]! - a.background[1]) + Math.abs(img.data[o + 2]! - a.background[2]);
+          if (d > 24) return (a.height - r) / a.height;
         }
         return 0;
       });
@@ -126,7 +126,7 @@ test('GPU metric tracks: per device, figures from the raw JSON, hover, zoom and 
   const devices = [...new Set(events.filter(isKernel).map((e) => e.args?.['device'] as number))].sort();
   const box = await openCorpusTrace(page, RESNET);
   const boxes = await metricBoxes(page);
-  expect(boxes.map((b) => b.name)).toEqual(devices.map((d) => `GPU ${d} · utilization & SM efficiency (computed)`));
+  expect(boxes.map((b) => b.name)).toEqual(devices.map((d) => `GPU ${d} metrics, % (computed)`));
   await expect(page.getByTestId('metric-header').first()).toContainText('SM efficiency');
 
   const device = devices[0]!;

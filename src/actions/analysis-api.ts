@@ -72,6 +72,8 @@ export interface AnalysisApi {
   analysisStats(reset?: boolean): { longestMs: number; tasks: number };
 }
 
+const pct = (a: Float64Array): number[] => Array.from(a, (v) => 100 * v);
+
 function kernelFields(m: TraceModel, slice: number): KernelFields | undefined {
   const K = m.kernels;
   const k = kernelRow(K, slice);
@@ -136,7 +138,6 @@ export function createAnalysisApi(store: AppStore): AnalysisApi {
       const n = Math.max(1, Math.min(100_000, Math.floor(options.buckets ?? 1)));
       if (!(end > start)) throw new Error(`gpuMetrics: end (${end}) must be after start (${start})`);
       const tracks = await gpuMetricsFor(t.model);
-      const pct = (a: Float64Array): number[] => Array.from(a, (v) => 100 * v);
       return tracks
         .filter((g) => options.device === undefined || g.device === String(options.device))
         .map((g) => {

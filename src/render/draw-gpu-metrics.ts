@@ -81,7 +81,7 @@ export function paintGpuMetrics(fc: FrameContext, item: LayoutItem, track: GpuMe
     if (track.sm) bucketMeans(track.sm, t0, t1, n, sm);
   }
 
-  // 100 % and 50 % guides.
+  // 100 % and 50 % guides (the header says the scale).
   ctx.fillStyle = colors.grid;
   ctx.fillRect(0, Math.round(top), W, 1);
   ctx.fillRect(0, Math.round(top + h / 2), W, 1);
@@ -101,13 +101,6 @@ export function paintGpuMetrics(fc: FrameContext, item: LayoutItem, track: GpuMe
     ctx.strokeStyle = colors.metricSmLine;
     ctx.stroke();
   }
-
-  ctx.fillStyle = colors.mutedText;
-  ctx.font = '10px system-ui, sans-serif';
-  ctx.textBaseline = 'top';
-  ctx.textAlign = 'right';
-  ctx.fillText('100 %', W - 4, canvasY(fc, item.y) + 2);
-  ctx.textAlign = 'left';
 }
 
 /** A step area of values v[0..n) (0–1), bucket i drawn from x0 + i·bw to x0 + (i+1)·bw; runs of equal values are one step. */

@@ -46,6 +46,8 @@ export interface LayoutItem {
   counter?: boolean;
   /** GPU metric tracks (derived, no `track`): index into the trace's `gpuMetrics`. */
   metric?: number;
+  /** GPU metric tracks: whether the SM efficiency is known (drawn) too. */
+  metricSm?: boolean;
 }
 
 export interface TrackLayout {
@@ -94,8 +96,8 @@ export function computeTrackLayout(traces: readonly LoadedTrace[], collapsed: Re
         for (let g = 0; g < metrics.length; g++) {
           const gm = metrics[g]!;
           if (gm.process !== p.index) continue;
-          const label = `GPU ${gm.device} · utilization${gm.sm ? ' & SM efficiency' : ''} (computed)`;
-          items.push({ key: `${key}:metrics:${gm.device}`, kind: 'track', traceId: t.id, process: p.index, y, height: METRIC_HEIGHT, label, depthRows: 0, metric: g });
+          const label = `GPU ${gm.device} metrics, % (computed)`;
+          items.push({ key: `${key}:metrics:${gm.device}`, kind: 'track', traceId: t.id, process: p.index, y, height: METRIC_HEIGHT, label, depthRows: 0, metric: g, metricSm: gm.sm !== null });
           y += METRIC_HEIGHT;
         }
       }
