@@ -13,11 +13,11 @@
 // however many kernels the window holds; one bucket over [first step start, last step end] is
 // the overview's device figure.
 
-import { sortByRuns } from '../lib/sort.ts';
+import { sortByRunsSteps } from '../lib/sort.ts';
 import { bucketMeans, StepBuilder } from '../lib/step-function.ts';
 import type { GpuMetricTrack, TraceModel } from '../model/types.ts';
 import { kernelSmEfficiency, smCounts } from './kernels.ts';
-import { categoryRoles, ROLE_KERNEL } from './roles.ts';
+import { ROLE_KERNEL, roleOfCategory } from './roles.ts';
 import { forChunks, runNow, type Work } from './sliced.ts';
 
 export type { GpuMetricTrack };
@@ -51,7 +51,9 @@ const cache = new WeakMap<TraceModel, GpuMetricTrack[]>();
 export function* gpuMetricsWork(m: TraceModel): Work<GpuMetricTrack[]> {
   const done = cache.get(m);
   if (done) return done;
-  const roles = categoryRoles(m);
+  // Whether a category is `kernel`, per string id met among the kernel rows (1 yes, 2 no):
+  // categoryRoles would read every slice of the trace first.
+  const isKernelCat = new Uint8Array(m.strings.length);
   const k = m.kernels;
   const { start, dur, cat } = m.slices;
   const nK = k.slice.length;
@@ -65,7 +67,9 @@ export function* gpuMetricsWork(m: TraceModel): Work<GpuMetricTrack[]> {
   yield* forChunks(nK, (lo, hi) => {
     for (let r = lo; r < hi; r++) {
       const i = k.slice[r]!;
-      if (roles[cat[i]!] !== ROLE_KERNEL || !(dur[i]! > 0)) continue;
+      const c = cat[i]!;
+      if (isKernelCat[c] === 0) isKernelCat[c] = roleOfCategory(m.strings[c]!) === ROLE_KERNEL ? 1 : 2;
+      if (isKernelCat[c] !== 1 || !(dur[i]! > 0)) continue;
       const d = deviceOf(m, r, i);
       if (d !== d) continue;
       if (d !== lastDev) {
@@ -114,42 +118,68 @@ export function* gpuMetricsWork(m: TraceModel): Work<GpuMetricTrack[]> {
   const out: GpuMetricTrack[] = [];
   lists.sort((a, b) => a.device - b.device);
   for (const d of lists) {
-    sortByRuns(d.starts, d.effStart);
+    yield* sortByRunsSteps(d.starts, d.effStart);
     yield;
-    sortByRuns(d.ends, d.effEnd);
+    yield* sortByRunsSteps(d.ends, d.effEnd);
     yield;
-    out.push(sweep(d));
+    const sw = new Sweep(d);
+    while (!sw.run(SWEEP_CHUNK)) yield;
+    out.push(sw.result());
     yield;
   }
   cache.set(m, out);
   return out;
 }
 
-/** The step functions of one device, from its sorted starts and ends. */
-function sweep(d: DeviceKernels): GpuMetricTrack {
-  const { n, starts: S, ends: E, effStart: eS, effEnd: eE } = d;
-  const busy = new StepBuilder(Math.min(2 * n + 2, 1 << 16));
-  const sm = d.smKernels > 0 ? new StepBuilder(Math.min(2 * n + 2, 1 << 16)) : null;
-  let i = 0;
-  let j = 0;
-  let active = 0;
-  let sum = 0;
-  while (j < n) {
-    const x = i < n && S[i]! < E[j]! ? S[i]! : E[j]!;
-    while (j < n && E[j] === x) {
-      active--;
-      sum -= eE[j++]!;
-    }
-    while (i < n && S[i] === x) {
-      active++;
-      sum += eS[i++]!;
-    }
-    // Nothing runs: exactly 0, whatever rounding the sums left behind.
-    if (active === 0) sum = 0;
-    busy.set(x, active > 0 ? 1 : 0);
-    sm?.set(x, sum >= 1 ? 1 : sum > 0 ? sum : 0);
+/** Kernel boundaries swept per task. */
+const SWEEP_CHUNK = 1 << 15;
+
+/** The step functions of one device, from its sorted starts and ends, swept a chunk at a time. */
+class Sweep {
+  private i = 0;
+  private j = 0;
+  private active = 0;
+  private sum = 0;
+  private readonly busy: StepBuilder;
+  private readonly sm: StepBuilder | null;
+
+  constructor(private readonly d: DeviceKernels) {
+    this.busy = new StepBuilder(Math.min(2 * d.n + 2, 1 << 16));
+    this.sm = d.smKernels > 0 ? new StepBuilder(Math.min(2 * d.n + 2, 1 << 16)) : null;
   }
-  return { device: String(d.device), process: d.process, kernels: n, busy: busy.finish(), sm: sm ? sm.finish() : null, smKernels: d.smKernels };
+
+  /** Sweeps up to `budget` boundaries; true when done. */
+  run(budget: number): boolean {
+    const { n, starts: S, ends: E, effStart: eS, effEnd: eE } = this.d;
+    const { busy, sm } = this;
+    let { i, j, active, sum } = this;
+    const stop = Math.min(2 * n, i + j + budget);
+    while (j < n && i + j < stop) {
+      const x = i < n && S[i]! < E[j]! ? S[i]! : E[j]!;
+      while (j < n && E[j] === x) {
+        active--;
+        sum -= eE[j++]!;
+      }
+      while (i < n && S[i] === x) {
+        active++;
+        sum += eS[i++]!;
+      }
+      // Nothing runs: exactly 0, whatever rounding the sums left behind.
+      if (active === 0) sum = 0;
+      busy.set(x, active > 0 ? 1 : 0);
+      if (sm) sm.set(x, sum >= 1 ? 1 : sum > 0 ? sum : 0);
+    }
+    this.i = i;
+    this.j = j;
+    this.active = active;
+    this.sum = sum;
+    return j >= n;
+  }
+
+  result(): GpuMetricTrack {
+    const d = this.d;
+    return { device: String(d.device), process: d.process, kernels: d.n, busy: this.busy.finish(), sm: this.sm ? this.sm.finish() : null, smKernels: d.smKernels };
+  }
 }
 
 /** The per-device metric tracks of a trace (worked out now if not yet; then cached). */

@@ -42,9 +42,15 @@ export function sortRuns(idx: Uint32Array, group: (i: number) => number, cmp: (a
  * comparison sort of an index array would cost far more.
  */
 export function sortByRuns(t: Float64Array, v: Float64Array): void {
+  const steps = sortByRunsSteps(t, v);
+  while (!steps.next().done);
+}
+
+/** sortByRuns one merge pass at a time: yields between passes (each O(n)), so a caller can give the thread back. */
+export function* sortByRunsSteps(t: Float64Array, v: Float64Array): Generator<void, void, void> {
   const n = t.length;
   const bounds: number[] = [0];
-  for (let i = 1; i < n; i++) if (t[i]! < t[i - 1]!) bounds.push(i);
+  findRuns(t, bounds);
   if (bounds.length === 1) return;
   bounds.push(n);
   let srcT: Float64Array = t;
@@ -64,6 +70,7 @@ export function sortByRuns(t: Float64Array, v: Float64Array): void {
     b = next;
     [srcT, dstT] = [dstT, srcT];
     [srcV, dstV] = [dstV, srcV];
+    if (b.length > 2) yield;
   }
   if (srcT !== t) {
     t.set(srcT);
@@ -92,4 +99,8 @@ function mergeRun(t: Float64Array, v: Float64Array, ot: Float64Array, ov: Float6
     ot[k] = t[j]!;
     ov[k++] = v[j++]!;
   }
+}
+
+function findRuns(t: Float64Array, bounds: number[]): void {
+  for (let i = 1; i < t.length; i++) if (t[i]! < t[i - 1]!) bounds.push(i);
 }
