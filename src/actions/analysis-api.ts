@@ -5,7 +5,8 @@ import { kernelRow, kernelSmEfficiency, smCounts, type KernelRow } from '../anal
 import type { TraceModel } from '../model/types.ts';
 import type { AppStore } from '../store/app-store.ts';
 import type { Breakdown } from '../analysis/steps.ts';
-import { analysisStats, findTrace, operatorShapeTableFor, overviewFor, runSearch, tableFor } from './analysis.ts';
+import { analysisStats, findTrace, gpuMetricsFor, operatorShapeTableFor, overviewFor, runSearch, tableFor } from './analysis.ts';
+import { bucketMeans } from '../lib/step-function.ts';
 import { openDrawerTab } from '../store/actions.ts';
 import { eventIfRead, eventOf } from './events.ts';
 
@@ -46,6 +47,20 @@ export interface OverviewResult {
   devices: { device: string; utilizationPct: number; smEfficiencyPct: number; occupancyPct: number | null }[];
 }
 
+/** A device's GPU metrics over [start, end] in equal buckets (see gpuMetrics()). */
+export interface GpuMetricsResult {
+  device: string;
+  start: number;
+  end: number;
+  /** Per bucket: the share of it covered by at least one kernel of the device, in %. */
+  utilizationPct: number[];
+  /** Per bucket: the time-averaged estimated SM efficiency, in %; null when no kernel's is known. */
+  smEfficiencyPct: number[] | null;
+  /** Kernels counted, and of them those whose SM efficiency is known. */
+  kernels: number;
+  smKernels: number;
+}
+
 export interface AnalysisApi {
   /**
    * `groupBy: 'shapes'` (operators only): one row per operator name and input shapes, each with
@@ -53,6 +68,12 @@ export interface AnalysisApi {
    */
   table(kind: 'kernels' | 'operators' | 'slices', options?: { trace?: string; start?: number; end?: number; groupBy?: 'name' | 'shapes' }): Promise<TableRow[]>;
   search(query: string): Promise<{ count: number }>;
+  /**
+   * GPU utilization and estimated SM efficiency per device (the GPU metric tracks' figures) over
+   * [start, end] (µs, as `state().view`; default: the view) in `buckets` equal parts (default 1);
+   * `device` (the kernels' args.device) picks one, else every device with kernels. [] without kernels.
+   */
+  gpuMetrics(options?: { trace?: string; device?: string | number; start?: number; end?: number; buckets?: number }): Promise<GpuMetricsResult[]>;
   /** The selected slice's details; `args` is null until the event has been read back (a moment after selecting). */
   details(): Details | null;
   /** The steps and their time breakdown, and per GPU device its utilization, SM efficiency and occupancy (the Overview tab's figures). */
@@ -60,6 +81,8 @@ export interface AnalysisApi {
   /** The longest task (ms) the tables and searches have taken on the page, and how many tasks they ran in; `reset` starts afresh. */
   analysisStats(reset?: boolean): { longestMs: number; tasks: number };
 }
+
+const pct = (a: Float64Array): number[] => Array.from(a, (v) => 100 * v);
 
 function kernelFields(m: TraceModel, slice: number): KernelFields | undefined {
   const K = m.kernels;
@@ -124,6 +147,29 @@ export function createAnalysisApi(store: AppStore): AnalysisApi {
         steps: o.steps.map((s, k) => ({ name: s.name, start: s.start, end: s.end, breakdown: { ...o.breakdowns[k]! } })),
         devices: o.devices.map((d) => ({ device: d.device, utilizationPct: d.utilizationPct, smEfficiencyPct: d.smEfficiencyPct, occupancyPct: d.occupancyPct })),
       };
+    },
+    async gpuMetrics(options = {}) {
+      const t = findTrace(store, options.trace);
+      if (!t) throw new Error(options.trace ? `no loaded trace "${options.trace}"` : 'no trace is loaded');
+      const { view } = store.getState();
+      const start = options.start ?? view.start;
+      const end = options.end ?? view.end;
+      const n = Math.max(1, Math.min(100_000, Math.floor(options.buckets ?? 1)));
+      if (!(end > start)) throw new Error(`gpuMetrics: end (${end}) must be after start (${start})`);
+      const tracks = await gpuMetricsFor(t.model);
+      return tracks
+        .filter((g) => options.device === undefined || g.device === String(options.device))
+        .map((g) => {
+          const u = new Float64Array(n);
+          bucketMeans(g.busy, start, end, n, u);
+          let sm: number[] | null = null;
+          if (g.sm) {
+            const s = new Float64Array(n);
+            bucketMeans(g.sm, start, end, n, s);
+            sm = pct(s);
+          }
+          return { device: g.device, start, end, utilizationPct: pct(u), smEfficiencyPct: sm, kernels: g.kernels, smKernels: g.smKernels };
+        });
     },
     search(query) {
       // Shown in the page too: the Search tab, with the query in its box.

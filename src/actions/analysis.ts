@@ -6,12 +6,13 @@ import { categoryRoles, ROLE_OPERATOR } from '../analysis/roles.ts';
 import { parentsInBackground } from '../analysis/nesting.ts';
 import { kernelTableWork, type KernelRow } from '../analysis/kernels.ts';
 import { overviewWork, type Overview } from '../analysis/overview.ts';
+import { gpuMetricsWork } from '../analysis/gpu-metrics.ts';
 import { operatorShapeTableWork, operatorSlices, operatorTableWork, type OperatorRow, type OperatorShapeRow, type SliceShapes } from '../analysis/operators.ts';
 import { nameTest, parseQuery, sliceNameIds, matchesWork, nameIndexWork } from '../analysis/search.ts';
 import { runSliced, type SliceStats, type Work } from '../analysis/sliced.ts';
 import { rangeTableWork, type RangeTable } from '../analysis/slices.ts';
 import type { TimeWindow } from '../analysis/window.ts';
-import type { TraceModel } from '../model/types.ts';
+import type { GpuMetricTrack, TraceModel } from '../model/types.ts';
 import type { AppStore, Highlight, LoadedTrace } from '../store/app-store.ts';
 import { Comlink, traceWorker } from '../worker/client.ts';
 import { regexMatches } from '../worker/name-match.ts';
@@ -54,6 +55,19 @@ export function overviewFor(model: TraceModel): Promise<Overview> {
     p = runSliced(overviewWork(model), 8, undefined, analysisStats);
     overviews.set(model, p);
     p.catch(() => overviews.get(model) === p && overviews.delete(model)); // try again next time
+  }
+  return p;
+}
+
+const gpuMetricRuns = new WeakMap<TraceModel, Promise<GpuMetricTrack[]>>();
+
+/** The trace's GPU metric tracks (per device: utilization and SM efficiency over time), worked out once, in short tasks. */
+export function gpuMetricsFor(model: TraceModel): Promise<GpuMetricTrack[]> {
+  let p = gpuMetricRuns.get(model);
+  if (!p) {
+    p = runSliced(gpuMetricsWork(model), 8, undefined, analysisStats);
+    gpuMetricRuns.set(model, p);
+    p.catch(() => gpuMetricRuns.delete(model)); // try again next time
   }
   return p;
 }

@@ -134,6 +134,11 @@ export function createAutomationApi(store: AppStore, renderer: () => RendererHan
       const s = store.getState();
       const out = [];
       for (const item of trackLayoutFor(s.traces, s.collapsed).items) {
+        if (item.metric !== undefined) {
+          // A GPU metric track (derived): its chart area, kind 'gpu-metrics'.
+          out.push({ trace: item.traceId, name: item.label, kind: 'gpu-metrics', y: RULER_HEIGHT + item.y - s.scrollY, height: item.height, rows: 0 });
+          continue;
+        }
         if (item.kind !== 'track' || item.track === undefined) continue;
         const tr = s.traces.find((t) => t.id === item.traceId)!.model.tracks[item.track]!;
         const top = item.counter ? item.y : rowTop(item, 0);

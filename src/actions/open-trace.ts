@@ -8,12 +8,12 @@ import { startNameMatcher } from '../worker/name-match.ts';
 import type { AppStore, LoadedTrace } from '../store/app-store.ts';
 import type { Summary } from '../model/types.ts';
 import type { Progress } from '../engine/load.ts';
-import { loadEnded, loadProgress, loadStarted, traceLoaded } from '../store/actions.ts';
+import { loadEnded, loadProgress, loadStarted, setGpuMetrics, traceLoaded } from '../store/actions.ts';
 import { keepInLibrary, libraryFile } from './library.ts';
 import { isLibraryRef } from './library-records.ts';
-import { forgetHighlights } from './analysis.ts';
 import { nameIndexWork } from '../analysis/search.ts';
 import { runSliced } from '../analysis/sliced.ts';
+import { forgetHighlights, gpuMetricsFor } from './analysis.ts';
 
 let nextId = 1;
 
@@ -101,6 +101,11 @@ export async function openTrace(
   await waitForFrame();
   // Kept in the background once drawn: the load itself does not wait for it.
   if (source instanceof File) void keepInLibrary(store, id, source, libRef);
+  // The GPU metric tracks (utilization and SM efficiency per device): a sweep over the kernels
+  // in short tasks; the tracks appear in the GPU processes when it is done.
+  void gpuMetricsFor(model)
+    .then((g) => setGpuMetrics(store, id, g))
+    .catch(() => undefined);
   // The details panel's self time and parents need every slice's parent: worked out now,
   // in tasks of a few ms, so the first selection does not wait for it.
   void parentsInBackground(model)

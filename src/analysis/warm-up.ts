@@ -4,6 +4,7 @@
 // of the model object: the results are cached per model.
 
 import type { TraceModel } from '../model/types.ts';
+import { gpuMetricsWork } from './gpu-metrics.ts';
 import { kernelTableWork } from './kernels.ts';
 import { parentsWork } from './nesting.ts';
 import { operatorTableWork } from './operators.ts';
@@ -22,6 +23,7 @@ export function analysisWarmUpSteps(sample: TraceModel, rounds = 3): (() => void
     });
     steps.push(() => void runNow(operatorTableWork(m)));
     steps.push(() => void runNow(kernelTableWork(m)));
+    steps.push(() => void runNow(gpuMetricsWork(m)));
     steps.push(() => void runNow(rangeTableWork(m)));
     steps.push(() => void runNow(slicesMatchingWork(m, matchNames(m, nameTest({ kind: 'substring', text: 'a' })))));
   }

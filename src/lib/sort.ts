@@ -35,3 +35,72 @@ export function sortRuns(idx: Uint32Array, group: (i: number) => number, cmp: (a
     g = end;
   }
 }
+
+/**
+ * Sorts `t` ascending with `v` alongside, stably, by merging its ascending runs bottom-up:
+ * O(n log runs). Built for times gathered row by row (each row already sorted), where a
+ * comparison sort of an index array would cost far more.
+ */
+export function sortByRuns(t: Float64Array, v: Float64Array): void {
+  const steps = sortByRunsSteps(t, v);
+  while (!steps.next().done);
+}
+
+/** sortByRuns one merge pass at a time: yields between passes (each O(n)), so a caller can give the thread back. */
+export function* sortByRunsSteps(t: Float64Array, v: Float64Array): Generator<void, void, void> {
+  const n = t.length;
+  const bounds: number[] = [0];
+  findRuns(t, bounds);
+  if (bounds.length === 1) return;
+  bounds.push(n);
+  let srcT: Float64Array = t;
+  let srcV: Float64Array = v;
+  let dstT: Float64Array = new Float64Array(n);
+  let dstV: Float64Array = new Float64Array(n);
+  let b = bounds;
+  while (b.length > 2) {
+    const next: number[] = [0];
+    for (let r = 0; r + 1 < b.length; r += 2) {
+      const lo = b[r]!;
+      const mid = b[r + 1]!;
+      const hi = r + 2 < b.length ? b[r + 2]! : mid;
+      mergeRun(srcT, srcV, dstT, dstV, lo, mid, hi);
+      next.push(hi);
+    }
+    b = next;
+    [srcT, dstT] = [dstT, srcT];
+    [srcV, dstV] = [dstV, srcV];
+    if (b.length > 2) yield;
+  }
+  if (srcT !== t) {
+    t.set(srcT);
+    v.set(srcV);
+  }
+}
+
+function mergeRun(t: Float64Array, v: Float64Array, ot: Float64Array, ov: Float64Array, lo: number, mid: number, hi: number): void {
+  let i = lo;
+  let j = mid;
+  let k = lo;
+  while (i < mid && j < hi) {
+    if (t[j]! < t[i]!) {
+      ot[k] = t[j]!;
+      ov[k++] = v[j++]!;
+    } else {
+      ot[k] = t[i]!;
+      ov[k++] = v[i++]!;
+    }
+  }
+  while (i < mid) {
+    ot[k] = t[i]!;
+    ov[k++] = v[i++]!;
+  }
+  while (j < hi) {
+    ot[k] = t[j]!;
+    ov[k++] = v[j++]!;
+  }
+}
+
+function findRuns(t: Float64Array, bounds: number[]): void {
+  for (let i = 1; i < t.length; i++) if (t[i]! < t[i - 1]!) bounds.push(i);
+}

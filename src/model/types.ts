@@ -6,6 +6,8 @@
 // float64. Relative values keep fractional nanoseconds exactly where absolute
 // epoch-scale microseconds (1.7e15) would not.
 
+import type { StepFunction } from '../lib/step-function.ts';
+
 export type Micros = number;
 
 /** The `summary` JSON (a contract: `npm run summary`, the page's load report, `window.kinetoscope`). */
@@ -178,4 +180,23 @@ export interface TraceModel {
   counters: CounterSeries[];
   metadata: Record<string, unknown>;
   summary: Summary;
+}
+
+/**
+ * A device's GPU metrics over time, derived from its kernels (analysis/gpu-metrics.ts; the page
+ * keeps them on the loaded trace and draws them as tracks in the device's process).
+ */
+export interface GpuMetricTrack {
+  /** The kernels' `args.device`, as text ("0"). */
+  device: string;
+  /** The process (index in `TraceModel.processes`) the tracks are drawn in: where its first kernel is. */
+  process: number;
+  /** Kernels counted (category `kernel`, duration > 0). */
+  kernels: number;
+  /** 1 while at least one kernel runs, else 0: its mean over a window is the GPU utilization. */
+  busy: StepFunction;
+  /** min(1, Σ estimated SM efficiency of the running kernels); null when no kernel's is known. */
+  sm: StepFunction | null;
+  /** Kernels whose SM efficiency is known (the rest count as 0 in `sm`). */
+  smKernels: number;
 }

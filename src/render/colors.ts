@@ -35,6 +35,11 @@ export interface ThemeColors {
   flowSelected: string;
   counterFill: string;
   counterLine: string;
+  /** GPU metric tracks: utilization (a light area) and estimated SM efficiency (a solid one over it). */
+  metricBusyFill: string;
+  metricBusyLine: string;
+  metricSmFill: string;
+  metricSmLine: string;
   summary: string;
   instant: string;
   /** Stripes over the open end of unfinished slices. */
@@ -135,6 +140,10 @@ function build(theme: Theme): ThemeColors {
       flowSelected: '#d0381e',
       counterFill: 'rgba(47, 111, 235, 0.35)',
       counterLine: '#2f6feb',
+      metricBusyFill: 'rgba(38, 166, 154, 0.28)',
+      metricBusyLine: '#1f8a80',
+      metricSmFill: 'rgba(230, 120, 20, 0.75)',
+      metricSmLine: '#b35900',
       summary: '#5b7fc7',
       instant: 'rgba(40, 48, 62, 0.75)',
       hatch: 'rgba(255, 255, 255, 0.75)',
@@ -159,6 +168,10 @@ function build(theme: Theme): ThemeColors {
     flowSelected: '#ff8a65',
     counterFill: 'rgba(110, 160, 255, 0.35)',
     counterLine: '#6ea0ff',
+    metricBusyFill: 'rgba(77, 208, 190, 0.26)',
+    metricBusyLine: '#4dd0be',
+    metricSmFill: 'rgba(255, 160, 60, 0.7)',
+    metricSmLine: '#ffb060',
     summary: '#6f8fd0',
     instant: 'rgba(220, 226, 236, 0.8)',
     hatch: 'rgba(21, 24, 30, 0.7)',

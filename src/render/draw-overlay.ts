@@ -3,7 +3,7 @@
 // the tracks.
 
 import { FLAG_INSTANT, type TraceModel } from '../model/types.ts';
-import type { AppState, CounterRef } from '../store/app-store.ts';
+import type { AppState, CounterRef, MetricRef } from '../store/app-store.ts';
 import { counterValueY } from './draw-counter.ts';
 import { paintSliceFlows, type ArrowBatch } from './draw-flows.ts';
 import { paintRuler } from './draw-ruler.ts';
@@ -71,6 +71,7 @@ export function paintOverlay(fc: FrameContext, state: AppState, arrows: ArrowBat
   }
   if (state.counterHover && !sameSample(state.counterHover, state.counterSelection)) paintSample(fc, state.counterHover, false);
   if (state.counterSelection) paintSample(fc, state.counterSelection, true);
+  if (state.metricHover) paintBucket(fc, state.metricHover);
   ctx.restore();
 
   // The ruler again, with the range's band and label and without the tick labels under it.
@@ -106,6 +107,21 @@ function paintSample(fc: FrameContext, ref: CounterRef, selected: boolean): void
   ctx.beginPath();
   ctx.arc(Math.max(x0, 0), y, selected ? 4 : 3, 0, 2 * Math.PI);
   ctx.fill();
+}
+
+/** The hovered bucket of a GPU metric track, outlined over the track's height. */
+function paintBucket(fc: FrameContext, ref: MetricRef): void {
+  const trace = fc.traces.find((t) => t.id === ref.trace);
+  if (!trace?.gpuMetrics) return;
+  for (const item of fc.layout.items) {
+    if (item.metric === undefined || item.traceId !== ref.trace || trace.gpuMetrics[item.metric]?.device !== ref.device) continue;
+    const x0 = fc.scale.timeToPx(ref.start);
+    const x1 = fc.scale.timeToPx(ref.end);
+    fc.ctx.strokeStyle = fc.colors.hover;
+    fc.ctx.lineWidth = 1;
+    fc.ctx.strokeRect(Math.round(x0) - 0.5, canvasY(fc, item.y) + 1.5, Math.max(1, Math.round(x1 - x0)) + 1, item.height - 3);
+    return;
+  }
 }
 
 function sameSample(a: CounterRef | null, b: CounterRef | null): boolean {

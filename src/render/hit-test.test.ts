@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadTrace } from '../engine/load.ts';
 import type { LoadedTrace } from '../store/app-store.ts';
-import { counterHitAt, hitTestAt, rowAt, sliceNear } from './hit-test.ts';
+import { counterHitAt, hitTestAt, metricHitAt, rowAt, sliceNear } from './hit-test.ts';
+import { gpuMetrics } from '../analysis/gpu-metrics.ts';
+import { bucketAt } from './draw-gpu-metrics.ts';
 import { TimeScale } from './time-scale.ts';
 import { computeTrackLayout, ROW_HEIGHT, rowTop, RULER_HEIGHT } from './track-layout.ts';
 import { tracePath } from '../testing/traces-dir.ts';
@@ -110,5 +112,33 @@ describe('counterHitAt on a real trace', () => {
     const thread = layout.items.find((i) => i.kind === 'track' && !i.counter)!;
     expect(counterHitAt([trace], layout, scale, 0, 500, RULER_HEIGHT + rowTop(thread, 0) + 5)).toBeNull();
     expect(counterHitAt([trace], layout, scale, 0, 500, 5)).toBeNull();
+  });
+});
+
+describe('metricHitAt', () => {
+  it('finds the 3-px bucket under the pointer on a GPU metric track, and nothing elsewhere', async () => {
+    const bytes = new Uint8Array(await readFile(tracePath('hta__benchmark_simple_add_trace.json.gz')));
+    const model = (await loadTrace(bytes, { name: 'simple_add' })).model;
+    const trace: LoadedTrace = { id: 'a', name: 'simple_add', model, url: null, gpuMetrics: gpuMetrics(model) };
+    const layout = computeTrackLayout([trace], {});
+    const item = layout.items.find((i) => i.metric !== undefined)!;
+    expect(item).toBeDefined();
+    const scale = new TimeScale(0, model.endUs, 900);
+    const y = RULER_HEIGHT + item.y + item.height / 2;
+    const hit = metricHitAt([trace], layout, scale, 0, 450, y)!;
+    expect(hit.device).toBe('0');
+    const w = (3 * model.endUs) / 900;
+    expect(Math.abs(hit.end - hit.start - w) / w).toBeLessThan(1e-9);
+    const t = scale.pxToTime(450);
+    expect(hit.start).toBeLessThanOrEqual(t);
+    expect(hit.end).toBeGreaterThan(t);
+    expect(Math.abs(hit.start / w - Math.round(hit.start / w))).toBeLessThan(1e-6); // on the grid
+    expect(bucketAt(scale, t)).toEqual({ start: hit.start, end: hit.end });
+    // Not on the ruler, not on a slice track, not for the slice hit test.
+    expect(metricHitAt([trace], layout, scale, 0, 450, 10)).toBeNull();
+    const other = layout.items.find((i) => i.kind === 'track' && i.metric === undefined)!;
+    expect(metricHitAt([trace], layout, scale, 0, 450, RULER_HEIGHT + other.y + 5)).toBeNull();
+    expect(hitTestAt([trace], layout, scale, 0, 450, y)).toBeNull();
+    expect(counterHitAt([trace], layout, scale, 0, 450, y)).toBeNull();
   });
 });

@@ -2,7 +2,8 @@
 // Pure geometry (no canvas), shared by the renderer's `hitTest` and the tests.
 
 import { firstEndingAtOrAfter, firstStartingAfter } from '../index/row-index.ts';
-import type { CounterRef, LoadedTrace, SliceRef } from '../store/app-store.ts';
+import type { CounterRef, LoadedTrace, MetricRef, SliceRef } from '../store/app-store.ts';
+import { bucketAt } from './draw-gpu-metrics.ts';
 import type { TimeScale } from './time-scale.ts';
 import { itemIndexAt, ROW_HEIGHT, RULER_HEIGHT, TRACK_PAD, type LayoutItem, type TrackLayout } from './track-layout.ts';
 
@@ -83,6 +84,32 @@ export function counterHitAt(
   if (t > trace.model.endUs) return null;
   const sample = firstStartingAfter(series.times, 0, series.times.length, t) - 1;
   return sample < 0 ? null : { trace: trace.id, counter, sample };
+}
+
+/**
+ * The GPU metric bucket at canvas CSS point (x, y): the device and the bucket's time span as
+ * drawn at this zoom, or null (anywhere but a metric track, outside the trace).
+ */
+export function metricHitAt(
+  traces: readonly LoadedTrace[],
+  layout: TrackLayout,
+  scale: TimeScale,
+  scrollY: number,
+  x: number,
+  y: number,
+): MetricRef | null {
+  if (y < RULER_HEIGHT || x < 0 || x > scale.width) return null;
+  const ly = y - RULER_HEIGHT + scrollY;
+  if (ly < 0 || ly >= layout.totalHeight) return null;
+  const item = layout.items[itemIndexAt(layout.items, ly)];
+  if (!item || item.metric === undefined) return null;
+  const trace = traces.find((t) => t.id === item.traceId);
+  const gm = trace?.gpuMetrics?.[item.metric];
+  if (!trace || !gm) return null;
+  const t = scale.pxToTime(x);
+  if (t < 0 || t > trace.model.endUs) return null;
+  const b = bucketAt(scale, t);
+  return { trace: trace.id, device: gm.device, start: b.start, end: b.end };
 }
 
 /** The track item (its track index and trace) under canvas CSS point (x, y), with the point's layout y; null off the tracks. */

@@ -8,10 +8,11 @@
 //            hovering costs a blit plus a few strokes
 // Many store changes in one tick merge into one frame (one rAF, two dirty flags).
 
-import type { AppState, AppStore, CounterRef, SliceRef } from '../store/app-store.ts';
+import type { AppState, AppStore, CounterRef, MetricRef, SliceRef } from '../store/app-store.ts';
 import { themeColors } from './colors.ts';
 import { ArrowBatch, paintAllFlows } from './draw-flows.ts';
 import { paintCounter } from './draw-counter.ts';
+import { metricTrackOf, paintGpuMetrics } from './draw-gpu-metrics.ts';
 import { paintOverlay } from './draw-overlay.ts';
 import { paintGrid, paintRuler } from './draw-ruler.ts';
 import { makeHatch, SlicePainter } from './draw-slices.ts';
@@ -19,7 +20,7 @@ import { paintSummary } from './draw-summary.ts';
 import { paintHighlight } from './draw-highlight.ts';
 import { canvasY, modelOf, snap, visibleLayoutRange, type FrameContext } from './frame-context.ts';
 import { FrameTimer, type FrameStats } from './frame-timer.ts';
-import { counterHitAt, hitTestAt } from './hit-test.ts';
+import { counterHitAt, hitTestAt, metricHitAt } from './hit-test.ts';
 import { TimeScale } from './time-scale.ts';
 import { itemIndexAt, PROCESS_HEADER_HEIGHT, RULER_HEIGHT, trackLayoutFor, type TrackLayout } from './track-layout.ts';
 
@@ -111,6 +112,13 @@ export class TimelineRenderer {
     return counterHitAt(s.traces, this.layout(s), this.scale, s.scrollY, xCss, yCss);
   }
 
+  /** The GPU metric bucket under a point of the canvas (CSS px), or null. */
+  metricHitTest(xCss: number, yCss: number): MetricRef | null {
+    const s = this.store.getState();
+    this.scale.set(s.view.start, s.view.end, this.width);
+    return metricHitAt(s.traces, this.layout(s), this.scale, s.scrollY, xCss, yCss);
+  }
+
   /** Re-reads the canvas's CSS size and the devicePixelRatio; repaints at once (no blank frame). */
   resize(): void {
     if (this.disposed) return;
@@ -154,7 +162,7 @@ export class TimelineRenderer {
       this.invalidate(true);
     } else if (
       s.selection !== prev.selection || s.hover !== prev.hover || s.range !== prev.range ||
-      s.counterSelection !== prev.counterSelection || s.counterHover !== prev.counterHover
+      s.counterSelection !== prev.counterSelection || s.counterHover !== prev.counterHover || s.metricHover !== prev.metricHover
     ) {
       this.invalidate(false);
     }
@@ -232,7 +240,10 @@ export class TimelineRenderer {
       const model = modelOf(fc.traces, item.traceId);
       if (!model) continue;
       if (item.kind === 'track') {
-        if (item.counter) paintCounter(fc, item, model);
+        if (item.metric !== undefined) {
+          const gm = metricTrackOf(fc.traces, item);
+          if (gm) paintGpuMetrics(fc, item, gm);
+        } else if (item.counter) paintCounter(fc, item, model);
         else this.slices.paint(fc, item, model);
       } else if (item.kind === 'process' && item.collapsed) {
         paintSummary(fc, item, model);

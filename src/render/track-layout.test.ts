@@ -5,7 +5,7 @@ import type { ProcessInfo, TraceModel, TrackInfo, TrackKind } from '../model/typ
 import type { LoadedTrace } from '../store/app-store.ts';
 import { tracePath } from '../testing/traces-dir.ts';
 import {
-  computeTrackLayout, COUNTER_HEIGHT, itemIndexAt, PROCESS_HEADER_HEIGHT, processKey, ROW_HEIGHT, rowTop,
+  computeTrackLayout, COUNTER_HEIGHT, itemIndexAt, METRIC_HEIGHT, PROCESS_HEADER_HEIGHT, processKey, ROW_HEIGHT, rowTop,
   SUMMARY_HEIGHT, TRACE_HEADER_HEIGHT, TRACK_PAD, trackLayoutFor,
 } from './track-layout.ts';
 
@@ -34,6 +34,28 @@ const one = fakeTrace('t1', [
 ]);
 
 describe('computeTrackLayout', () => {
+  it('puts a GPU metric track first in its device’s process, none while collapsed', () => {
+    const empty = { t: new Float64Array(0), v: new Float64Array(0), p: new Float64Array(0) };
+    const withMetrics: LoadedTrace = { ...one, gpuMetrics: [{ device: '3', process: 1, kernels: 1, busy: empty, sm: null, smKernels: 0 }] };
+    const { items, totalHeight } = computeTrackLayout([withMetrics], {});
+    expect(items.map((i) => [i.kind, i.y, i.height, i.metric ?? null])).toEqual([
+      ['process', 0, PROCESS_HEADER_HEIGHT, null],
+      ['track', 22, COUNTER_HEIGHT, null],
+      ['track', 62, 3 * ROW_HEIGHT + TRACK_PAD, null],
+      ['process', 120, PROCESS_HEADER_HEIGHT, null],
+      ['track', 142, METRIC_HEIGHT, 0],
+      ['track', 142 + METRIC_HEIGHT, ROW_HEIGHT + TRACK_PAD, null],
+      ['track', 164 + METRIC_HEIGHT, ROW_HEIGHT + TRACK_PAD, null],
+    ]);
+    expect(totalHeight).toBe(186 + METRIC_HEIGHT);
+    expect(items[4]!.label).toBe('GPU 3 metrics, % (computed)');
+    expect(items[4]!.track).toBeUndefined();
+    expect(items[4]!.metricSm).toBe(false);
+    expect(new Set(items.map((i) => i.key)).size).toBe(items.length);
+    const folded = computeTrackLayout([withMetrics], { [processKey('t1', '20')]: true });
+    expect(folded.items.some((i) => i.metric !== undefined)).toBe(false);
+  });
+
   it('stacks process headers and tracks with the documented heights', () => {
     const { items, totalHeight } = computeTrackLayout([one], {});
     expect(items.map((i) => [i.kind, i.y, i.height])).toEqual([

@@ -7,6 +7,8 @@
 //   [trace header]        only in compare mode (two or more traces)
 //   [process header]      22 px; when collapsed, followed inside the same item by a 14 px
 //                         busy-density summary row
+//     [GPU metrics]       48 px, per GPU device with kernels: computed utilization and SM
+//                         efficiency (first in the device's process; once worked out)
 //     [track]             rows × 18 px + TRACK_PAD (slice tracks) or 40 px (counters)
 //
 // Items are in increasing y with no gaps, so "which item is at y" is a bisection.
@@ -17,6 +19,7 @@ export const RULER_HEIGHT = 24;
 export const ROW_HEIGHT = 18;
 export const TRACK_PAD = 4; // 2 px above the first row and below the last
 export const COUNTER_HEIGHT = 40;
+export const METRIC_HEIGHT = 48;
 export const PROCESS_HEADER_HEIGHT = 22;
 export const SUMMARY_HEIGHT = 14;
 export const TRACE_HEADER_HEIGHT = 24;
@@ -41,6 +44,10 @@ export interface LayoutItem {
   collapsed?: boolean;
   /** Counter tracks. */
   counter?: boolean;
+  /** GPU metric tracks (derived, no `track`): index into the trace's `gpuMetrics`. */
+  metric?: number;
+  /** GPU metric tracks: whether the SM efficiency is known (drawn) too. */
+  metricSm?: boolean;
 }
 
 export interface TrackLayout {
@@ -84,6 +91,16 @@ export function computeTrackLayout(traces: readonly LoadedTrace[], collapsed: Re
       items.push({ key, kind: 'process', traceId: t.id, process: p.index, y, height, label: p.name, depthRows: 0, collapsed: isCollapsed });
       y += height;
       if (isCollapsed) continue;
+      const metrics = t.gpuMetrics;
+      if (metrics) {
+        for (let g = 0; g < metrics.length; g++) {
+          const gm = metrics[g]!;
+          if (gm.process !== p.index) continue;
+          const label = `GPU ${gm.device} metrics, % (computed)`;
+          items.push({ key: `${key}:metrics:${gm.device}`, kind: 'track', traceId: t.id, process: p.index, y, height: METRIC_HEIGHT, label, depthRows: 0, metric: g, metricSm: gm.sm !== null });
+          y += METRIC_HEIGHT;
+        }
+      }
       for (const ti of p.tracks) {
         const tr = m.tracks[ti]!;
         const isCounter = tr.kind === 'counter';

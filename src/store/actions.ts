@@ -2,7 +2,8 @@
 // change the store only through these (the async workflows, opening a trace or running a
 // search, live in actions/ and use them too). Each takes the store first.
 
-import type { AppState, AppStore, CounterRef, DrawerTab, Highlight, LibraryState, LinkWait, LoadedTrace, LoadingState, SearchState, SliceRef } from './app-store.ts';
+import type { AppState, AppStore, CounterRef, DrawerTab, Highlight, LibraryState, LinkWait, LoadedTrace, LoadingState, MetricRef, SearchState, SliceRef } from './app-store.ts';
+import type { GpuMetricTrack } from '../model/types.ts';
 
 type View = AppState['view'];
 
@@ -26,6 +27,17 @@ export function hoverSlice(store: AppStore, hover: SliceRef | null): void {
 
 export function hoverCounter(store: AppStore, counterHover: CounterRef | null): void {
   store.setState({ counterHover });
+}
+
+export function hoverMetric(store: AppStore, metricHover: MetricRef | null): void {
+  store.setState({ metricHover });
+}
+
+/** A trace's GPU metric tracks are worked out (an empty list: it has no kernels, nothing changes). */
+export function setGpuMetrics(store: AppStore, traceId: string, gpuMetrics: GpuMetricTrack[]): void {
+  const { traces } = store.getState();
+  if (gpuMetrics.length === 0 || !traces.some((t) => t.id === traceId && t.gpuMetrics !== gpuMetrics)) return;
+  store.setState({ traces: traces.map((t) => (t.id === traceId ? { ...t, gpuMetrics } : t)) });
 }
 
 /** Selects a slice (or nothing), or a counter sample: one of the two at a time. */
@@ -145,7 +157,7 @@ export function traceLoaded(store: AppStore, traces: LoadedTrace[], view: AppSta
     ...(notice !== null ? { notice } : {}),
     ...(fresh
       ? {
-          selection: null, hover: null, range: null, scrollY: 0, collapsed: {}, counterSelection: null, counterHover: null,
+          selection: null, hover: null, range: null, scrollY: 0, collapsed: {}, counterSelection: null, counterHover: null, metricHover: null,
           search: { text: '', count: null, error: null, busy: false },
           drawer: { ...d, tab },
         }

@@ -5,7 +5,7 @@
 // Times in the view are µs from each trace's own start (compared traces line up at their starts).
 
 import { createStore } from 'zustand/vanilla';
-import type { Summary, TraceModel } from '../model/types.ts';
+import type { GpuMetricTrack, Summary, TraceModel } from '../model/types.ts';
 
 export interface LoadedTrace {
   id: string;
@@ -16,6 +16,12 @@ export interface LoadedTrace {
    * this browser's library, or null (a file not kept, or not yet).
    */
   url: string | null;
+  /**
+   * Per GPU device, its utilization and estimated SM efficiency over time (derived, worked out
+   * in the background after the load): drawn as a track in the device's process. Absent until
+   * then, and for traces without kernels.
+   */
+  gpuMetrics?: GpuMetricTrack[];
 }
 
 /** A trace kept in this browser's library (actions/library.ts), as the page lists it. */
@@ -46,6 +52,14 @@ export interface CounterRef {
   trace: string;
   counter: number;
   sample: number;
+}
+
+/** A bucket of a GPU metric track under the pointer: device `device` of the trace, over [start, end] (µs). */
+export interface MetricRef {
+  trace: string;
+  device: string;
+  start: number;
+  end: number;
 }
 
 export interface LoadingState {
@@ -100,6 +114,8 @@ export interface AppState {
   /** The counter sample under the pointer / clicked (slices keep `hover` and `selection`). */
   counterHover: CounterRef | null;
   counterSelection: CounterRef | null;
+  /** The GPU metric bucket under the pointer. */
+  metricHover: MetricRef | null;
   range: { start: number; end: number } | null;
   loading: LoadingState | null;
   /** The last load error, shown in the page until dismissed or the next load. */
@@ -130,6 +146,7 @@ export function createAppStore(initial: Partial<AppState> = {}) {
     hover: null,
     counterHover: null,
     counterSelection: null,
+    metricHover: null,
     range: null,
     loading: null,
     error: null,

@@ -6,6 +6,7 @@ import type { Ref } from 'react';
 import { useAppStore } from '../../store/hooks.tsx';
 import { formatTimestamp } from '../../render/time-scale.ts';
 import { counterInfo, formatCounterValue } from './counter-info.ts';
+import { metricInfo } from './metric-info.ts';
 import { announceText, durationText, refInfo } from './slice-info.ts';
 
 export function Tooltip({ elRef }: { elRef: Ref<HTMLDivElement> }) {
@@ -13,9 +14,29 @@ export function Tooltip({ elRef }: { elRef: Ref<HTMLDivElement> }) {
   const traces = useAppStore((s) => s.traces);
   const counterHover = useAppStore((s) => s.counterHover);
   const info = refInfo(traces, hover);
+  const metricHover = useAppStore((s) => s.metricHover);
   const counter = info ? null : counterInfo(traces, counterHover);
+  const metric = info || counter ? null : metricInfo(traces, metricHover);
   return (
-    <div ref={elRef} className="kt-tooltip" role="tooltip" hidden={!info && !counter}>
+    <div ref={elRef} className="kt-tooltip" role="tooltip" hidden={!info && !counter && !metric}>
+      {metric && (
+        <>
+          <div className="kt-tooltip-name">GPU {metric.device} (computed)</div>
+          <div>
+            <span className="kt-muted">utilization </span>
+            <span data-testid="metric-utilization">{metric.utilizationText}</span>
+          </div>
+          <div>
+            <span className="kt-muted">SM efficiency </span>
+            <span data-testid="metric-sm">{metric.smText}</span>
+          </div>
+          <div>
+            <span className="kt-muted">at </span>
+            {formatTimestamp(metric.start)}
+            <span className="kt-muted"> · over {metric.widthText}</span>
+          </div>
+        </>
+      )}
       {counter && (
         <>
           <div className="kt-tooltip-name">{counter.name}</div>

@@ -6,11 +6,13 @@ import { useEffect, useRef } from 'react';
 import { useAppStore, useAppStoreApi } from '../../store/hooks.tsx';
 import { PROCESS_HEADER_HEIGHT, RULER_HEIGHT, trackLayoutFor, type LayoutItem } from '../../render/track-layout.ts';
 import { toggleCollapsed } from '../../store/actions.ts';
+import { themeColors } from '../../render/colors.ts';
 
 export function TrackHeaders() {
   const store = useAppStoreApi();
   const traces = useAppStore((s) => s.traces);
   const collapsed = useAppStore((s) => s.collapsed);
+  const theme = useAppStore((s) => s.theme);
   const layout = trackLayoutFor(traces, collapsed);
   const inner = useRef<HTMLDivElement>(null);
 
@@ -34,7 +36,7 @@ export function TrackHeaders() {
       <div className="kt-headers-viewport">
         <div ref={inner} className="kt-headers-inner" style={{ height: layout.totalHeight }}>
           {layout.items.map((item) => (
-            <Header key={item.key} item={item} onToggle={toggle} />
+            <Header key={item.key} item={item} onToggle={toggle} theme={theme} />
           ))}
         </div>
       </div>
@@ -42,8 +44,28 @@ export function TrackHeaders() {
   );
 }
 
-function Header({ item, onToggle }: { item: LayoutItem; onToggle: (key: string) => void }) {
+function Header({ item, onToggle, theme }: { item: LayoutItem; onToggle: (key: string) => void; theme: 'light' | 'dark' }) {
   const style = { top: item.y, height: item.height };
+  if (item.metric !== undefined) {
+    // The legend in the canvas's colours: the light area is utilization, the solid one SM efficiency.
+    const c = themeColors(theme);
+    const sm = item.metricSm === true;
+    return (
+      <div className="kt-header kt-header-track kt-header-metric" style={style} title={`${item.label}: per 3-px bucket, the share of time at least one kernel of the device runs (utilization)${sm ? ' and the estimated SM efficiency, time-averaged' : ', SM efficiency unknown (no blocks per SM, no SM count)'}; guides at 50 and 100 %`} data-testid="metric-header">
+        <span className="kt-header-label">{item.label}</span>
+        <span className="kt-metric-legend">
+          <i className="kt-metric-swatch" style={{ background: c.metricBusyFill, borderColor: c.metricBusyLine }} />
+          utilization
+          {sm && (
+            <>
+              <i className="kt-metric-swatch" style={{ background: c.metricSmFill, borderColor: c.metricSmLine }} />
+              SM efficiency
+            </>
+          )}
+        </span>
+      </div>
+    );
+  }
   if (item.kind === 'trace') {
     return (
       <div className="kt-header kt-header-trace" style={style} title={item.label}>

@@ -11,7 +11,7 @@
 //   Esc closes the open dialog, else clears the selection and range      ? toggles help
 //   (L, copy a link to the view, is components/link/CopyLink.tsx's)
 
-import type { AppStore, CounterRef, SliceRef } from '../../store/app-store.ts';
+import type { AppStore, CounterRef, MetricRef, SliceRef } from '../../store/app-store.ts';
 import type { TimelineRenderer } from '../../render/timeline-renderer.ts';
 import { RULER_HEIGHT, trackLayoutFor } from '../../render/track-layout.ts';
 import { firstVisibleSlice, neighbourSlice, type NavDirection } from './slice-nav.ts';
@@ -114,14 +114,22 @@ export function attachTimelineInput(opts: InputTargets): () => void {
     if (h === ref || (h && ref && h.trace === ref.trace && h.counter === ref.counter && h.sample === ref.sample)) return;
     actions.hoverCounter(store, ref);
   };
-  /** Hovers the slice or counter sample at (x, y) and places the tooltip; null clears. */
+  const setMetricHover = (ref: MetricRef | null): void => {
+    const h = store.getState().metricHover;
+    if (h === ref || (h && ref && h.trace === ref.trace && h.device === ref.device && h.start === ref.start && h.end === ref.end)) return;
+    actions.hoverMetric(store, ref);
+  };
+  /** Hovers the slice, counter sample or GPU metric bucket at (x, y) and places the tooltip; null clears. */
   const hoverAt = (p: { x: number; y: number } | null): void => {
     const r = opts.renderer();
     const hit = p && r ? r.hitTest(p.x, p.y) : null;
     const counter = p && r && !hit ? r.counterHitTest(p.x, p.y) : null;
+    const metric = p && r && !hit && !counter ? r.metricHitTest(p.x, p.y) : null;
     setHover(hit);
     setCounterHover(counter);
-    opts.placeTooltip(p && (hit || counter) ? p.x : -1, p && (hit || counter) ? p.y : -1);
+    setMetricHover(metric);
+    const any = hit || counter || metric;
+    opts.placeTooltip(p && any ? p.x : -1, p && any ? p.y : -1);
   };
 
   // After a zoom or pan under a still pointer, what is under it changed too.
