@@ -1,0 +1,217 @@
+// Each hint kind on a small hand-written trace where it fires (with its exact cost) and on
+// one just under its threshold, where it must not.
+
+import { describe, expect, it } from 'vitest';
+import { loadEvents } from '../testing/load-text.ts';
+import type { TraceModel } from '../model/types.ts';
+import { hintsOf, type Hint, type HintKind, type StepSpan } from './hints.ts';
+
+type E = Record<string, unknown>;
+let corr = 1;
+const cpu = (name: string, ts: number, dur: number, cat = 'cpu_op', tid = 1): E => ({ ph: 'X', pid: 1, tid, name, cat, ts, dur });
+/** A launch call and its kernel (or copy); returns both events. */
+function launched(ts: number, dur: number, kTs: number, kDur: number, name = 'gemm', o: { stream?: number; cat?: string; args?: E; call?: string } = {}): E[] {
+  const c = corr++;
+  const stream = o.stream ?? 7;
+  return [
+    { ph: 'X', pid: 1, tid: 1, name: o.call ?? 'cudaLaunchKernel', cat: 'cuda_runtime', ts, dur, args: { correlation: c } },
+    { ph: 'X', pid: 0, tid: stream, name, cat: o.cat ?? 'kernel', ts: kTs, dur: kDur, args: { correlation: c, device: 0, stream, ...o.args } },
+  ];
+}
+/** The whole step [0, 1000] as a CPU slice (pins the trace start at 0). */
+const STEP = cpu('ProfilerStep#1', 0, 1000, 'user_annotation');
+
+async function hintsFor(events: E[], extra: { dataLoaderUs?: number[]; steps?: (m: TraceModel) => StepSpan[] } = {}): Promise<Hint[]> {
+  const { model } = await loadEvents(events);
+  const steps = extra.steps ? extra.steps(model) : [{ name: 'ProfilerStep#1', slice: model.strings.indexOf('ProfilerStep#1') >= 0 ? model.slices.name.indexOf(model.strings.indexOf('ProfilerStep#1')) : -1, start: 0, end: 1000 }];
+  return hintsOf(model, { steps, dataLoaderUs: extra.dataLoaderUs ?? null });
+}
+const ofKind = (hs: Hint[], kind: HintKind): Hint[] => hs.filter((h) => h.kind === kind);
+const one = (hs: Hint[], kind: HintKind): Hint => {
+  const found = ofKind(hs, kind);
+  expect(found.length).toBe(1);
+  return found[0]!;
+};
+
+describe('gpu-idle', () => {
+  it('fires with the idle time split as HTA does', async () => {
+    const hs = await hintsFor([
+      STEP,
+      ...launched(0, 5, 0, 100),      // K1 [0, 100]
+      ...launched(50, 5, 120, 180),   // K2 [120, 300], launched before K1 ended, gap 20: kernel wait
+      ...launched(80, 5, 500, 100),   // K3 [500, 600], launched long before, gap 200: other
+      cpu('aten::foo', 605, 85),      // the thread meanwhile
+      ...launched(680, 5, 700, 300),  // K4 [700, 1000], launched after K3 ended: host wait 100
+    ]);
+    const h = one(hs, 'gpu-idle');
+    expect(h.costUs).toBeCloseTo(320, 9);
+    expect(h.costPctOfStep).toBeCloseTo(32, 9);
+    expect(h.figures).toEqual({ hostWaitUs: 100, kernelWaitUs: 20, otherUs: 200 });
+    expect(h.occurrences.map((o) => [o.start, o.end])).toEqual([[300, 500], [600, 700], [100, 120]]);
+    expect(h.occurrences[1]!.label).toMatch(/^host wait — .* was in ProfilerStep#1 › aten::foo$/);
+    expect(h.occurrenceCount).toBe(3);
+  });
+
+  it('does not fire at 9.9 % idle', async () => {
+    const hs = await hintsFor([STEP, ...launched(0, 5, 0, 100), ...launched(150, 5, 199, 801)]);
+    expect(ofKind(hs, 'gpu-idle')).toEqual([]);
+  });
+
+  it('counts a step with no GPU work as idle, and nothing outside the steps', async () => {
+    const hs = await hintsFor([STEP, cpu('ProfilerStep#2', 1000, 500, 'user_annotation'), ...launched(0, 5, 0, 1000), ...launched(1600, 5, 1700, 100)], {
+      steps: () => [{ name: 'ProfilerStep#1', slice: -1, start: 0, end: 1000 }, { name: 'ProfilerStep#2', slice: -1, start: 1000, end: 1500 }],
+    });
+    const h = one(hs, 'gpu-idle');
+    expect(h.costUs).toBeCloseTo(500, 9);
+    expect(h.costPctOfStep).toBeCloseTo(100 / 3, 9);
+  });
+});
+
+describe('short-kernels', () => {
+  /** n launch calls of `launchUs` back to back, each kernel 5 µs starting 2 µs after its call ends. */
+  const run = (n: number, launchUs = 10): E[] => Array.from({ length: n }, (_, k) => launched(10 * k, launchUs, 10 * k + 12, 5, 'add')).flat();
+
+  it('fires on 10 kernels in a row, each shorter than its launch call', async () => {
+    const hs = await hintsFor([STEP, ...run(10)]);
+    const h = one(hs, 'short-kernels');
+    // span [12, 107] minus 10 × 5 µs of kernels
+    expect(h.costUs).toBeCloseTo(45, 9);
+    expect(h.occurrences).toHaveLength(1);
+    expect(h.occurrences[0]!.start).toBe(12);
+    expect(h.occurrences[0]!.end).toBe(107);
+    expect(h.occurrences[0]!.slices).toHaveLength(10);
+    expect(h.figures.kernels).toBe(10);
+  });
+
+  it('does not fire on 9 in a row', async () => {
+    expect(ofKind(await hintsFor([STEP, ...run(9)]), 'short-kernels')).toEqual([]);
+  });
+
+  it('does not count kernels whose launch call is over 50 µs', async () => {
+    const evs = [STEP, ...run(9), ...launched(100, 51, 160, 5, 'add')];
+    expect(ofKind(await hintsFor(evs), 'short-kernels')).toEqual([]);
+  });
+});
+
+describe('launch-delay', () => {
+  it('fires on a kernel starting 101 µs after its launch call ended', async () => {
+    const h = one(await hintsFor([STEP, ...launched(0, 10, 111, 50)]), 'launch-delay');
+    expect(h.costUs).toBeCloseTo(101, 9);
+    expect(h.occurrences[0]).toMatchObject({ start: 10, end: 111 });
+    expect(h.figures.gpuIdleUs).toBeCloseTo(101, 9);
+  });
+  it('does not fire at 100 µs', async () => {
+    expect(ofKind(await hintsFor([STEP, ...launched(0, 10, 110, 50)]), 'launch-delay')).toEqual([]);
+  });
+});
+
+describe('sync', () => {
+  it('fires with the outermost calls and the GPU idle time while the CPU waited', async () => {
+    const hs = await hintsFor([
+      STEP,
+      ...launched(0, 5, 0, 150),
+      cpu('cudaDeviceSynchronize', 100, 100, 'cuda_runtime'),
+      cpu('aten::item', 300, 100),
+      cpu('aten::_local_scalar_dense', 310, 80),
+      cpu('cudaStreamSynchronize', 320, 60, 'cuda_runtime'),
+    ]);
+    const h = one(hs, 'sync');
+    expect(h.costUs).toBeCloseTo(200, 9);
+    expect(h.figures.gpuIdleUs).toBeCloseTo(150, 9); // 50 of the first, all 100 of the second
+    expect(h.occurrences.map((o) => o.start).sort((a, b) => a - b)).toEqual([100, 300]);
+  });
+  it('does not fire under 1 % of the step', async () => {
+    expect(ofKind(await hintsFor([STEP, cpu('cudaStreamSynchronize', 100, 9.9, 'cuda_runtime')]), 'sync')).toEqual([]);
+  });
+});
+
+describe('memcpy', () => {
+  it('fires on host↔device copies, telling pageable from pinned, ignoring device-to-device', async () => {
+    const hs = await hintsFor([
+      STEP,
+      ...launched(0, 5, 100, 50, 'Memcpy HtoD (Pageable -> Device)', { cat: 'gpu_memcpy', call: 'cudaMemcpyAsync' }),
+      ...launched(10, 5, 200, 30, 'Memcpy DtoH (Device -> Pinned)', { cat: 'gpu_memcpy', call: 'cudaMemcpyAsync' }),
+      ...launched(20, 5, 300, 100, 'Memcpy DtoD (Device -> Device)', { cat: 'gpu_memcpy', call: 'cudaMemcpyAsync' }),
+    ]);
+    const h = one(hs, 'memcpy');
+    expect(h.costUs).toBeCloseTo(80, 9);
+    expect(h.figures).toMatchObject({ copies: 2, pageable: 1, pinned: 1, toDevice: 1, toHost: 1 });
+    expect(h.occurrences[0]!.slices).toHaveLength(2); // the copy and its call
+  });
+  it('does not fire under 1 % of the step', async () => {
+    const evs = [STEP, ...launched(0, 5, 100, 9.9, 'Memcpy HtoD (Pageable -> Device)', { cat: 'gpu_memcpy', call: 'cudaMemcpyAsync' })];
+    expect(ofKind(await hintsFor(evs), 'memcpy')).toEqual([]);
+  });
+});
+
+describe('dataloader', () => {
+  const DL = cpu('enumerate(DataLoader)#_SingleProcessDataLoaderIter.__next__', 0, 60, 'user_annotation');
+  it('fires above 5 % of the step time', async () => {
+    const h = one(await hintsFor([STEP, DL], { dataLoaderUs: [60] }), 'dataloader');
+    expect(h.costUs).toBe(60);
+    expect(h.costPctOfStep).toBeCloseTo(6, 9);
+    expect(h.occurrences[0]).toMatchObject({ start: 0, end: 60 });
+  });
+  it('does not fire at 5 %', async () => {
+    expect(ofKind(await hintsFor([STEP, DL], { dataLoaderUs: [50] }), 'dataloader')).toEqual([]);
+  });
+});
+
+describe('low-utilization', () => {
+  it('fires below 50 %, its cost the time without kernels', async () => {
+    const h = one(await hintsFor([STEP, ...launched(0, 5, 0, 499)]), 'low-utilization');
+    expect(h.costUs).toBeCloseTo(501, 9);
+    expect(h.figures.utilizationPct).toBeCloseTo(49.9, 9);
+  });
+  it('does not fire at 50 %; copies do not count as utilization', async () => {
+    expect(ofKind(await hintsFor([STEP, ...launched(0, 5, 0, 500)]), 'low-utilization')).toEqual([]);
+    const copies = [STEP, ...launched(0, 5, 0, 400), ...launched(10, 5, 400, 600, 'Memcpy HtoD (Pinned -> Device)', { cat: 'gpu_memcpy' })];
+    expect(one(await hintsFor(copies), 'low-utilization').costUs).toBeCloseTo(600, 9);
+  });
+});
+
+describe('low-occupancy', () => {
+  it('fires for a kernel with ≥ 10 % of kernel time and occupancy or SM efficiency under 30 %', async () => {
+    const hs = await hintsFor([
+      STEP,
+      ...launched(0, 5, 0, 100, 'small_grid', { args: { 'est. achieved occupancy %': 20, 'blocks per SM': 2 } }),
+      ...launched(10, 5, 100, 100, 'few_blocks', { args: { 'est. achieved occupancy %': 60, 'blocks per SM': 0.25 } }),
+      ...launched(20, 5, 200, 800, 'big', { args: { 'est. achieved occupancy %': 90, 'blocks per SM': 8 } }),
+    ]);
+    const found = ofKind(hs, 'low-occupancy');
+    expect(found.map((h) => h.title).sort()).toEqual(['Low occupancy: few_blocks', 'Low occupancy: small_grid']);
+    expect(found.map((h) => h.costUs)).toEqual([100, 100]);
+    expect(found.find((h) => h.title.endsWith('few_blocks'))!.figures.smEfficiencyPct).toBeCloseTo(25, 5);
+  });
+  it('does not fire at 30 %, nor for a kernel under 10 % of kernel time', async () => {
+    const hs = await hintsFor([
+      STEP,
+      ...launched(0, 5, 0, 100, 'at_threshold', { args: { 'est. achieved occupancy %': 30, 'blocks per SM': 0.3 } }),
+      ...launched(10, 5, 100, 99, 'rare', { args: { 'est. achieved occupancy %': 5, 'blocks per SM': 0.1 } }),
+      ...launched(20, 5, 200, 800, 'big', { args: { 'est. achieved occupancy %': 90, 'blocks per SM': 8 } }),
+    ]);
+    expect(ofKind(hs, 'low-occupancy')).toEqual([]);
+  });
+});
+
+describe('communication', () => {
+  it('fires above 10 % of the step, its cost the part not overlapped by computation', async () => {
+    const hs = await hintsFor([STEP, ...launched(0, 5, 400, 200, 'gemm'), ...launched(10, 5, 500, 200, 'ncclKernel_AllReduce_RING_LL_Sum_float', { stream: 8 })]);
+    const h = one(hs, 'communication');
+    expect(h.costUs).toBeCloseTo(100, 9);
+    expect(h.figures).toEqual({ communicationUs: 200, exposedUs: 100 });
+  });
+  it('does not fire at 10 %, nor when fully overlapped', async () => {
+    expect(ofKind(await hintsFor([STEP, ...launched(10, 5, 500, 100, 'ncclDevKernel_AllGather', { stream: 8 })]), 'communication')).toEqual([]);
+    expect(ofKind(await hintsFor([STEP, ...launched(0, 5, 0, 1000, 'gemm'), ...launched(10, 5, 500, 300, 'ncclKernel_x', { stream: 8 })]), 'communication')).toEqual([]);
+  });
+});
+
+describe('all hints', () => {
+  it('come ordered by cost, and a CPU-only trace has none', async () => {
+    const hs = await hintsFor([STEP, ...launched(0, 5, 0, 100), ...launched(150, 5, 700, 300), cpu('cudaDeviceSynchronize', 100, 100, 'cuda_runtime')]);
+    expect(hs.length).toBeGreaterThan(1);
+    for (let k = 1; k < hs.length; k++) expect(hs[k - 1]!.costUs).toBeGreaterThanOrEqual(hs[k]!.costUs);
+    expect(await hintsFor([STEP, cpu('aten::mm', 10, 900)])).toEqual([]);
+  });
+});
