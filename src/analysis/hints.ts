@@ -7,7 +7,7 @@
 import { formatMicros } from '../lib/format.ts';
 import { firstEndingAtOrAfter } from '../index/row-index.ts';
 import { FLAG_GPU, FLAG_INSTANT, FLAG_LAUNCH, type TraceModel } from '../model/types.ts';
-import { coveredIn, intersect, IntervalBuilder, subtract, totalLength, unionAll, type Intervals } from './intervals.ts';
+import { coveredIn, intersect, IntervalBuilder, subtract, totalLength, unionAll, type Intervals } from './interval-sets.ts';
 import { kernelTableWork } from './kernels.ts';
 import { categoryRoles, ROLE_KERNEL, ROLE_MEMCPY } from './roles.ts';
 import { forChunks, runNow, type Work } from './sliced.ts';

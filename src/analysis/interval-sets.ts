@@ -1,5 +1,5 @@
-// Sorted, disjoint time intervals in two typed arrays, and the few set operations the hints
-// need (union, intersection length, difference). Each is one linear merge: no sort.
+// Sorted, disjoint time intervals in two typed arrays (the hints' sets; intervals.ts sorts and merges
+// for the overview), and the few set operations the hints need: union, intersection, difference. Each is one linear merge: no sort.
 
 export interface Intervals {
   s: Float64Array;
