@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadEvents } from '../testing/load-text.ts';
 import type { TraceModel } from '../model/types.ts';
-import { hintsOf, type Hint, type HintKind, type StepSpan } from './hints.ts';
+import { hintsOf, traceHints, type Hint, type HintKind, type StepSpan } from './hints.ts';
+import { stepsOf } from './steps.ts';
 
 type E = Record<string, unknown>;
 let corr = 1;
@@ -21,9 +22,11 @@ function launched(ts: number, dur: number, kTs: number, kDur: number, name = 'ge
 /** The whole step [0, 1000] as a CPU slice (pins the trace start at 0). */
 const STEP = cpu('ProfilerStep#1', 0, 1000, 'user_annotation');
 
+/** The trace's hints over its own steps (ProfilerStep slices) and breakdown, unless told otherwise. */
 async function hintsFor(events: E[], extra: { dataLoaderUs?: number[]; steps?: (m: TraceModel) => StepSpan[] } = {}): Promise<Hint[]> {
   const { model } = await loadEvents(events);
-  const steps = extra.steps ? extra.steps(model) : [{ name: 'ProfilerStep#1', slice: model.strings.indexOf('ProfilerStep#1') >= 0 ? model.slices.name.indexOf(model.strings.indexOf('ProfilerStep#1')) : -1, start: 0, end: 1000 }];
+  if (!extra.steps && !extra.dataLoaderUs) return traceHints(model);
+  const steps = extra.steps ? extra.steps(model) : stepsOf(model);
   return hintsOf(model, { steps, dataLoaderUs: extra.dataLoaderUs ?? null });
 }
 const ofKind = (hs: Hint[], kind: HintKind): Hint[] => hs.filter((h) => h.kind === kind);
@@ -146,13 +149,17 @@ describe('memcpy', () => {
 
 describe('dataloader', () => {
   const DL = cpu('enumerate(DataLoader)#_SingleProcessDataLoaderIter.__next__', 0, 60, 'user_annotation');
-  it('fires above 5 % of the step time', async () => {
-    const h = one(await hintsFor([STEP, DL], { dataLoaderUs: [60] }), 'dataloader');
+  it('fires above 5 % of the step time (the breakdown DataLoader part)', async () => {
+    const h = one(await hintsFor([STEP, DL]), 'dataloader');
     expect(h.costUs).toBe(60);
     expect(h.costPctOfStep).toBeCloseTo(6, 9);
     expect(h.occurrences[0]).toMatchObject({ start: 0, end: 60 });
+    // the part a kernel covers is Kernel time in the breakdown, not DataLoader
+    const covered = one(await hintsFor([STEP, DL, cpu('enumerate(DataLoader)#_MultiProcessingDataLoaderIter.__next__', 100, 30, 'user_annotation'), ...launched(90, 5, 100, 20)]), 'dataloader');
+    expect(covered.costUs).toBe(70);
   });
   it('does not fire at 5 %', async () => {
+    expect(ofKind(await hintsFor([STEP, { ...DL, dur: 50 }]), 'dataloader')).toEqual([]);
     expect(ofKind(await hintsFor([STEP, DL], { dataLoaderUs: [50] }), 'dataloader')).toEqual([]);
   });
 });

@@ -11,6 +11,7 @@ import { coveredIn, intersect, IntervalBuilder, subtract, totalLength, unionAll,
 import { kernelTableWork } from './kernels.ts';
 import { categoryRoles, ROLE_KERNEL, ROLE_MEMCPY } from './roles.ts';
 import { forChunks, runNow, type Work } from './sliced.ts';
+import { breakdownWork, isDataLoaderName, stepsOf } from './steps.ts';
 
 /** What the hints need of a step (analysis/steps.ts's Step fits): µs; slice -1 = the whole trace as one step. */
 export interface StepSpan {
@@ -572,15 +573,13 @@ export function* memcpyWork(c: Ctx): Work<Hint | null> {
 
 // ─── dataloader (from the step breakdown) ────────────────────────────────────────────
 
-const DATALOADER = (s: string): boolean => (s.startsWith('enumerate(DataLoader)#') && s.endsWith('__next__')) || s.startsWith('enumerate(DataPipe)#');
-
 /** `dataLoaderUs`: per step, the breakdown's DataLoader part (analysis/steps.ts). */
 export function* dataLoaderWork(c: Ctx, dataLoaderUs: number[]): Work<Hint | null> {
   const cost = dataLoaderUs.reduce((a, b) => a + b, 0);
   if (c.stepUs <= 0 || share(c, cost) <= THRESHOLDS.dataLoaderPct) return null;
   const { m } = c;
   const { start, dur, name } = m.slices;
-  const mask = nameMask(m, DATALOADER);
+  const mask = nameMask(m, isDataLoaderName);
   yield;
   const calls = yield* pick(m, (i) => mask[name[i]!] === 1 && dur[i]! > 0);
   const occ: Occurrence[] = [];
@@ -742,5 +741,17 @@ export function* hintsWork(m: TraceModel, input: HintInputs): Work<Hint[]> {
 
 export function hintsOf(m: TraceModel, input: HintInputs): Hint[] {
   return runNow(hintsWork(m, input));
+}
+
+/** The hints of a trace over its own steps and their breakdown (analysis/steps.ts). */
+export function* traceHintsWork(m: TraceModel, extra?: Hint[]): Work<Hint[]> {
+  const steps = stepsOf(m);
+  yield;
+  const breakdown = yield* breakdownWork(m, steps);
+  return yield* hintsWork(m, { steps, dataLoaderUs: breakdown.map((b) => b.dataLoader), extra });
+}
+
+export function traceHints(m: TraceModel): Hint[] {
+  return runNow(traceHintsWork(m));
 }
 
