@@ -1,10 +1,10 @@
-// window.kinetoscope's analysis calls (a contract, see the README): table(), search(), details().
+// window.kinetoscope's analysis calls (a contract, see the README): table(), search(), details(), hints().
 
 import { analyseSlice, type LinkedSlice } from '../analysis/details.ts';
 import { kernelRow, kernelSmEfficiency, smCounts, type KernelRow } from '../analysis/kernels.ts';
 import type { TraceModel } from '../model/types.ts';
 import type { AppStore } from '../store/app-store.ts';
-import { analysisStats, findTrace, operatorShapeTableFor, runSearch, tableFor } from './analysis.ts';
+import { analysisStats, findTrace, hintsFor, operatorShapeTableFor, runSearch, tableFor } from './analysis.ts';
 import { openDrawerTab } from '../store/actions.ts';
 import { eventIfRead, eventOf } from './events.ts';
 
@@ -38,6 +38,18 @@ export interface Details {
 
 export type TableRow = Record<string, unknown>;
 
+export interface HintSummary {
+  kind: string;
+  title: string;
+  costUs: number;
+  costPctOfStep: number;
+  occurrences: { start: number; end: number }[];
+  occurrenceCount: number;
+  explanation: string;
+  suggestion: string;
+  figures: Record<string, number>;
+}
+
 export interface AnalysisApi {
   /**
    * `groupBy: 'shapes'` (operators only): one row per operator name and input shapes, each with
@@ -47,6 +59,11 @@ export interface AnalysisApi {
   search(query: string): Promise<{ count: number }>;
   /** The selected slice's details; `args` is null until the event has been read back (a moment after selecting). */
   details(): Details | null;
+  /**
+   * The bottleneck hints of a trace (the first unless named), costliest first, as the Hints tab
+   * lists them; occurrences' start/end in µs from the trace start (as `state().view`).
+   */
+  hints(options?: { trace?: string }): Promise<HintSummary[]>;
   /** The longest task (ms) the tables and searches have taken on the page, and how many tasks they ran in; `reset` starts afresh. */
   analysisStats(reset?: boolean): { longestMs: number; tasks: number };
 }
@@ -105,6 +122,15 @@ export function createAnalysisApi(store: AppStore): AnalysisApi {
       if (kind === 'operators') return (await tableFor(t.model, 'operators', w)).map((r) => ({ ...r }));
       if (kind === 'slices') return (await tableFor(t.model, 'range', w)).rows.map((r) => ({ ...r }));
       throw new Error(`unknown table "${String(kind)}": kernels, operators or slices`);
+    },
+    async hints(options = {}) {
+      const t = findTrace(store, options.trace);
+      if (!t) throw new Error(options.trace ? `no loaded trace "${options.trace}"` : 'no trace is loaded');
+      return (await hintsFor(t)).map((h) => ({
+        kind: h.kind, title: h.title, costUs: h.costUs, costPctOfStep: h.costPctOfStep,
+        occurrences: h.occurrences.map((o) => ({ start: o.start, end: o.end })), occurrenceCount: h.occurrenceCount,
+        explanation: h.explanation, suggestion: h.suggestion, figures: { ...h.figures },
+      }));
     },
     search(query) {
       // Shown in the page too: the Search tab, with the query in its box.

@@ -5,16 +5,17 @@
 import { categoryRoles, ROLE_OPERATOR } from '../analysis/roles.ts';
 import { parentsInBackground } from '../analysis/nesting.ts';
 import { kernelTableWork, type KernelRow } from '../analysis/kernels.ts';
+import { traceHintsWork, type Hint } from '../analysis/hints.ts';
 import { operatorShapeTableWork, operatorSlices, operatorTableWork, type OperatorRow, type OperatorShapeRow, type SliceShapes } from '../analysis/operators.ts';
 import { matchNames, nameTest, parseQuery, sliceNameIds, matchesWork } from '../analysis/search.ts';
 import { runSliced, type SliceStats, type Work } from '../analysis/sliced.ts';
 import { rangeTableWork, type RangeTable } from '../analysis/slices.ts';
 import type { TimeWindow } from '../analysis/window.ts';
 import type { TraceModel } from '../model/types.ts';
-import type { AppStore, Highlight, LoadedTrace } from '../store/app-store.ts';
+import type { AppStore, Highlight, LoadedTrace, SliceRef } from '../store/app-store.ts';
 import { Comlink, traceWorker } from '../worker/client.ts';
 import { regexMatches } from '../worker/name-match.ts';
-import { setHighlight, setSearch } from '../store/actions.ts';
+import { setHighlight, setSearch, setView } from '../store/actions.ts';
 
 export type TableKind = 'kernels' | 'operators' | 'range';
 type Result<K extends TableKind> = K extends 'kernels' ? KernelRow[] : K extends 'operators' ? OperatorRow[] : RangeTable;
@@ -42,6 +43,40 @@ export function tableFor<K extends TableKind>(model: TraceModel, kind: K, window
     if (perModel.size > 24) perModel.delete(perModel.keys().next().value!);
   }
   return p as Promise<Result<K>>;
+}
+
+const hintCache = new WeakMap<TraceModel, Promise<Hint[]>>();
+
+/** The trace's bottleneck hints (analysis/hints.ts), worked out once in short tasks. */
+export function hintsFor(t: LoadedTrace): Promise<Hint[]> {
+  let p = hintCache.get(t.model);
+  if (!p) {
+    p = runSliced(traceHintsWork(t.model), 8, undefined, analysisStats);
+    hintCache.set(t.model, p);
+    p.catch(() => hintCache.delete(t.model)); // try again next time
+  }
+  return p;
+}
+
+/** The hints once worked out, else undefined (for a badge that must not start the work twice). */
+export function hintsIfDone(t: LoadedTrace): Promise<Hint[]> | undefined {
+  return hintCache.get(t.model);
+}
+
+/**
+ * Shows an occurrence: the view zooms to its time range (a quarter of it as margin each side)
+ * and its slices are highlighted (the rest dimmed), to be stepped through; returns the first
+ * of them in time, for the caller to select and reveal (the timeline knows the scrolling).
+ */
+export function showOccurrence(store: AppStore, t: LoadedTrace, o: { start: number; end: number; slices: number[] }, label: string): SliceRef | null {
+  const m = t.model;
+  const pad = Math.max(o.end - o.start, 1) * 0.25;
+  const byTime = Uint32Array.from(o.slices).sort((a, b) => m.slices.start[a]! - m.slices.start[b]! || a - b);
+  const byRow = Uint32Array.from(o.slices).sort();
+  highlightSeq++;
+  setHighlight(store, { trace: t.id, label, names: new Uint8Array(m.strings.length), instances: byTime, byRow, at: byTime.length ? 0 : -1 });
+  setView(store, { start: o.start - pad, end: o.end + pad });
+  return byTime.length ? { trace: t.id, slice: byTime[0]! } : null;
 }
 
 /** Operators read to tell whether a trace has Input Dims (Kineto writes them on every op, or on none). */

@@ -70,9 +70,10 @@ describe('gpu-idle', () => {
   });
 });
 
+/** n launch calls of 10 µs back to back, each kernel 5 µs starting 2 µs after its call ends. */
+const run = (n: number): E[] => Array.from({ length: n }, (_, k) => launched(10 * k, 10, 10 * k + 12, 5, 'add')).flat();
+
 describe('short-kernels', () => {
-  /** n launch calls of `launchUs` back to back, each kernel 5 µs starting 2 µs after its call ends. */
-  const run = (n: number, launchUs = 10): E[] => Array.from({ length: n }, (_, k) => launched(10 * k, launchUs, 10 * k + 12, 5, 'add')).flat();
 
   it('fires on 10 kernels in a row, each shorter than its launch call', async () => {
     const hs = await hintsFor([STEP, ...run(10)]);

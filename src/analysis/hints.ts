@@ -515,8 +515,8 @@ export function* syncWork(c: Ctx): Work<Hint | null> {
     const s = start[i]!;
     const inside = coveredIn(c.inSteps, s, s + dur[i]!);
     if (inside <= 0) continue;
-    const gpuIdle = inside - coveredIn(busyIn, s, s + dur[i]!);
-    occ.push({ start: s, end: s + dur[i]!, slices: [i], costUs: inside, label: `${nameOf(m, i)} on ${trackLabel(m, i)}: blocked ${formatMicros(dur[i]!)}, GPU idle ${formatMicros(Math.max(0, gpuIdle))} of it` });
+    const idleUs = inside - coveredIn(busyIn, s, s + dur[i]!);
+    occ.push({ start: s, end: s + dur[i]!, slices: [i], costUs: inside, label: `${nameOf(m, i)} on ${trackLabel(m, i)}: blocked ${formatMicros(dur[i]!)}, GPU idle ${formatMicros(Math.max(0, idleUs))} of it` });
   }
   return hint(
     c, 'sync', cost, occ,

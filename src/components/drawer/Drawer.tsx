@@ -1,5 +1,5 @@
 // The bottom panel under the timeline: tabs for the range statistics, the kernel and
-// operator tables and search. Resizable by its top edge (drag, or focus it and ↑/↓),
+// operator tables, search and the bottleneck hints. Resizable by its top edge (drag, or focus it and ↑/↓),
 // collapsible; its height and state are kept in the store.
 
 import { useEffect, useRef, type KeyboardEvent, type PointerEvent } from 'react';
@@ -7,6 +7,7 @@ import { useAppStore, useAppStoreApi } from '../../store/hooks.tsx';
 import type { DrawerTab } from '../../store/app-store.ts';
 import { KernelsTab, OperatorsTab, RangeTab, SearchTab } from './tabs.tsx';
 import { InstanceStepper } from './InstanceStepper.tsx';
+import { HintsTab } from './HintsTab.tsx';
 import './drawer.css';
 import { openDrawerTab, setDrawerHeight, toggleDrawer } from '../../store/actions.ts';
 
@@ -18,6 +19,7 @@ const TABS: { id: DrawerTab; label: string }[] = [
   { id: 'kernels', label: 'Kernels' },
   { id: 'operators', label: 'Operators' },
   { id: 'search', label: 'Search' },
+  { id: 'hints', label: 'Hints' },
 ];
 
 function maxHeight(): number {
@@ -108,6 +110,7 @@ export function Drawer() {
           {drawer.tab === 'kernels' && <KernelsTab />}
           {drawer.tab === 'operators' && <OperatorsTab />}
           {drawer.tab === 'search' && <SearchTab />}
+          {drawer.tab === 'hints' && <HintsTab />}
         </div>
       )}
     </section>

@@ -17,7 +17,7 @@ import { cellText } from './table-format.ts';
 import { useAsync } from './useAsync.ts';
 
 /** The trace a tab shows: the first, or the one picked when two are open. */
-function useTabTrace(): [LoadedTrace | undefined, ReactElement | null] {
+export function useTabTrace(): [LoadedTrace | undefined, ReactElement | null] {
   const traces = useAppStore((s) => s.traces);
   const [id, setId] = useState<string | null>(null);
   const t = traces.find((x) => x.id === id) ?? traces[0];
