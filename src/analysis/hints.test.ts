@@ -191,7 +191,7 @@ describe('low-occupancy', () => {
     expect(found.map((h) => h.costUs)).toEqual([100, 100]);
     expect(found.find((h) => h.title.endsWith('few_blocks'))!.figures.smEfficiencyPct).toBeCloseTo(25, 5);
   });
-  it('does not fire at 30 %, nor for a kernel under 10 % of kernel time', async () => {
+  it('does not fire at 30 %, nor for a kernel under 10 % of kernel time, nor on an occupancy of 0', async () => {
     const hs = await hintsFor([
       STEP,
       ...launched(0, 5, 0, 100, 'at_threshold', { args: { 'est. achieved occupancy %': 30, 'blocks per SM': 0.3 } }),
@@ -199,6 +199,11 @@ describe('low-occupancy', () => {
       ...launched(20, 5, 200, 800, 'big', { args: { 'est. achieved occupancy %': 90, 'blocks per SM': 8 } }),
     ]);
     expect(ofKind(hs, 'low-occupancy')).toEqual([]);
+    // Kineto's 0: occupancy not worked out (NCCL, cluster launches), no evidence of low occupancy
+    const unknown = await hintsFor([STEP, ...launched(0, 5, 0, 500, 'unknown_occupancy', { args: { 'est. achieved occupancy %': 0, 'blocks per SM': 8 } })]);
+    expect(ofKind(unknown, 'low-occupancy')).toEqual([]);
+    const low = await hintsFor([STEP, ...launched(0, 5, 0, 500, 'low_occupancy', { args: { 'est. achieved occupancy %': 1, 'blocks per SM': 8 } })]);
+    expect(ofKind(low, 'low-occupancy')).toHaveLength(1);
   });
 });
 

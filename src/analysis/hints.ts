@@ -239,11 +239,20 @@ function stackText(m: TraceModel, stack: number[]): string {
   return names.length > 3 ? `… › ${names.slice(-3).join(' › ')}` : names.join(' › ');
 }
 
-function hint(c: Ctx, kind: HintKind, costUs: number, occ: Occurrence[], title: string, explanation: string, suggestion: string, figures: Record<string, number> = {}): Hint {
+/**
+ * A hint with its occurrences costliest first, the first MAX_OCCURRENCES kept; `describe` writes
+ * the labels of those kept only (a trace can have thousands, and the text costs more than the rule).
+ */
+function hint(
+  c: Ctx, kind: HintKind, costUs: number, occ: Occurrence[], title: string, explanation: string, suggestion: string,
+  figures: Record<string, number> = {}, describe?: (o: Occurrence) => string,
+): Hint {
   occ.sort((a, b) => b.costUs - a.costUs || a.start - b.start);
+  const kept = occ.slice(0, MAX_OCCURRENCES);
+  if (describe) for (const o of kept) o.label = describe(o);
   return {
     kind, title, costUs, costPctOfStep: c.stepUs > 0 ? (100 * costUs) / c.stepUs : 0,
-    occurrences: occ.slice(0, MAX_OCCURRENCES), occurrenceCount: occ.length, explanation, suggestion, figures,
+    occurrences: kept, occurrenceCount: occ.length, explanation, suggestion, figures,
   };
 }
 
@@ -425,7 +434,7 @@ export function launchDelay(c: Ctx): Hint | null {
         const le = start[L]! + dur[L]!;
         const delay = start[i]! - le;
         if (delay <= THRESHOLDS.launchDelayUs || !inStep(c, start[i]!, cur)) continue;
-        occ.push({ start: le, end: start[i]!, slices: [L, i], costUs: delay, label: `${nameOf(m, i)} on ${m.tracks[t]!.name} started ${formatMicros(delay)} after ${nameOf(m, L)} returned` });
+        occ.push({ start: le, end: start[i]!, slices: [L, i], costUs: delay, label: '' });
         ps.push(le);
         pe.push(start[i]!);
       }
@@ -442,6 +451,7 @@ export function launchDelay(c: Ctx): Hint | null {
       'With the GPU busy meanwhile, the CPU simply runs ahead (fine); with the GPU idle, the kernel waited on something else: an event, another stream, a full launch queue or the driver.',
     'Where the GPU was idle: look for cross-stream waits (cudaStreamWaitEvent), stream priorities and synchronisation before the kernel; where it was busy, this is queueing and needs nothing.',
     { gpuIdleUs: idle },
+    (o) => `${nameOf(m, o.slices[1]!)} on ${trackLabel(m, o.slices[1]!)} started ${formatMicros(o.costUs)} after ${nameOf(m, o.slices[0]!)} returned`,
   );
 }
 
@@ -515,8 +525,7 @@ export function* syncWork(c: Ctx): Work<Hint | null> {
     const s = start[i]!;
     const inside = coveredIn(c.inSteps, s, s + dur[i]!);
     if (inside <= 0) continue;
-    const idleUs = inside - coveredIn(busyIn, s, s + dur[i]!);
-    occ.push({ start: s, end: s + dur[i]!, slices: [i], costUs: inside, label: `${nameOf(m, i)} on ${trackLabel(m, i)}: blocked ${formatMicros(dur[i]!)}, GPU idle ${formatMicros(Math.max(0, idleUs))} of it` });
+    occ.push({ start: s, end: s + dur[i]!, slices: [i], costUs: inside, label: '' });
   }
   return hint(
     c, 'sync', cost, occ,
@@ -525,6 +534,11 @@ export function* syncWork(c: Ctx): Work<Hint | null> {
       `the GPU was idle for ${formatMicros(idle)} of that. While the CPU waits it launches nothing, so the GPU runs dry after each sync.`,
     'Avoid reading GPU values on the CPU inside the step (.item(), .cpu(), printing or logging a loss each step, Python conditions on tensors); keep them on the GPU and read them every N steps; use non_blocking copies and events instead of synchronising the device.',
     { gpuIdleUs: idle },
+    (o) => {
+      const i = o.slices[0]!;
+      const idleUs = o.costUs - coveredIn(busyIn, o.start, o.end);
+      return `${nameOf(m, i)} on ${trackLabel(m, i)}: blocked ${formatMicros(dur[i]!)}, GPU idle ${formatMicros(Math.max(0, idleUs))} of it`;
+    },
   );
 }
 
@@ -557,7 +571,7 @@ export function* memcpyWork(c: Ctx): Work<Hint | null> {
     if (H2D.test(n)) h2d++;
     else d2h++;
     const L = c.launchOf[i]!;
-    occ.push({ start: start[i]!, end: start[i]! + dur[i]!, slices: L >= 0 ? [i, L] : [i], costUs: inside, label: `${n} on ${trackLabel(m, i)}${L >= 0 ? `, from ${nameOf(m, L)}` : ''}` });
+    occ.push({ start: start[i]!, end: start[i]! + dur[i]!, slices: L >= 0 ? [i, L] : [i], costUs: inside, label: '' });
   }
   return hint(
     c, 'memcpy', cost, occ,
@@ -568,6 +582,7 @@ export function* memcpyWork(c: Ctx): Work<Hint | null> {
       ? 'Pin the host memory (DataLoader(pin_memory=True), tensor.pin_memory()) and copy with non_blocking=True so copies overlap compute; keep tensors on the GPU between steps.'
       : 'Keep tensors on the GPU between steps, copy with non_blocking=True from pinned memory, and move the copy to a side stream or the data loader so it overlaps compute.',
     { copies: occ.length, pageable, pinned, toDevice: h2d, toHost: d2h },
+    (o) => `${nameOf(m, o.slices[0]!)} on ${trackLabel(m, o.slices[0]!)}${o.slices.length > 1 ? `, from ${nameOf(m, o.slices[1]!)}` : ''}`,
   );
 }
 
@@ -585,13 +600,15 @@ export function* dataLoaderWork(c: Ctx, dataLoaderUs: number[]): Work<Hint | nul
   const occ: Occurrence[] = [];
   for (const i of calls) {
     const inside = coveredIn(c.inSteps, start[i]!, start[i]! + dur[i]!);
-    if (inside > 0) occ.push({ start: start[i]!, end: start[i]! + dur[i]!, slices: [i], costUs: inside, label: `${nameOf(m, i)} on ${trackLabel(m, i)}: ${formatMicros(dur[i]!)}` });
+    if (inside > 0) occ.push({ start: start[i]!, end: start[i]! + dur[i]!, slices: [i], costUs: inside, label: '' });
   }
   return hint(
     c, 'dataloader', cost, occ,
     `Data loading ${pct(share(c, cost))} of the step time`,
     `Waiting for the next batch took ${formatMicros(cost)} of the steps (the breakdown's DataLoader part: data loading the GPU, copies and runtime did not overlap), above the TensorBoard plugin's ${THRESHOLDS.dataLoaderPct} %.`,
     'Load data in parallel and ahead of time: DataLoader(num_workers > 0, pin_memory=True, persistent_workers=True, prefetch_factor), cheaper transforms, or preprocessing offline.',
+    { dataLoaderUs: cost },
+    (o) => `${nameOf(m, o.slices[0]!)} on ${trackLabel(m, o.slices[0]!)}: ${formatMicros(o.end - o.start)}`,
   );
 }
 
@@ -632,7 +649,9 @@ export function* lowOccupancyWork(c: Ctx): Work<Hint[]> {
   const { start, dur, name, cat } = m.slices;
   for (const r of rows) {
     if (r.pctOfKernelTime < THRESHOLDS.occupancyShare) continue;
-    const lowOcc = r.occupancyPct !== null && r.occupancyPct < THRESHOLDS.occupancyPct;
+    // Kineto writes an occupancy of 0 where it did not work one out (NCCL kernels, cluster
+    // launches): that is no evidence of low occupancy.
+    const lowOcc = r.occupancyPct !== null && r.occupancyPct > 0 && r.occupancyPct < THRESHOLDS.occupancyPct;
     const lowEff = r.smEfficiencyPct !== null && r.smEfficiencyPct < THRESHOLDS.occupancyPct;
     if (!lowOcc && !lowEff) continue;
     const id = m.strings.indexOf(r.name);
@@ -642,7 +661,7 @@ export function* lowOccupancyWork(c: Ctx): Work<Hint[]> {
       const i = K[k]!;
       if (name[i] !== id || roles[cat[i]!] !== ROLE_KERNEL) continue;
       if (start[i]! >= w.end || start[i]! + dur[i]! <= w.start) continue;
-      occ.push({ start: start[i]!, end: start[i]! + dur[i]!, slices: [i], costUs: dur[i]!, label: `${formatMicros(dur[i]!)} on ${trackLabel(m, i)}` });
+      occ.push({ start: start[i]!, end: start[i]! + dur[i]!, slices: [i], costUs: dur[i]!, label: '' });
     }
     const what = [lowOcc ? `estimated achieved occupancy ${pct(r.occupancyPct!)}` : '', lowEff ? `estimated SM efficiency ${pct(r.smEfficiencyPct!)}` : ''].filter(Boolean).join(' and ');
     out.push(hint(
@@ -650,7 +669,8 @@ export function* lowOccupancyWork(c: Ctx): Work<Hint[]> {
       `Low occupancy: ${r.name.length > 60 ? `${r.name.slice(0, 57)}…` : r.name}`,
       `This kernel takes ${pct(r.pctOfKernelTime)} of the kernel time (${formatMicros(r.totalUs)} in ${r.count} calls) with ${what} (below ${THRESHOLDS.occupancyPct} %): its grids are too small to fill the GPU's SMs, so most of the device idles while it runs. The cost shown is the kernel's whole time, what a fix can shrink.`,
       'Give each kernel more work: a larger batch size, fusing small ops (torch.compile), or running independent work concurrently on other streams.',
-      { pctOfKernelTime: r.pctOfKernelTime, occupancyPct: r.occupancyPct ?? NaN, smEfficiencyPct: r.smEfficiencyPct ?? NaN },
+      { pctOfKernelTime: r.pctOfKernelTime, ...(r.occupancyPct !== null ? { occupancyPct: r.occupancyPct } : {}), ...(r.smEfficiencyPct !== null ? { smEfficiencyPct: r.smEfficiencyPct } : {}) },
+      (o) => `${formatMicros(o.end - o.start)} on ${trackLabel(m, o.slices[0]!)}`,
     ));
     yield;
   }
@@ -696,7 +716,7 @@ export function* communicationWork(c: Ctx): Work<Hint | null> {
     const e = s + dur[i]!;
     const x = coveredIn(exposedIv, s, e);
     if (coveredIn(c.inSteps, s, e) <= 0) continue;
-    occ.push({ start: s, end: e, slices: [i], costUs: x, label: `${nameOf(m, i)} on ${trackLabel(m, i)}: ${formatMicros(dur[i]!)}, ${formatMicros(x)} not overlapped` });
+    occ.push({ start: s, end: e, slices: [i], costUs: x, label: '' });
   }
   return hint(
     c, 'communication', exposed, occ,
@@ -704,6 +724,7 @@ export function* communicationWork(c: Ctx): Work<Hint | null> {
     `NCCL kernels ran for ${formatMicros(commUs)} of the steps (above the TensorBoard plugin's ${THRESHOLDS.communicationPct} %); ${formatMicros(exposed)} of that had no computation kernel running beside it (HTA's overlap: ${pct((100 * (commUs - exposed)) / commUs)}). The cost shown is that exposed part.`,
     'Overlap communication with computation (DDP bucketing and gradient_as_bucket_view, FSDP prefetch), communicate less (larger buckets, gradient accumulation, no SyncBatchNorm unless needed), and check for stragglers: a rank waiting for others shows as long collectives.',
     { communicationUs: commUs, exposedUs: exposed },
+    (o) => `${nameOf(m, o.slices[0]!)} on ${trackLabel(m, o.slices[0]!)}: ${formatMicros(o.end - o.start)}, ${formatMicros(o.costUs)} not overlapped`,
   );
 }
 
