@@ -102,10 +102,11 @@ describe('launch-delay', () => {
     const h = one(await hintsFor([STEP, ...launched(0, 10, 111, 50)]), 'launch-delay');
     expect(h.costUs).toBeCloseTo(101, 9);
     expect(h.occurrences[0]).toMatchObject({ start: 10, end: 111 });
-    expect(h.figures.gpuIdleUs).toBeCloseTo(101, 9);
+    expect(h.figures).toEqual({ gpuIdleUs: 101, pendingUs: 101 });
   });
-  it('does not fire at 100 µs', async () => {
+  it('does not fire at 100 µs, nor while the GPU was busy with earlier work (queueing)', async () => {
     expect(ofKind(await hintsFor([STEP, ...launched(0, 10, 110, 50)]), 'launch-delay')).toEqual([]);
+    expect(ofKind(await hintsFor([STEP, ...launched(0, 5, 5, 300, 'long', { stream: 8 }), ...launched(10, 10, 200, 50)]), 'launch-delay')).toEqual([]);
   });
 });
 

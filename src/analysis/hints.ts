@@ -86,7 +86,7 @@ export const MAX_OCCURRENCES = 200;
 export const RULES: { kind: HintKind; rule: string }[] = [
   { kind: 'gpu-idle', rule: `a GPU idle ≥ ${THRESHOLDS.gpuIdlePct} % of the step time` },
   { kind: 'short-kernels', rule: `≥ ${THRESHOLDS.shortRun} kernels in a row on a stream each shorter than its launch call (≤ ${THRESHOLDS.shortLaunchUs} µs)` },
-  { kind: 'launch-delay', rule: `kernels starting > ${THRESHOLDS.launchDelayUs} µs after their launch call ended` },
+  { kind: 'launch-delay', rule: `kernels starting > ${THRESHOLDS.launchDelayUs} µs after their launch call ended, with the GPU idle meanwhile` },
   { kind: 'sync', rule: `synchronising calls (cuda*Synchronize, aten::item, blocking copies) ≥ ${THRESHOLDS.syncPct} % of the step time` },
   { kind: 'memcpy', rule: `host↔device copies ≥ ${THRESHOLDS.memcpyPct} % of the step time` },
   { kind: 'dataloader', rule: `data loading > ${THRESHOLDS.dataLoaderPct} % of the step time` },
@@ -442,15 +442,20 @@ export function launchDelay(c: Ctx): Hint | null {
     }
   }
   if (occ.length === 0) return null;
-  const cost = totalLength(intersect(unionAll(parts), c.inSteps));
-  const idle = totalLength(subtract(intersect(unionAll(parts), c.inSteps), c.anyBusy));
+  const pending = intersect(unionAll(parts), c.inSteps);
+  const pendingUs = totalLength(pending);
+  // The cost is the time the GPU sat idle with such a kernel pending: with the GPU busy, a
+  // late start is queueing behind earlier work (the CPU runs ahead), which costs nothing.
+  const idle = totalLength(subtract(pending, c.anyBusy));
+  if (idle <= 0) return null;
+  const cost = idle;
   return hint(
     c, 'launch-delay', cost, occ,
     `${occ.length} kernel${occ.length > 1 ? 's' : ''} started > ${THRESHOLDS.launchDelayUs} µs after their launch`,
-    `A kernel waited more than ${THRESHOLDS.launchDelayUs} µs between its launch call returning and starting (HTA's launch-delay outliers); ${formatMicros(cost)} of step time had such a kernel pending, ${formatMicros(idle)} of it with the GPU idle. ` +
-      'With the GPU busy meanwhile, the CPU simply runs ahead (fine); with the GPU idle, the kernel waited on something else: an event, another stream, a full launch queue or the driver.',
+    `${occ.length} kernels waited more than ${THRESHOLDS.launchDelayUs} µs between their launch call returning and starting (HTA's launch-delay outliers); ${formatMicros(pendingUs)} of step time had such a kernel pending, ${formatMicros(idle)} of it with the GPU idle, which is the cost shown. ` +
+      'With the GPU busy meanwhile, a kernel only queues behind earlier work (the CPU runs ahead: fine); with the GPU idle, it waited on something else: an event, another stream, or the driver.',
     'Where the GPU was idle: look for cross-stream waits (cudaStreamWaitEvent), stream priorities and synchronisation before the kernel; where it was busy, this is queueing and needs nothing.',
-    { gpuIdleUs: idle },
+    { gpuIdleUs: idle, pendingUs },
     (o) => `${nameOf(m, o.slices[1]!)} on ${trackLabel(m, o.slices[1]!)} started ${formatMicros(o.costUs)} after ${nameOf(m, o.slices[0]!)} returned`,
   );
 }
@@ -648,7 +653,8 @@ export function* lowOccupancyWork(c: Ctx): Work<Hint[]> {
   const roles = categoryRoles(m);
   const { start, dur, name, cat } = m.slices;
   for (const r of rows) {
-    if (r.pctOfKernelTime < THRESHOLDS.occupancyShare) continue;
+    // communication kernels use few SMs by design: the communication rule covers them
+    if (r.pctOfKernelTime < THRESHOLDS.occupancyShare || NCCL.test(r.name)) continue;
     // Kineto writes an occupancy of 0 where it did not work one out (NCCL kernels, cluster
     // launches): that is no evidence of low occupancy.
     const lowOcc = r.occupancyPct !== null && r.occupancyPct > 0 && r.occupancyPct < THRESHOLDS.occupancyPct;
