@@ -66,17 +66,21 @@ export function hintsIfDone(t: LoadedTrace): Promise<Hint[]> | undefined {
 /**
  * Shows an occurrence: the view zooms to its time range (a quarter of it as margin each side)
  * and its slices are highlighted (the rest dimmed), to be stepped through; returns the first
- * of them in time, for the caller to select and reveal (the timeline knows the scrolling).
+ * of them in time that shares time with it, for the caller to select and reveal (the timeline
+ * knows the scrolling).
  */
 export function showOccurrence(store: AppStore, t: LoadedTrace, o: { start: number; end: number; slices: number[] }, label: string): SliceRef | null {
   const m = t.model;
   const pad = Math.max(o.end - o.start, 1) * 0.25;
   const byTime = Uint32Array.from(o.slices).sort((a, b) => m.slices.start[a]! - m.slices.start[b]! || a - b);
   const byRow = Uint32Array.from(o.slices).sort();
+  // The one selected: the first sharing time with the occurrence (a launch call may lie well before it).
+  let at = byTime.findIndex((i) => m.slices.start[i]! <= o.end && m.slices.start[i]! + m.slices.dur[i]! >= o.start);
+  if (at < 0) at = byTime.length ? 0 : -1;
   highlightSeq++;
-  setHighlight(store, { trace: t.id, label, names: new Uint8Array(m.strings.length), instances: byTime, byRow, at: byTime.length ? 0 : -1 });
+  setHighlight(store, { trace: t.id, label, names: new Uint8Array(m.strings.length), instances: byTime, byRow, at });
   setView(store, { start: o.start - pad, end: o.end + pad });
-  return byTime.length ? { trace: t.id, slice: byTime[0]! } : null;
+  return at >= 0 ? { trace: t.id, slice: byTime[at]! } : null;
 }
 
 /** Operators read to tell whether a trace has Input Dims (Kineto writes them on every op, or on none). */
