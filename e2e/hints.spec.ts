@@ -233,6 +233,7 @@ test('the badge counts the hints and opens the tab; an occurrence clicked or ent
 
   await page.getByTestId('drawer-split').focus();
   for (let k = 0; k < 6; k++) await page.keyboard.press('ArrowUp');
+  await page.locator('.hints-list').evaluate((el) => el.scrollTo(0, 0));
   await page.screenshot({ path: info.outputPath('hints-light.png') });
   await page.getByRole('button', { name: 'Switch light/dark theme' }).click();
   await page.screenshot({ path: info.outputPath('hints-dark.png') });

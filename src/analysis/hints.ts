@@ -234,7 +234,7 @@ function stackAt(m: TraceModel, track: number, t: number): number[] {
 }
 
 function stackText(m: TraceModel, stack: number[]): string {
-  if (stack.length === 0) return 'nothing (no slice on its thread)';
+  if (stack.length === 0) return 'no slice (idle, or not traced)';
   const names = stack.map((i) => nameOf(m, i));
   return names.length > 3 ? `… › ${names.slice(-3).join(' › ')}` : names.join(' › ');
 }
