@@ -6,6 +6,7 @@ import { categoryRoles, ROLE_OPERATOR } from '../analysis/roles.ts';
 import { parentsInBackground } from '../analysis/nesting.ts';
 import { kernelTableWork, type KernelRow } from '../analysis/kernels.ts';
 import { traceHintsWork, type Hint } from '../analysis/hints.ts';
+import { overviewWork, type Overview } from '../analysis/overview.ts';
 import { operatorShapeTableWork, operatorSlices, operatorTableWork, type OperatorRow, type OperatorShapeRow, type SliceShapes } from '../analysis/operators.ts';
 import { matchNames, nameTest, parseQuery, sliceNameIds, matchesWork } from '../analysis/search.ts';
 import { runSliced, type SliceStats, type Work } from '../analysis/sliced.ts';
@@ -54,6 +55,19 @@ export function hintsFor(t: LoadedTrace): Promise<Hint[]> {
     p = runSliced(traceHintsWork(t.model), 8, undefined, analysisStats);
     hintCache.set(t.model, p);
     p.catch(() => hintCache.delete(t.model)); // try again next time
+  }
+  return p;
+}
+
+const overviews = new WeakMap<TraceModel, Promise<Overview>>();
+
+/** The trace's steps, their breakdown and the device figures (analysis/overview.ts), once per trace. */
+export function overviewFor(model: TraceModel): Promise<Overview> {
+  let p = overviews.get(model);
+  if (!p) {
+    p = runSliced(overviewWork(model), 8, undefined, analysisStats);
+    overviews.set(model, p);
+    p.catch(() => overviews.get(model) === p && overviews.delete(model)); // try again next time
   }
   return p;
 }

@@ -1,4 +1,4 @@
-// The drawer's four tabs. Each table is computed for the chosen trace (and the range, for the
+// The drawer's table tabs (the Overview is OverviewTab.tsx). Each table is computed for the chosen trace (and the range, for the
 // Range tab) in short tasks (actions/analysis.ts), shown with DataTable, and a row click
 // highlights that name's slices on the canvas and steps to the first of them.
 
@@ -290,7 +290,7 @@ export function SearchTab() {
   );
 }
 
-function TableState({ busy, error, children }: { busy: boolean; error: string | null; children: ReactNode }) {
+export function TableState({ busy, error, children }: { busy: boolean; error: string | null; children: ReactNode }) {
   if (error) return <p className="dt-empty" role="alert">Could not compute this table: {error}</p>;
   return <div className={`tab-body${busy ? ' busy' : ''}`} aria-busy={busy}>{children}</div>;
 }
