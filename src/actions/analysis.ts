@@ -5,7 +5,7 @@
 import { categoryRoles, ROLE_OPERATOR } from '../analysis/roles.ts';
 import { parentsInBackground } from '../analysis/nesting.ts';
 import { kernelTableWork, type KernelRow } from '../analysis/kernels.ts';
-import { traceHintsWork, type Hint } from '../analysis/hints.ts';
+import { hintsWork, type Hint } from '../analysis/hints.ts';
 import { overviewWork, type Overview } from '../analysis/overview.ts';
 import { operatorShapeTableWork, operatorSlices, operatorTableWork, type OperatorRow, type OperatorShapeRow, type SliceShapes } from '../analysis/operators.ts';
 import { matchNames, nameTest, parseQuery, sliceNameIds, matchesWork } from '../analysis/search.ts';
@@ -48,11 +48,13 @@ export function tableFor<K extends TableKind>(model: TraceModel, kind: K, window
 
 const hintCache = new WeakMap<TraceModel, Promise<Hint[]>>();
 
-/** The trace's bottleneck hints (analysis/hints.ts), worked out once in short tasks. */
+/** The trace's bottleneck hints (analysis/hints.ts), worked out once in short tasks (after the overview they build on). */
 export function hintsFor(t: LoadedTrace): Promise<Hint[]> {
   let p = hintCache.get(t.model);
   if (!p) {
-    p = runSliced(traceHintsWork(t.model), 8, undefined, analysisStats);
+    // over the overview's steps and breakdown: worked out once for both tabs
+    const m = t.model;
+    p = overviewFor(m).then((o) => runSliced(hintsWork(m, { steps: o.steps, dataLoaderUs: o.breakdowns.map((b) => b.dataLoader) }), 8, undefined, analysisStats));
     hintCache.set(t.model, p);
     p.catch(() => hintCache.delete(t.model)); // try again next time
   }

@@ -5,11 +5,13 @@
 // Times are µs from the trace start, as everywhere in the model.
 
 import { formatMicros } from '../lib/format.ts';
+import { growF64, type Grow } from '../lib/grow.ts';
 import { firstEndingAtOrAfter } from '../index/row-index.ts';
 import { FLAG_GPU, FLAG_INSTANT, FLAG_LAUNCH, type TraceModel } from '../model/types.ts';
 import { coveredIn, intersect, IntervalBuilder, subtract, totalLength, unionAll, type Intervals } from './interval-sets.ts';
 import { kernelTableWork } from './kernels.ts';
 import { categoryRoles, ROLE_KERNEL, ROLE_MEMCPY } from './roles.ts';
+import { sortPairsWork, unionOfSorted } from './intervals.ts';
 import { forChunks, runNow, type Work } from './sliced.ts';
 import { breakdownWork, isDataLoaderName, stepsOf } from './steps.ts';
 
@@ -82,6 +84,68 @@ export const THRESHOLDS = {
 
 export const MAX_OCCURRENCES = 200;
 
+/**
+ * Occurrences found, in typed columns (a trace can have hundreds of thousands: an object each
+ * cost more than the rule); only the costliest MAX_OCCURRENCES become objects.
+ */
+class Candidates {
+  readonly start: Grow<Float64Array> = growF64();
+  readonly end: Grow<Float64Array> = growF64();
+  readonly cost: Grow<Float64Array> = growF64();
+  /** Up to three slices each (-1: none). */
+  readonly a: Grow<Float64Array> = growF64();
+  readonly b: Grow<Float64Array> = growF64();
+  readonly c: Grow<Float64Array> = growF64();
+
+  get length(): number {
+    return this.cost.length;
+  }
+
+  push(start: number, end: number, cost: number, a: number, b = -1, c = -1): void {
+    this.start.push(start);
+    this.end.push(end);
+    this.cost.push(cost);
+    this.a.push(a);
+    this.b.push(b);
+    this.c.push(c);
+  }
+
+  /** The costliest `k` as occurrences (costliest first, then earliest), labels empty. */
+  top(k = MAX_OCCURRENCES): Occurrence[] {
+    return this.topRows(k).map((j) => this.at(j));
+  }
+
+  at(j: number): Occurrence {
+    const slices = [this.a.data[j]!, this.b.data[j]!, this.c.data[j]!].filter((x) => x >= 0);
+    return { start: this.start.data[j]!, end: this.end.data[j]!, costUs: this.cost.data[j]!, label: '', slices };
+  }
+
+  /** Rows of the costliest `k` (costliest first, then earliest). */
+  topRows(k = MAX_OCCURRENCES): number[] {
+    const n = this.length;
+    const cost = this.cost.view();
+    let picked: number[];
+    if (n <= k) picked = Array.from({ length: n }, (_, j) => j);
+    else {
+      const threshold = cost.slice().sort()[n - k]!;
+      picked = [];
+      for (let j = 0; j < n; j++) if (cost[j]! > threshold) picked.push(j);
+      for (let j = 0; j < n && picked.length < k; j++) if (cost[j] === threshold) picked.push(j);
+    }
+    const st = this.start.view();
+    return picked.sort((x, y) => cost[y]! - cost[x]! || st[x]! - st[y]!);
+  }
+}
+
+/** The union of intervals given in any order, sorted in short tasks. */
+function* unionWork(starts: Float64Array, ends: Float64Array): Work<Intervals> {
+  if (starts.length === 0) return { s: starts, e: ends, n: 0 };
+  const s = (yield* sortPairsWork(starts, null)).key;
+  const e = (yield* sortPairsWork(ends, null)).key;
+  const u = unionOfSorted(s, e);
+  return { s: u.start, e: u.end, n: u.start.length };
+}
+
 /** The rules, for the empty state and the README. */
 export const RULES: { kind: HintKind; rule: string }[] = [
   { kind: 'gpu-idle', rule: `a GPU idle ≥ ${THRESHOLDS.gpuIdlePct} % of the step time` },
@@ -125,16 +189,8 @@ interface Ctx {
   devices: Device[];
   /** Union of every device's GPU events. */
   anyBusy: Intervals;
-}
-
-/** Indices of one row's slices that pass `keep`, in start order. */
-function rowPick(lo: number, hi: number, keep: (i: number) => boolean): Uint32Array {
-  let n = 0;
-  for (let i = lo; i < hi; i++) if (keep(i)) n++;
-  const out = new Uint32Array(n);
-  n = 0;
-  for (let i = lo; i < hi; i++) if (keep(i)) out[n++] = i;
-  return out;
+  /** Per GPU track, its kernels in start order. */
+  streamKernels: Map<number, Uint32Array>;
 }
 
 function mergeByStart(start: Float64Array, a: Uint32Array, b: Uint32Array): Uint32Array {
@@ -188,29 +244,48 @@ function* contextWork(m: TraceModel, steps: StepSpan[]): Work<Ctx> {
   for (const s of sorted) sb.add(s.start, s.end);
   const inSteps = sb.done();
   const devices: Device[] = [];
-  const isGpu = (i: number): boolean => (flags[i]! & (FLAG_GPU | FLAG_INSTANT)) === FLAG_GPU;
-  const isKernel = (i: number): boolean => isGpu(i) && roles[cat[i]!] === ROLE_KERNEL;
+  const streamKernels = new Map<number, Uint32Array>();
+  // One row's GPU events and its kernels, in start order (a row is sorted): one pass, no closure.
+  const pickRow = (lo: number, hi: number): [Uint32Array, Uint32Array] => {
+    const ev = new Uint32Array(hi - lo);
+    const ks = new Uint32Array(hi - lo);
+    let ne = 0;
+    let nk = 0;
+    for (let i = lo; i < hi; i++) {
+      if ((flags[i]! & (FLAG_GPU | FLAG_INSTANT)) !== FLAG_GPU) continue;
+      ev[ne++] = i;
+      if (roles[cat[i]!] === ROLE_KERNEL) ks[nk++] = i;
+    }
+    return [ev.slice(0, ne), ks.slice(0, nk)];
+  };
   for (const p of m.processes) {
     const tracks = p.tracks.filter((t) => m.tracks[t]!.kind === 'gpu');
     const lists: Uint32Array[] = [];
     const kernelLists: Uint32Array[] = [];
     for (const t of tracks) {
       const rows = m.tracks[t]!.rowStart;
+      const mine: Uint32Array[] = [];
       for (let r = 0; r + 1 < rows.length; r++) {
-        lists.push(rowPick(rows[r]!, rows[r + 1]!, isGpu));
-        kernelLists.push(rowPick(rows[r]!, rows[r + 1]!, isKernel));
+        const [ev, ks] = pickRow(rows[r]!, rows[r + 1]!);
+        lists.push(ev);
+        mine.push(ks);
+        yield;
       }
+      const ks = mergeAllByStart(m.slices.start, mine);
+      streamKernels.set(t, ks);
+      kernelLists.push(ks);
     }
     const events = mergeAllByStart(m.slices.start, lists);
     if (events.length === 0) continue;
     const kernelOrder = mergeAllByStart(m.slices.start, kernelLists);
+    yield;
     devices.push({
       process: p.index, name: p.name || `process ${p.pid}`, tracks, events,
       busy: unionOf(m, events), kernelBusy: unionOf(m, kernelOrder), kernels: kernelOrder.length,
     });
     yield;
   }
-  return { m, steps: sorted, inSteps, stepUs: totalLength(inSteps), launchOf, devices, anyBusy: unionAll(devices.map((d) => d.busy)) };
+  return { m, steps: sorted, inSteps, stepUs: totalLength(inSteps), launchOf, devices, anyBusy: unionAll(devices.map((d) => d.busy)), streamKernels };
 }
 
 function trackLabel(m: TraceModel, i: number): string {
@@ -245,14 +320,14 @@ function stackText(m: TraceModel, stack: number[]): string {
  */
 function hint(
   c: Ctx, kind: HintKind, costUs: number, occ: Occurrence[], title: string, explanation: string, suggestion: string,
-  figures: Record<string, number> = {}, describe?: (o: Occurrence) => string,
+  figures: Record<string, number> = {}, describe?: (o: Occurrence) => string, count = occ.length,
 ): Hint {
   occ.sort((a, b) => b.costUs - a.costUs || a.start - b.start);
   const kept = occ.slice(0, MAX_OCCURRENCES);
   if (describe) for (const o of kept) o.label = describe(o);
   return {
     kind, title, costUs, costPctOfStep: c.stepUs > 0 ? (100 * costUs) / c.stepUs : 0,
-    occurrences: kept, occurrenceCount: occ.length, explanation, suggestion, figures,
+    occurrences: kept, occurrenceCount: count, explanation, suggestion, figures,
   };
 }
 
@@ -270,53 +345,58 @@ const WAIT_NAMES = ['host wait', 'kernel wait', 'other'];
  * classified as HTA does: host wait when the next event's launch call started after the
  * previous event ended; else kernel wait when the gap is under 30 µs; else other.
  */
-export function gpuIdle(c: Ctx, d: Device): Hint | null {
+export function* gpuIdleWork(c: Ctx, d: Device): Work<Hint | null> {
   const { m, steps, launchOf } = c;
   const { start, dur, track } = m.slices;
   const sums = [0, 0, 0];
-  const occ: Occurrence[] = [];
-  const launchOfOcc = new Map<Occurrence, number>();
+  const found = new Candidates();
+  const cls = growF64();
   let k = 0; // step cursor: gaps come in time order
   const gap = (a: number, b: number, prev: number, next: number): void => {
     while (k < steps.length && steps[k]!.end <= a) k++;
     const L = next >= 0 ? launchOf[next]! : -1;
-    const cls = L < 0 ? OTHER_WAIT : start[L]! > a ? HOST_WAIT : b - a < THRESHOLDS.kernelWaitUs ? KERNEL_WAIT : OTHER_WAIT;
+    const w = L < 0 ? OTHER_WAIT : start[L]! > a ? HOST_WAIT : b - a < THRESHOLDS.kernelWaitUs ? KERNEL_WAIT : OTHER_WAIT;
     for (let j = k; j < steps.length && steps[j]!.start < b; j++) {
       const lo = Math.max(a, steps[j]!.start);
       const hi = Math.min(b, steps[j]!.end);
       if (hi <= lo) continue;
-      sums[cls] += hi - lo;
-      const o: Occurrence = { start: lo, end: hi, slices: [prev, next, L].filter((x) => x >= 0), label: WAIT_NAMES[cls]!, costUs: hi - lo };
-      occ.push(o);
-      launchOfOcc.set(o, L);
+      sums[w] += hi - lo;
+      // the launch call first: the label names its thread
+      found.push(lo, hi, hi - lo, L, prev, next);
+      cls.push(w);
     }
   };
   const ev = d.events;
   let busyEnd = -Infinity;
   let prev = -1;
-  for (let j = 0; j < ev.length; j++) {
-    const i = ev[j]!;
-    const s = start[i]!;
-    if (s > busyEnd) gap(busyEnd, s, prev, i);
-    if (s + dur[i]! > busyEnd || prev < 0) {
-      busyEnd = Math.max(busyEnd, s + dur[i]!);
-      prev = i;
+  yield* forChunks(ev.length, (lo, hi) => {
+    for (let j = lo; j < hi; j++) {
+      const i = ev[j]!;
+      const s = start[i]!;
+      if (s > busyEnd) gap(busyEnd, s, prev, i);
+      if (s + dur[i]! > busyEnd || prev < 0) {
+        busyEnd = Math.max(busyEnd, s + dur[i]!);
+        prev = i;
+      }
     }
-  }
+  });
   gap(busyEnd, Infinity, prev, -1);
   const idle = sums[0]! + sums[1]! + sums[2]!;
   if (c.stepUs <= 0 || share(c, idle) < THRESHOLDS.gpuIdlePct) return null;
   // What the launching thread was doing, for the occurrences listed.
-  occ.sort((a, b) => b.costUs - a.costUs || a.start - b.start);
-  for (const o of occ.slice(0, MAX_OCCURRENCES)) {
-    const anchor = launchOfOcc.get(o)!;
+  const occ: Occurrence[] = [];
+  for (const j of found.topRows()) {
+    const o = found.at(j);
+    const anchor = found.a.data[j]!;
+    const what = WAIT_NAMES[cls.data[j]!]!;
+    occ.push(o);
     if (anchor < 0) {
-      o.label = `${o.label}: no GPU work launched after it in this step`;
+      o.label = `${what}: no GPU work launched after it in this step`;
       continue;
     }
     const stack = stackAt(m, track[anchor]!, (o.start + o.end) / 2);
     if (stack.length) o.slices.push(stack[stack.length - 1]!);
-    o.label = `${o.label} — ${trackLabel(m, anchor)} was in ${stackText(m, stack)}`;
+    o.label = `${what} — ${trackLabel(m, anchor)} was in ${stackText(m, stack)}`;
   }
   const main = sums.indexOf(Math.max(...sums));
   const suggestion =
@@ -329,10 +409,10 @@ export function gpuIdle(c: Ctx, d: Device): Hint | null {
   return hint(
     c, 'gpu-idle', idle, occ,
     `${d.name} idle ${pct(share(c, idle))} of the step time`,
-    `${d.name} ran no kernel, copy or set for ${formatMicros(idle)} of the steps' ${formatMicros(c.stepUs)}, in ${occ.length} gaps. ` +
+    `${d.name} ran no kernel, copy or set for ${formatMicros(idle)} of the steps' ${formatMicros(c.stepUs)}, in ${found.length} gaps. ` +
       `As HTA splits it: host wait ${formatMicros(sums[HOST_WAIT]!)} (the next launch call started only after the GPU went idle), ` +
       `kernel wait ${formatMicros(sums[KERNEL_WAIT]!)} (gaps under ${THRESHOLDS.kernelWaitUs} µs with the next kernel already launched), other ${formatMicros(sums[OTHER_WAIT]!)}.`,
-    suggestion, figures,
+    suggestion, figures, undefined, found.length,
   );
 }
 
@@ -340,13 +420,7 @@ export function gpuIdle(c: Ctx, d: Device): Hint | null {
 
 /** Kernels of a GPU track in start order. */
 function streamKernels(c: Ctx, t: number): Uint32Array {
-  const { m } = c;
-  const roles = categoryRoles(m);
-  const { flags, cat } = m.slices;
-  const rows = m.tracks[t]!.rowStart;
-  const lists: Uint32Array[] = [];
-  for (let r = 0; r + 1 < rows.length; r++) lists.push(rowPick(rows[r]!, rows[r + 1]!, (i) => (flags[i]! & (FLAG_GPU | FLAG_INSTANT)) === FLAG_GPU && roles[cat[i]!] === ROLE_KERNEL));
-  return mergeAllByStart(m.slices.start, lists);
+  return c.streamKernels.get(t) ?? new Uint32Array(0);
 }
 
 /** Whether time t lies in a step (steps sorted; `cur` a cursor for times that only grow). */
@@ -416,56 +490,45 @@ export function shortKernels(c: Ctx): Hint | null {
   );
 }
 
-export function launchDelay(c: Ctx): Hint | null {
+export function* launchDelayWork(c: Ctx): Work<Hint | null> {
   const { m, launchOf } = c;
   const { start, dur } = m.slices;
-  const occ: Occurrence[] = [];
-  const parts: Intervals[] = [];
+  const found = new Candidates();
   for (const d of c.devices) {
     for (const t of d.tracks) {
       const ks = streamKernels(c, t);
-      const ps: number[] = [];
-      const pe: number[] = [];
       const cur = { k: 0 };
-      for (let j = 0; j < ks.length; j++) {
-        const i = ks[j]!;
-        const L = launchOf[i]!;
-        if (L < 0) continue;
-        const le = start[L]! + dur[L]!;
-        const delay = start[i]! - le;
-        if (delay <= THRESHOLDS.launchDelayUs || !inStep(c, start[i]!, cur)) continue;
-        occ.push({ start: le, end: start[i]!, slices: [L, i], costUs: delay, label: '' });
-        ps.push(le);
-        pe.push(start[i]!);
-      }
-      parts.push(sortedUnion(ps, pe));
+      yield* forChunks(ks.length, (lo, hi) => {
+        for (let j = lo; j < hi; j++) {
+          const i = ks[j]!;
+          const L = launchOf[i]!;
+          if (L < 0) continue;
+          const le = start[L]! + dur[L]!;
+          const delay = start[i]! - le;
+          if (delay <= THRESHOLDS.launchDelayUs || !inStep(c, start[i]!, cur)) continue;
+          found.push(le, start[i]!, delay, L, i);
+        }
+      });
     }
   }
-  if (occ.length === 0) return null;
-  const pending = intersect(unionAll(parts), c.inSteps);
+  if (found.length === 0) return null;
+  const pending = intersect(yield* unionWork(found.start.toArray(), found.end.toArray()), c.inSteps);
   const pendingUs = totalLength(pending);
   // The cost is the time the GPU sat idle with such a kernel pending: with the GPU busy, a
   // late start is queueing behind earlier work (the CPU runs ahead), which costs nothing.
   const idle = totalLength(subtract(pending, c.anyBusy));
   if (idle <= 0) return null;
-  const cost = idle;
+  const n = found.length;
   return hint(
-    c, 'launch-delay', cost, occ,
-    `${occ.length} kernel${occ.length > 1 ? 's' : ''} started > ${THRESHOLDS.launchDelayUs} µs after their launch`,
-    `${occ.length} kernels waited more than ${THRESHOLDS.launchDelayUs} µs between their launch call returning and starting (HTA's launch-delay outliers); ${formatMicros(pendingUs)} of step time had such a kernel pending, ${formatMicros(idle)} of it with the GPU idle, which is the cost shown. ` +
+    c, 'launch-delay', idle, found.top(),
+    `${n} kernel${n > 1 ? 's' : ''} started > ${THRESHOLDS.launchDelayUs} µs after their launch`,
+    `${n} kernels waited more than ${THRESHOLDS.launchDelayUs} µs between their launch call returning and starting (HTA's launch-delay outliers); ${formatMicros(pendingUs)} of step time had such a kernel pending, ${formatMicros(idle)} of it with the GPU idle, which is the cost shown. ` +
       'With the GPU busy meanwhile, a kernel only queues behind earlier work (the CPU runs ahead: fine); with the GPU idle, it waited on something else: an event, another stream, or the driver.',
     'Where the GPU was idle: look for cross-stream waits (cudaStreamWaitEvent), stream priorities and synchronisation before the kernel; where it was busy, this is queueing and needs nothing.',
     { gpuIdleUs: idle, pendingUs },
     (o) => `${nameOf(m, o.slices[1]!)} on ${trackLabel(m, o.slices[1]!)} started ${formatMicros(o.costUs)} after ${nameOf(m, o.slices[0]!)} returned`,
+    n,
   );
-}
-
-/** The union of intervals given in any order (a builder only merges forward). */
-function sortedUnion(s: number[], e: number[]): Intervals {
-  const idx = Array.from({ length: s.length }, (_, k) => k).sort((x, y) => s[x]! - s[y]!);
-  const b = new IntervalBuilder(s.length);
-  for (const k of idx) b.add(s[k]!, e[k]!);
-  return b.done();
 }
 
 // ─── sync and memcpy (named slices) ──────────────────────────────────────────────────
@@ -550,44 +613,64 @@ export function* syncWork(c: Ctx): Work<Hint | null> {
 const H2D = /HtoD|HostToDevice|Host\s*->\s*Device/i;
 const D2H = /DtoH|DeviceToHost|Device\s*->\s*Host/i;
 
+/** Per name id of a host↔device copy: bit 1 to the device, 2 to the host, 4 pageable, 8 pinned. */
+const TO_DEVICE = 1, TO_HOST = 2, PAGEABLE = 4, PINNED = 8;
+
+function copyKinds(m: TraceModel): Uint8Array {
+  const kinds = new Uint8Array(m.strings.length);
+  const seen = new Uint8Array(m.strings.length);
+  const name = m.slices.name;
+  for (let i = 0; i < name.length; i++) {
+    const id = name[i]!;
+    if (seen[id]) continue;
+    seen[id] = 1;
+    const s = m.strings[id]!;
+    if (/DtoD|Device\s*->\s*Device|PtoP/i.test(s)) continue;
+    const k = (H2D.test(s) ? TO_DEVICE : 0) | (D2H.test(s) ? TO_HOST : 0);
+    if (k) kinds[id] = k | (/Pageable/i.test(s) ? PAGEABLE : 0) | (/Pinned/i.test(s) ? PINNED : 0);
+  }
+  return kinds;
+}
+
 export function* memcpyWork(c: Ctx): Work<Hint | null> {
   const { m } = c;
   const roles = categoryRoles(m);
   const { start, dur, flags, name, cat } = m.slices;
-  const mask = nameMask(m, (s) => H2D.test(s) || D2H.test(s) || /Pageable|Pinned/i.test(s));
+  const kinds = copyKinds(m);
   yield;
-  const copies = yield* pick(m, (i) => mask[name[i]!] === 1 && (flags[i]! & (FLAG_GPU | FLAG_INSTANT)) === FLAG_GPU && roles[cat[i]!] === ROLE_MEMCPY && !/DtoD|Device\s*->\s*Device|PtoP/i.test(m.strings[name[i]!]!));
-  if (copies.length === 0) return null;
-  copies.sort((a, b) => start[a]! - start[b]!);
-  const time = intersect(unionOf(m, Uint32Array.from(copies)), c.inSteps);
-  const cost = totalLength(time);
-  if (c.stepUs <= 0 || share(c, cost) < THRESHOLDS.memcpyPct) return null;
+  const found = new Candidates();
   let pageable = 0;
   let pinned = 0;
   let h2d = 0;
   let d2h = 0;
-  const occ: Occurrence[] = [];
-  for (const i of copies) {
-    const inside = coveredIn(c.inSteps, start[i]!, start[i]! + dur[i]!);
-    if (inside <= 0) continue;
-    const n = nameOf(m, i);
-    if (/Pageable/i.test(n)) pageable++;
-    else if (/Pinned/i.test(n)) pinned++;
-    if (H2D.test(n)) h2d++;
-    else d2h++;
-    const L = c.launchOf[i]!;
-    occ.push({ start: start[i]!, end: start[i]! + dur[i]!, slices: L >= 0 ? [i, L] : [i], costUs: inside, label: '' });
-  }
+  yield* forChunks(dur.length, (lo, hi) => {
+    for (let i = lo; i < hi; i++) {
+      const k = kinds[name[i]!]!;
+      if (!k || (flags[i]! & (FLAG_GPU | FLAG_INSTANT)) !== FLAG_GPU || roles[cat[i]!] !== ROLE_MEMCPY) continue;
+      const inside = coveredIn(c.inSteps, start[i]!, start[i]! + dur[i]!);
+      if (inside <= 0) continue;
+      if (k & PAGEABLE) pageable++;
+      else if (k & PINNED) pinned++;
+      if (k & TO_DEVICE) h2d++;
+      else d2h++;
+      found.push(start[i]!, start[i]! + dur[i]!, inside, i, c.launchOf[i]!);
+    }
+  });
+  if (found.length === 0) return null;
+  const cost = totalLength(intersect(yield* unionWork(found.start.toArray(), found.end.toArray()), c.inSteps));
+  if (c.stepUs <= 0 || share(c, cost) < THRESHOLDS.memcpyPct) return null;
+  const n = found.length;
   return hint(
-    c, 'memcpy', cost, occ,
-    `Host↔device copies: ${formatMicros(cost)} (${occ.length} copies${pageable ? `, ${pageable} from pageable memory` : ''})`,
-    `${occ.length} copies between host and device (${h2d} to the device, ${d2h} to the host) took ${formatMicros(cost)} of device time inside the steps. ` +
-      `${pageable} of them name pageable host memory, ${pinned} pinned, ${occ.length - pageable - pinned} do not say. A copy from or to pageable memory goes through a staging buffer and blocks the CPU; a copy to the host also waits for the GPU work before it.`,
+    c, 'memcpy', cost, found.top(),
+    `Host↔device copies: ${formatMicros(cost)} (${n} copies${pageable ? `, ${pageable} from pageable memory` : ''})`,
+    `${n} copies between host and device (${h2d} to the device, ${d2h} to the host) took ${formatMicros(cost)} of device time inside the steps. ` +
+      `${pageable} of them name pageable host memory, ${pinned} pinned, ${n - pageable - pinned} do not say. A copy from or to pageable memory goes through a staging buffer and blocks the CPU; a copy to the host also waits for the GPU work before it.`,
     pageable > 0
       ? 'Pin the host memory (DataLoader(pin_memory=True), tensor.pin_memory()) and copy with non_blocking=True so copies overlap compute; keep tensors on the GPU between steps.'
       : 'Keep tensors on the GPU between steps, copy with non_blocking=True from pinned memory, and move the copy to a side stream or the data loader so it overlaps compute.',
-    { copies: occ.length, pageable, pinned, toDevice: h2d, toHost: d2h },
+    { copies: n, pageable, pinned, toDevice: h2d, toHost: d2h },
     (o) => `${nameOf(m, o.slices[0]!)} on ${trackLabel(m, o.slices[0]!)}${o.slices.length > 1 ? `, from ${nameOf(m, o.slices[1]!)}` : ''}`,
+    n,
   );
 }
 
@@ -696,17 +779,19 @@ export function* communicationWork(c: Ctx): Work<Hint | null> {
   for (const d of c.devices) {
     const a = new IntervalBuilder(64);
     const b = new IntervalBuilder(1024);
-    for (let j = 0; j < d.events.length; j++) {
-      const i = d.events[j]!;
-      if (roles[cat[i]!] !== ROLE_KERNEL) continue;
-      if (ncclMask[name[i]!]) {
-        a.add(start[i]!, start[i]! + dur[i]!);
-        kernels.push(i);
-      } else b.add(start[i]!, start[i]! + dur[i]!);
-    }
+    const ev = d.events;
+    yield* forChunks(ev.length, (lo, hi) => {
+      for (let j = lo; j < hi; j++) {
+        const i = ev[j]!;
+        if (roles[cat[i]!] !== ROLE_KERNEL) continue;
+        if (ncclMask[name[i]!]) {
+          a.add(start[i]!, start[i]! + dur[i]!);
+          kernels.push(i);
+        } else b.add(start[i]!, start[i]! + dur[i]!);
+      }
+    });
     comm.push(a.done());
     compute.push(b.done());
-    yield;
   }
   if (kernels.length === 0) return null;
   const commIn = intersect(unionAll(comm), c.inSteps);
@@ -747,14 +832,10 @@ export interface HintInputs {
 export function* hintsWork(m: TraceModel, input: HintInputs): Work<Hint[]> {
   const c = yield* contextWork(m, input.steps);
   const out: (Hint | null)[] = [];
-  for (const d of c.devices) {
-    out.push(gpuIdle(c, d));
-    yield;
-  }
+  for (const d of c.devices) out.push(yield* gpuIdleWork(c, d));
   out.push(shortKernels(c));
   yield;
-  out.push(launchDelay(c));
-  yield;
+  out.push(yield* launchDelayWork(c));
   out.push(yield* syncWork(c));
   out.push(yield* memcpyWork(c));
   if (input.dataLoaderUs) out.push(yield* dataLoaderWork(c, input.dataLoaderUs));
