@@ -30,7 +30,7 @@ type Iv = [number, number][];
 
 function unionOf(iv: Iv): Iv {
   const out: Iv = [];
-  for (const [a, b] of [...iv].filter(([a, b]) => b > a).sort((x, y) => x[0] - y[0])) {
+  for (const [a, b] of [...iv].filter(([s, e]) => e > s).sort((x, y) => x[0] - y[0])) {
     const last = out[out.length - 1];
     if (last && a <= last[1]) last[1] = Math.max(last[1], b);
     else out.push([a, b]);

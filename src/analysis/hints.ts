@@ -244,7 +244,7 @@ function* contextWork(m: TraceModel, steps: StepSpan[]): Work<Ctx> {
   for (const s of sorted) sb.add(s.start, s.end);
   const inSteps = sb.done();
   const devices: Device[] = [];
-  const streamKernels = new Map<number, Uint32Array>();
+  const kernelsOf = new Map<number, Uint32Array>();
   // One row's GPU events and its kernels, in start order (a row is sorted): one pass, no closure.
   const pickRow = (lo: number, hi: number): [Uint32Array, Uint32Array] => {
     const ev = new Uint32Array(hi - lo);
@@ -272,7 +272,7 @@ function* contextWork(m: TraceModel, steps: StepSpan[]): Work<Ctx> {
         yield;
       }
       const ks = mergeAllByStart(m.slices.start, mine);
-      streamKernels.set(t, ks);
+      kernelsOf.set(t, ks);
       kernelLists.push(ks);
     }
     const events = mergeAllByStart(m.slices.start, lists);
@@ -285,7 +285,7 @@ function* contextWork(m: TraceModel, steps: StepSpan[]): Work<Ctx> {
     });
     yield;
   }
-  return { m, steps: sorted, inSteps, stepUs: totalLength(inSteps), launchOf, devices, anyBusy: unionAll(devices.map((d) => d.busy)), streamKernels };
+  return { m, steps: sorted, inSteps, stepUs: totalLength(inSteps), launchOf, devices, anyBusy: unionAll(devices.map((d) => d.busy)), streamKernels: kernelsOf };
 }
 
 function trackLabel(m: TraceModel, i: number): string {
