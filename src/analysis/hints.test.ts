@@ -232,8 +232,24 @@ describe('all hints', () => {
   });
 });
 
+/** |union of `list` ∩ [a, b]|, by a sort and a sweep. */
+function busyIn(list: [number, number][], a: number, b: number): number {
+  const pts = list.map(([s, e]) => [Math.max(s, a), Math.min(e, b)] as [number, number]).filter(([s, e]) => e > s).sort((x, y) => x[0] - y[0]);
+  let sum = 0;
+  let cur: [number, number] | null = null;
+  for (const [s, e] of pts) {
+    if (!cur || s > cur[1]) {
+      if (cur) sum += cur[1] - cur[0];
+      cur = [s, e];
+    } else cur[1] = Math.max(cur[1], e);
+  }
+  return sum + (cur ? cur[1] - cur[0] : 0);
+}
+
+const fixed = (x: number): string => x.toFixed(4);
+
 describe('gpu-idle and low-utilization against brute force on random traces', () => {
-  const fired = { idle: 0, quiet: 0, low: 0 };
+  const fired = { idle: 0, low: 0 };
   for (let seed = 1; seed <= 15; seed++) {
     it(`seed ${seed}`, async () => {
       const evs = randomTrace(seed);
@@ -242,49 +258,28 @@ describe('gpu-idle and low-utilization against brute force on random traces', ()
       const steps = stepsOf(m);
       const stepUs = steps.reduce((a, s) => a + s.end - s.start, 0);
       // the device's busy time: a plain union of its GPU events (all on pid 0)
-      const iv = evs.filter((e) => e.pid === 0 && e.ph === 'X' && ['kernel', 'gpu_memcpy', 'gpu_memset'].includes(e.cat) && e.dur > 0).map((e) => [e.ts - t0, e.ts - t0 + e.dur] as [number, number]);
-      const busyIn = (list: [number, number][], a: number, b: number): number => {
-        const pts = list.map(([s, e]) => [Math.max(s, a), Math.min(e, b)] as [number, number]).filter(([s, e]) => e > s).sort((x, y) => x[0] - y[0]);
-        let sum = 0;
-        let cur: [number, number] | null = null;
-        for (const [s, e] of pts) {
-          if (!cur || s > cur[1]) {
-            if (cur) sum += cur[1] - cur[0];
-            cur = [s, e];
-          } else cur[1] = Math.max(cur[1], e);
-        }
-        return sum + (cur ? cur[1] - cur[0] : 0);
-      };
+      const gpu = evs.filter((e) => e.pid === 0 && e.ph === 'X' && ['kernel', 'gpu_memcpy', 'gpu_memset'].includes(e.cat) && e.dur > 0);
+      const iv = gpu.map((e) => [e.ts - t0, e.ts - t0 + e.dur] as [number, number]);
       const idle = steps.reduce((a, s) => a + (s.end - s.start) - busyIn(iv, s.start, s.end), 0);
       const hs = traceHints(m);
       const found = ofKind(hs, 'gpu-idle');
-      if (idle >= 0.1 * stepUs) {
-        expect(found).toHaveLength(1);
-        expect(found[0]!.costUs).toBeCloseTo(idle, 6);
-        const f = found[0]!.figures;
-        expect(f.hostWaitUs! + f.kernelWaitUs! + f.otherUs!).toBeCloseTo(idle, 6);
-        fired.idle++;
-      } else {
-        expect(found).toEqual([]);
-        fired.quiet++;
-      }
+      const want = idle >= 0.1 * stepUs ? [fixed(idle)] : [];
+      expect(found.map((h) => fixed(h.costUs))).toEqual(want);
+      expect(found.map((h) => fixed(h.figures.hostWaitUs! + h.figures.kernelWaitUs! + h.figures.otherUs!))).toEqual(want);
+      fired.idle += found.length;
       // utilization: kernels only, over [first step start, last step end], as the overview has it
       const w0 = steps[0]!.start;
       const w1 = steps[steps.length - 1]!.end;
-      const kernels = evs.filter((e) => e.pid === 0 && e.ph === 'X' && e.cat === 'kernel' && e.dur > 0).map((e) => [e.ts - t0, e.ts - t0 + e.dur] as [number, number]);
+      const kernels = gpu.filter((e) => e.cat === 'kernel').map((e) => [e.ts - t0, e.ts - t0 + e.dur] as [number, number]);
       const util = (100 * busyIn(kernels, w0, w1)) / (w1 - w0);
-      const dev = overviewOf(m).devices[0];
-      if (dev) expect(dev.utilizationPct).toBeCloseTo(util, 6);
+      expect(overviewOf(m).devices.slice(0, 1).map((d) => fixed(d.utilizationPct))).toEqual(kernels.length ? [fixed(util)] : []);
       const low = ofKind(hs, 'low-utilization');
-      if (kernels.length > 0 && util < 50) {
-        expect(low[0]!.figures.utilizationPct).toBeCloseTo(util, 6);
-        fired.low++;
-      } else expect(low).toEqual([]);
+      expect(low.map((h) => fixed(h.figures.utilizationPct!))).toEqual(kernels.length > 0 && util < 50 ? [fixed(util)] : []);
+      fired.low += low.length;
     });
   }
-  it('saw both outcomes', () => {
+  it('saw the rules fire', () => {
     expect(fired.idle).toBeGreaterThan(0);
     expect(fired.low).toBeGreaterThan(0);
-    console.log('random traces:', JSON.stringify(fired));
   });
 });
