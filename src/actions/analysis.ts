@@ -74,11 +74,6 @@ export function overviewFor(model: TraceModel): Promise<Overview> {
   return p;
 }
 
-/** The hints once worked out, else undefined (for a badge that must not start the work twice). */
-export function hintsIfDone(t: LoadedTrace): Promise<Hint[]> | undefined {
-  return hintCache.get(t.model);
-}
-
 /**
  * Shows an occurrence: the view zooms to its time range (a quarter of it as margin each side)
  * and its slices are highlighted (the rest dimmed), to be stepped through; returns the first
