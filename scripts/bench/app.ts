@@ -77,6 +77,9 @@ async function timeAnalysis(page: Page): Promise<AnalysisResult> {
     const t3 = performance.now();
     const a = await k.search(text);
     const t4 = performance.now();
+    // the page shows the first search's result (not timed) before the second begins
+    await new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    const t4b = performance.now();
     const b = await k.search(regex);
     const t5 = performance.now();
     // the page renders the search's result after it resolves: wait for that frame too
@@ -91,7 +94,7 @@ async function timeAnalysis(page: Page): Promise<AnalysisResult> {
     const longTasksAt = during.map((e) => `${marks.find(([, t]) => e.startTime < t)?.[0] ?? 'after'}:${Math.round(e.duration)}`);
     return {
       kernelsMs: t1 - t0, operatorsMs: t2 - t1, rangeMs: t3 - t2, tablesMs: t3 - t0,
-      searchMs: t5 - t3, searchTextMs: t4 - t3, searchRegexMs: t5 - t4,
+      searchMs: t4 - t3 + (t5 - t4b), searchTextMs: t4 - t3, searchRegexMs: t5 - t4b,
       searchTextCount: a.count, searchRegexCount: b.count,
       longestSliceMs: stats.longestMs, analysisTasks: stats.tasks,
       longTasks: during.length, longestLongTaskMs, longTasksAt,

@@ -8,7 +8,7 @@ import { kernelTableWork, type KernelRow } from '../analysis/kernels.ts';
 import { hintsWork, type Hint } from '../analysis/hints.ts';
 import { overviewWork, type Overview } from '../analysis/overview.ts';
 import { operatorShapeTableWork, operatorSlices, operatorTableWork, type OperatorRow, type OperatorShapeRow, type SliceShapes } from '../analysis/operators.ts';
-import { matchNames, nameTest, parseQuery, sliceNameIds, matchesWork } from '../analysis/search.ts';
+import { nameTest, parseQuery, sliceNameIds, matchesWork, nameIndexWork } from '../analysis/search.ts';
 import { runSliced, type SliceStats, type Work } from '../analysis/sliced.ts';
 import { rangeTableWork, type RangeTable } from '../analysis/slices.ts';
 import type { TimeWindow } from '../analysis/window.ts';
@@ -270,15 +270,21 @@ export async function runSearch(store: AppStore, text: string): Promise<{ count:
     for (const t of traces) {
       let mask: Uint8Array;
       const q = parsed.query;
+      // Built in the background after a load; started in this task, so a search ends in it.
+      const { ids } = await runSliced(nameIndexWork(t.model), 8, undefined, analysisStats, true);
+      if (seq !== searchSeq) return { count };
       if (q.kind === 'regex') {
-        const ids = sliceNameIds(t.model);
         const names = Array.from(ids, (id) => t.model.strings[id]!);
         const hits = await regexMatches(names, q.source, q.flags);
         mask = new Uint8Array(t.model.strings.length);
         for (const k of hits) mask[ids[k]!] = 1;
-      } else mask = matchNames(t.model, nameTest(q));
+      } else {
+        const test = nameTest(q);
+        mask = new Uint8Array(t.model.strings.length);
+        for (const id of ids) if (test(t.model.strings[id]!)) mask[id] = 1;
+      }
       if (seq !== searchSeq) return { count }; // a newer search (or trace) took over
-      const { byTime, byRow } = await runSliced(matchesWork(t.model, mask), 8, undefined, analysisStats);
+      const { byTime, byRow } = await runSliced(matchesWork(t.model, mask), 8, undefined, analysisStats, true);
       if (seq !== searchSeq) return { count };
       count += byTime.length;
       if (!first && byTime.length > 0) first = { trace: t.id, label: text, names: mask, instances: byTime, byRow, at: -1 };

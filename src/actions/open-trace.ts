@@ -12,7 +12,8 @@ import { loadEnded, loadProgress, loadStarted, traceLoaded } from '../store/acti
 import { keepInLibrary, libraryFile } from './library.ts';
 import { isLibraryRef } from './library-records.ts';
 import { forgetHighlights } from './analysis.ts';
-import { sliceNameIds } from '../analysis/search.ts';
+import { nameIndexWork } from '../analysis/search.ts';
+import { runSliced } from '../analysis/sliced.ts';
 
 let nextId = 1;
 
@@ -103,8 +104,8 @@ export async function openTrace(
   // The details panel's self time and parents need every slice's parent: worked out now,
   // in tasks of a few ms, so the first selection does not wait for it.
   void parentsInBackground(model)
-    // then the distinct names a search tests, one pass, so that the first search skips it
-    .then(() => void sliceNameIds(model))
+    // then the slices grouped by name, so that a search or a row's highlight costs its matches
+    .then(() => runSliced(nameIndexWork(model)))
     .catch(() => undefined);
   startNameMatcher(); // for the first regular-expression search
   return model.summary;

@@ -9,7 +9,8 @@ import { bruteParents, randomTrace, toJson, type Ev } from '../testing/random-ki
 import { kernelTable } from './kernels.ts';
 import { operatorShapeTable, operatorTable } from './operators.ts';
 import { rangeTable } from './slices.ts';
-import { matchNames, nameTest, parseQuery, slicesMatching } from './search.ts';
+import { matchesWork, matchNames, nameTest, parseQuery, slicesMatching } from './search.ts';
+import { runNow } from './sliced.ts';
 
 const isOp = (e: Ev): boolean => e.ph === 'X' && (e.cat.toLowerCase() === 'cpu_op' || e.cat.toLowerCase() === 'operator');
 
@@ -197,6 +198,15 @@ describe('analysis tables against brute force on random traces', () => {
       const hits = slicesMatching(m, mask);
       expect(hits.length).toBe(evs.filter((e) => e.name.toLowerCase().includes('relu')).length);
       for (let k = 1; k < hits.length; k++) expect(m.slices.start[hits[k]!]!).toBeGreaterThanOrEqual(m.slices.start[hits[k - 1]!]!);
+
+      // several names at once: the slices grouped by name are merged back into column order
+      const many = matchNames(m, nameTest((parseQuery('/a|e/') as { query: never }).query));
+      const { byRow, byTime } = runNow(matchesWork(m, many));
+      const plain: number[] = [];
+      for (let i = 0; i < m.slices.name.length; i++) if (/a|e/.test(m.strings[m.slices.name[i]!]!)) plain.push(i);
+      expect(Array.from(byRow)).toEqual(plain);
+      expect(Array.from(byTime).sort((a, b) => a - b)).toEqual(plain);
+      for (let k = 1; k < byTime.length; k++) expect(m.slices.start[byTime[k]!]!).toBeGreaterThanOrEqual(m.slices.start[byTime[k - 1]!]!);
     });
   }
 });

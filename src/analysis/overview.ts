@@ -11,7 +11,7 @@ import { sortPairsWork } from './intervals.ts';
 import { kernelSmEfficiency, smCounts } from './kernels.ts';
 import { categoryRoles, ROLE_KERNEL } from './roles.ts';
 import { forChunks, runNow, type Work } from './sliced.ts';
-import { breakdownWork, stepsOf, type Breakdown, type Step } from './steps.ts';
+import { breakdownWork, stepsWork, type Breakdown, type Step } from './steps.ts';
 
 export interface DeviceFigures {
   /** The kernels' args.device as text ("0"); the GPU process's pid where kernels lack it. */
@@ -203,7 +203,7 @@ export function* deviceFiguresWork(m: TraceModel, window: { start: number; end: 
 }
 
 export function* overviewWork(m: TraceModel): Work<Overview> {
-  const steps = stepsOf(m);
+  const steps = yield* stepsWork(m);
   const breakdowns = yield* breakdownWork(m, steps);
   const window = { start: steps[0]!.start, end: steps[steps.length - 1]!.end };
   const devices = yield* deviceFiguresWork(m, window);

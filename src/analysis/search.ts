@@ -35,25 +35,55 @@ export function nameTest(q: Query): (name: string) => boolean {
   return (s) => re.test(s);
 }
 
-const namesCache = new WeakMap<TraceModel, Uint32Array>();
+/**
+ * The slices grouped by name id: `slices[first[id] .. first[id + 1])` are the slices named
+ * `id`, in column order (track, row, start). A search then costs the matches, not the trace.
+ */
+export interface NameIndex {
+  /** The distinct name ids the slices use, ascending. */
+  ids: Uint32Array;
+  first: Uint32Array;
+  slices: Uint32Array;
+}
+
+const indexCache = new WeakMap<TraceModel, NameIndex>();
+
+export function cachedNameIndex(m: TraceModel): NameIndex | null {
+  return indexCache.get(m) ?? null;
+}
+
+export function* nameIndexWork(m: TraceModel): Work<NameIndex> {
+  const cached = indexCache.get(m);
+  if (cached) return cached;
+  const names = m.slices.name;
+  const first = new Uint32Array(m.strings.length + 1);
+  yield* forChunks(names.length, (lo, hi) => {
+    for (let i = lo; i < hi; i++) first[names[i]! + 1]!++;
+  });
+  let distinct = 0;
+  for (let id = 0; id < m.strings.length; id++) {
+    if (first[id + 1] !== 0) distinct++;
+    first[id + 1]! += first[id]!;
+  }
+  const ids = new Uint32Array(distinct);
+  for (let id = 0, k = 0; id < m.strings.length; id++) if (first[id + 1] !== first[id]) ids[k++] = id;
+  const slices = new Uint32Array(names.length);
+  const next = first.slice(0, m.strings.length);
+  yield* forChunks(names.length, (lo, hi) => {
+    for (let i = lo; i < hi; i++) slices[next[names[i]!]!++] = i;
+  });
+  const index: NameIndex = { ids, first, slices };
+  indexCache.set(m, index);
+  return index;
+}
+
+export function nameIndex(m: TraceModel): NameIndex {
+  return runNow(nameIndexWork(m));
+}
 
 /** The distinct name ids the model's slices use, ascending. */
 export function sliceNameIds(m: TraceModel): Uint32Array {
-  let ids = namesCache.get(m);
-  if (ids) return ids;
-  const seen = new Uint8Array(m.strings.length);
-  const names = m.slices.name;
-  let n = 0;
-  for (let i = 0; i < names.length; i++) {
-    if (!seen[names[i]!]) {
-      seen[names[i]!] = 1;
-      n++;
-    }
-  }
-  ids = new Uint32Array(n);
-  for (let id = 0, k = 0; id < seen.length; id++) if (seen[id]) ids[k++] = id;
-  namesCache.set(m, ids);
-  return ids;
+  return nameIndex(m).ids;
 }
 
 /** mask[nameId] = 1 where the name passes `test`. */
@@ -70,20 +100,28 @@ export interface Matches {
 }
 
 export function* matchesWork(m: TraceModel, mask: Uint8Array): Work<Matches> {
-  const { name, start } = m.slices;
+  const { ids, first, slices } = yield* nameIndexWork(m);
   let n = 0;
-  yield* forChunks(name.length, (lo, hi) => {
-    for (let i = lo; i < hi; i++) if (mask[name[i]!]) n++;
-  });
+  let names = 0;
+  for (const id of ids) {
+    if (mask[id]) {
+      n += first[id + 1]! - first[id]!;
+      names++;
+    }
+  }
   const byRow = new Uint32Array(n);
   let k = 0;
-  yield* forChunks(name.length, (lo, hi) => {
-    for (let i = lo; i < hi; i++) if (mask[name[i]!]) byRow[k++] = i;
-  });
+  for (const id of ids) {
+    if (!mask[id]) continue;
+    byRow.set(slices.subarray(first[id]!, first[id + 1]!), k);
+    k += first[id + 1]! - first[id]!;
+  }
+  // Each name's slices are in column order; several names interleave: merge by sorting.
+  if (names > 1) byRow.sort();
+  if (n > 1 << 16) yield; // the time order below is a sort of its own
   // Within a row the columns are in time order already; rows interleave, so sort a copy once.
-  yield;
   const byTime = byRow.slice();
-  orderByStart(byTime, start, m.slices.dur);
+  orderByStart(byTime, m.slices.start, m.slices.dur);
   return { byRow, byTime };
 }
 

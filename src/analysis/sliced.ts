@@ -37,8 +37,10 @@ export interface SliceStats {
 /**
  * Runs the work in tasks of about `budgetMs`, giving the thread back between them (a
  * macrotask: input and frames run in between). `signal` stops it with an AbortError.
+ * `startNow` runs the first task in the caller's: work that fits in it then resolves before
+ * the page renders anything in between.
  */
-export function runSliced<T>(work: Work<T>, budgetMs = 8, signal?: AbortSignal, stats?: SliceStats): Promise<T> {
+export function runSliced<T>(work: Work<T>, budgetMs = 8, signal?: AbortSignal, stats?: SliceStats, startNow = false): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const step = (): void => {
       if (signal?.aborted) {
@@ -63,7 +65,8 @@ export function runSliced<T>(work: Work<T>, budgetMs = 8, signal?: AbortSignal, 
       note(stats, performance.now() - t0);
       nextTask(step);
     };
-    nextTask(step);
+    if (startNow) step();
+    else nextTask(step);
   });
 }
 

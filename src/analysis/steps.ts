@@ -51,27 +51,30 @@ const NAME_NCCL = 1, NAME_DATALOADER = 2, NAME_STEP = 4, CAT_CPU = 8;
 
 const stringFlagsCache = new WeakMap<TraceModel, Uint8Array>();
 
-function stringFlags(m: TraceModel): Uint8Array {
-  let f = stringFlagsCache.get(m);
+function* stringFlagsWork(m: TraceModel): Work<Uint8Array> {
+  const f = stringFlagsCache.get(m);
   if (f) return f;
-  f = new Uint8Array(m.strings.length);
-  for (let id = 0; id < m.strings.length; id++) {
-    const s = m.strings[id]!;
+  const out = new Uint8Array(m.strings.length);
+  yield* forChunks(m.strings.length, (lo, hi) => flagStrings(m.strings, out, lo, hi));
+  stringFlagsCache.set(m, out);
+  return out;
+}
+
+function flagStrings(strings: string[], out: Uint8Array, lo: number, hi: number): void {
+  for (let id = lo; id < hi; id++) {
+    const s = strings[id]!;
     let v = 0;
     if (/nccl/i.test(s)) v |= NAME_NCCL;
     if (isDataLoaderName(s)) v |= NAME_DATALOADER;
     if (s.startsWith(STEP_PREFIX)) v |= NAME_STEP;
     if (CPU_CATEGORIES.has(s.toLowerCase())) v |= CAT_CPU;
-    f[id] = v;
+    out[id] = v;
   }
-  stringFlagsCache.set(m, f);
-  return f;
 }
 
 /** The breakdown category of every slice (NONE for those in none, instants and empty ones). */
-function classify(m: TraceModel, out: Uint8Array, lo: number, hi: number): void {
+function classify(m: TraceModel, flags: Uint8Array, out: Uint8Array, lo: number, hi: number): void {
   const roles = categoryRoles(m);
-  const flags = stringFlags(m);
   const { cat, name, dur, flags: sf } = m.slices;
   for (let i = lo; i < hi; i++) {
     let c = NONE;
@@ -91,14 +94,20 @@ function classify(m: TraceModel, out: Uint8Array, lo: number, hi: number): void 
 
 /** The steps of the trace, in time order. */
 export function stepsOf(m: TraceModel): Step[] {
+  return runNow(stepsWork(m));
+}
+
+export function* stepsWork(m: TraceModel): Work<Step[]> {
   const { start, dur, name, flags } = m.slices;
-  const sf = stringFlags(m);
+  const sf = yield* stringFlagsWork(m);
   const host: number[] = [];
   for (const t of m.tracks) {
     if (t.kind !== 'thread') continue;
     const lo = t.rowStart[0] ?? 0;
     const hi = t.rowStart[t.rowStart.length - 1] ?? lo;
-    for (let i = lo; i < hi; i++) if (sf[name[i]!]! & NAME_STEP && !(flags[i]! & FLAG_INSTANT)) host.push(i);
+    yield* forChunks(hi - lo, (a, b) => {
+      for (let i = lo + a; i < lo + b; i++) if (sf[name[i]!]! & NAME_STEP && !(flags[i]! & FLAG_INSTANT)) host.push(i);
+    });
   }
   if (host.length === 0) {
     const s = m.contentStartUs;
@@ -112,10 +121,24 @@ export function stepsOf(m: TraceModel): Step[] {
   const gpuEnd = new Float64Array(host.length).fill(-Infinity);
   const maxEnd = new Float64Array(host.length);
   for (let k = 0; k < host.length; k++) maxEnd[k] = Math.max(he[k]!, k > 0 ? maxEnd[k - 1]! : -Infinity);
+  yield* forChunks(m.flows.from.length, (lo, hi) => gpuEnds(m, hs, he, maxEnd, gpuEnd, lo, hi));
+  const steps: Step[] = [];
+  let prevEnd = -Infinity;
+  for (let k = 0; k < host.length; k++) {
+    const s = Math.max(hs[k]!, prevEnd);
+    const e = Math.max(he[k]!, gpuEnd[k]!, s);
+    steps.push({ name: m.strings[name[host[k]!]!]!, slice: host[k]!, start: s, end: e, hostStart: hs[k]!, hostEnd: he[k]! });
+    prevEnd = e;
+  }
+  return steps;
+}
+
+/** For flows [lo, hi): the end of the GPU work a runtime call inside a step's slice launched, per step. */
+function gpuEnds(m: TraceModel, hs: Float64Array, he: Float64Array, maxEnd: Float64Array, gpuEnd: Float64Array, lo: number, hi: number): void {
   const F = m.flows;
   const roles = categoryRoles(m);
-  const cat = m.slices.cat;
-  for (let f = 0; f < F.from.length; f++) {
+  const { start, dur, cat, flags } = m.slices;
+  for (let f = lo; f < hi; f++) {
     if (F.kind[f] !== CORRELATION) continue;
     const a = F.from[f]!;
     const b = F.to[f]!;
@@ -131,15 +154,6 @@ export function stepsOf(m: TraceModel): Step[] {
       if (end > gpuEnd[k]!) gpuEnd[k] = end;
     }
   }
-  const steps: Step[] = [];
-  let prevEnd = -Infinity;
-  for (let k = 0; k < host.length; k++) {
-    const s = Math.max(hs[k]!, prevEnd);
-    const e = Math.max(he[k]!, gpuEnd[k]!, s);
-    steps.push({ name: m.strings[name[host[k]!]!]!, slice: host[k]!, start: s, end: e, hostStart: hs[k]!, hostEnd: he[k]! });
-    prevEnd = e;
-  }
-  return steps;
 }
 
 function upperBound(a: Float64Array, t: number): number {
@@ -157,7 +171,8 @@ function upperBound(a: Float64Array, t: number): number {
 export function* categoryUnionsWork(m: TraceModel): Work<Union[]> {
   const n = m.slices.dur.length;
   const cls = new Uint8Array(n);
-  yield* forChunks(n, (lo, hi) => classify(m, cls, lo, hi));
+  const flags = yield* stringFlagsWork(m);
+  yield* forChunks(n, (lo, hi) => classify(m, flags, cls, lo, hi));
   const count = new Int32Array(CATEGORIES);
   yield* forChunks(n, (lo, hi) => {
     for (let i = lo; i < hi; i++) if (cls[i]! !== NONE) count[cls[i]!]!++;
@@ -189,14 +204,24 @@ export function* categoryUnionsWork(m: TraceModel): Work<Union[]> {
   return out;
 }
 
+function measureSteps(u: Union, steps: Step[], covered: number[][], lo: number, hi: number): void {
+  for (let k = lo; k < hi; k++) covered[k]!.push(measureIn(u, steps[k]!.start, steps[k]!.end));
+}
+
 /** The priority fill of each step, from the categories' unions. */
-export function breakdownFromUnions(unions: Union[], steps: Step[]): Breakdown[] {
+export function* breakdownFromUnionsWork(unions: Union[], steps: Step[]): Work<Breakdown[]> {
   // Covered by the categories so far: c's share = |covered_c ∩ step| − |covered_{c−1} ∩ step|.
   const covered: number[][] = steps.map(() => []);
   let acc = EMPTY_UNION;
   for (let c = 0; c < CATEGORIES; c++) {
     acc = unionOf(acc, unions[c]!);
-    for (let k = 0; k < steps.length; k++) covered[k]!.push(measureIn(acc, steps[k]!.start, steps[k]!.end));
+    yield;
+    const u = acc;
+    // Steps in small groups: a step can hold most of the trace's intervals.
+    for (let lo = 0; lo < steps.length; lo += 64) {
+      measureSteps(u, steps, covered, lo, Math.min(steps.length, lo + 64));
+      yield;
+    }
   }
   return steps.map((st, k) => {
     const a = covered[k]!;
@@ -209,7 +234,7 @@ export function breakdownFromUnions(unions: Union[], steps: Step[]): Breakdown[]
 
 export function* breakdownWork(m: TraceModel, steps: Step[]): Work<Breakdown[]> {
   const unions = yield* categoryUnionsWork(m);
-  return breakdownFromUnions(unions, steps);
+  return yield* breakdownFromUnionsWork(unions, steps);
 }
 
 export function breakdownOf(m: TraceModel, steps: Step[]): Breakdown[] {

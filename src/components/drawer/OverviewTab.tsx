@@ -78,6 +78,7 @@ function StepChart({ rows, onPick }: { rows: StepRow[]; onPick: (r: StepRow) => 
   const max = Math.max(1e-9, ...rows.map((r) => r.step.end - r.step.start));
   const y = scaleLinear().domain([0, max]).nice(4).range([CHART_H - M.bottom, M.top]);
   const ticks = y.ticks(4);
+  const barW = Math.min(x.bandwidth(), 72); // a lone step is a bar, not a wall
   // Step labels that fit: every n-th.
   const every = Math.max(1, Math.ceil(34 / Math.max(1, x.step())));
   const move = (e: ReactPointerEvent, k: number, key: BreakdownKey): void => {
@@ -103,7 +104,7 @@ function StepChart({ rows, onPick }: { rows: StepRow[]; onPick: (r: StepRow) => 
         <line className="ov-axis" x1={M.left} x2={w - M.right} y1={y(0)} y2={y(0)} />
         {rows.map((r) => {
           let acc = 0;
-          const x0 = x(r.k)!;
+          const x0 = x(r.k)! + (x.bandwidth() - barW) / 2;
           const total = r.step.end - r.step.start;
           return (
             <g
@@ -111,7 +112,7 @@ function StepChart({ rows, onPick }: { rows: StepRow[]; onPick: (r: StepRow) => 
               aria-label={`${r.step.name}: ${formatMicros(total)}; Enter zooms the timeline to it`}
               onClick={() => onPick(r)} onKeyDown={(e) => onKey(e, r)}
             >
-              <rect className="ov-hit" x={x0} width={x.bandwidth()} y={M.top} height={CHART_H - M.bottom - M.top} />
+              <rect className="ov-hit" x={x0} width={barW} y={M.top} height={CHART_H - M.bottom - M.top} />
               {BREAKDOWN_KEYS.map((key) => {
                 const v = r.bd[key];
                 if (!(v > 0)) return null;
@@ -121,13 +122,13 @@ function StepChart({ rows, onPick }: { rows: StepRow[]; onPick: (r: StepRow) => 
                 return (
                   <rect
                     key={key} className={`ov-seg ov-${key}`} data-testid="overview-seg" data-key={key}
-                    x={x0} width={x.bandwidth()} y={top} height={Math.max(0, h)}
+                    x={x0} width={barW} y={top} height={Math.max(0, h)}
                     onPointerMove={(e) => move(e, r.k, key)} onPointerLeave={() => setTip(null)}
                   />
                 );
               })}
               {r.k % every === 0 && (
-                <text className="ov-label" x={x0 + x.bandwidth() / 2} y={CHART_H - M.bottom + 14} textAnchor="middle">{shortName(r.step.name)}</text>
+                <text className="ov-label" x={x0 + barW / 2} y={CHART_H - M.bottom + 14} textAnchor="middle">{shortName(r.step.name)}</text>
               )}
             </g>
           );
@@ -197,8 +198,8 @@ function breakdownColumns(unit: 'us' | 'pct'): ColumnSpec<StepRow>[] {
   for (const key of BREAKDOWN_KEYS) {
     cols.push(
       unit === 'us'
-        ? { id: key, header: CATEGORY_LABEL[key], kind: 'us', value: (r) => r.bd[key], help: CATEGORY_HELP[key] }
-        : { id: key, header: CATEGORY_LABEL[key], kind: 'pct', value: (r) => { const d = r.step.end - r.step.start; return d > 0 ? (100 * r.bd[key]) / d : 0; }, help: `${CATEGORY_HELP[key]}, in % of the step` },
+        ? { id: key, header: CATEGORY_LABEL[key], kind: 'us', value: (r) => r.bd[key], help: CATEGORY_HELP[key], width: key === 'communication' ? 'minmax(124px, 1fr)' : undefined }
+        : { id: key, header: CATEGORY_LABEL[key], kind: 'pct', width: key === 'communication' ? 'minmax(124px, 1fr)' : undefined, value: (r) => { const d = r.step.end - r.step.start; return d > 0 ? (100 * r.bd[key]) / d : 0; }, help: `${CATEGORY_HELP[key]}, in % of the step` },
     );
   }
   return cols;
