@@ -1,11 +1,11 @@
-// window.kinetoscope's analysis calls (a contract, see the README): table(), search(), details(), overview().
+// window.kinetoscope's analysis calls (a contract, see the README): table(), search(), details(), overview(), hints().
 
 import { analyseSlice, type LinkedSlice } from '../analysis/details.ts';
 import { kernelRow, kernelSmEfficiency, smCounts, type KernelRow } from '../analysis/kernels.ts';
 import type { TraceModel } from '../model/types.ts';
 import type { AppStore } from '../store/app-store.ts';
 import type { Breakdown } from '../analysis/steps.ts';
-import { analysisStats, findTrace, gpuMetricsFor, operatorShapeTableFor, overviewFor, runSearch, tableFor } from './analysis.ts';
+import { analysisStats, findTrace, gpuMetricsFor, hintsFor, operatorShapeTableFor, overviewFor, runSearch, tableFor } from './analysis.ts';
 import { bucketMeans } from '../lib/step-function.ts';
 import { openDrawerTab } from '../store/actions.ts';
 import { eventIfRead, eventOf } from './events.ts';
@@ -39,6 +39,18 @@ export interface Details {
 }
 
 export type TableRow = Record<string, unknown>;
+
+export interface HintSummary {
+  kind: string;
+  title: string;
+  costUs: number;
+  costPctOfStep: number;
+  occurrences: { start: number; end: number }[];
+  occurrenceCount: number;
+  explanation: string;
+  suggestion: string;
+  figures: Record<string, number>;
+}
 
 export interface OverviewResult {
   /** µs from the trace's start, as state().view; the breakdown's parts sum to end − start. */
@@ -76,6 +88,11 @@ export interface AnalysisApi {
   gpuMetrics(options?: { trace?: string; device?: string | number; start?: number; end?: number; buckets?: number }): Promise<GpuMetricsResult[]>;
   /** The selected slice's details; `args` is null until the event has been read back (a moment after selecting). */
   details(): Details | null;
+  /**
+   * The bottleneck hints of a trace (the first unless named), costliest first, as the Hints tab
+   * lists them; occurrences' start/end in µs from the trace start (as `state().view`).
+   */
+  hints(options?: { trace?: string }): Promise<HintSummary[]>;
   /** The steps and their time breakdown, and per GPU device its utilization, SM efficiency and occupancy (the Overview tab's figures). */
   overview(options?: { trace?: string }): Promise<OverviewResult>;
   /** The longest task (ms) the tables and searches have taken on the page, and how many tasks they ran in; `reset` starts afresh. */
@@ -138,6 +155,15 @@ export function createAnalysisApi(store: AppStore): AnalysisApi {
       if (kind === 'operators') return (await tableFor(t.model, 'operators', w)).map((r) => ({ ...r }));
       if (kind === 'slices') return (await tableFor(t.model, 'range', w)).rows.map((r) => ({ ...r }));
       throw new Error(`unknown table "${String(kind)}": kernels, operators or slices`);
+    },
+    async hints(options = {}) {
+      const t = findTrace(store, options.trace);
+      if (!t) throw new Error(options.trace ? `no loaded trace "${options.trace}"` : 'no trace is loaded');
+      return (await hintsFor(t)).map((h) => ({
+        kind: h.kind, title: h.title, costUs: h.costUs, costPctOfStep: h.costPctOfStep,
+        occurrences: h.occurrences.map((o) => ({ start: o.start, end: o.end })), occurrenceCount: h.occurrenceCount,
+        explanation: h.explanation, suggestion: h.suggestion, figures: { ...h.figures },
+      }));
     },
     async overview(options = {}) {
       const t = findTrace(store, options.trace);

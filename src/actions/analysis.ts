@@ -5,6 +5,7 @@
 import { categoryRoles, ROLE_OPERATOR } from '../analysis/roles.ts';
 import { parentsInBackground } from '../analysis/nesting.ts';
 import { kernelTableWork, type KernelRow } from '../analysis/kernels.ts';
+import { hintsWork, type Hint } from '../analysis/hints.ts';
 import { overviewWork, type Overview } from '../analysis/overview.ts';
 import { gpuMetricsWork } from '../analysis/gpu-metrics.ts';
 import { operatorShapeTableWork, operatorSlices, operatorTableWork, type OperatorRow, type OperatorShapeRow, type SliceShapes } from '../analysis/operators.ts';
@@ -13,10 +14,10 @@ import { runSliced, type SliceStats, type Work } from '../analysis/sliced.ts';
 import { rangeTableWork, type RangeTable } from '../analysis/slices.ts';
 import type { TimeWindow } from '../analysis/window.ts';
 import type { GpuMetricTrack, TraceModel } from '../model/types.ts';
-import type { AppStore, Highlight, LoadedTrace } from '../store/app-store.ts';
+import type { AppStore, Highlight, LoadedTrace, SliceRef } from '../store/app-store.ts';
 import { Comlink, traceWorker } from '../worker/client.ts';
 import { regexMatches } from '../worker/name-match.ts';
-import { setHighlight, setSearch } from '../store/actions.ts';
+import { setHighlight, setSearch, setView } from '../store/actions.ts';
 
 export type TableKind = 'kernels' | 'operators' | 'range';
 type Result<K extends TableKind> = K extends 'kernels' ? KernelRow[] : K extends 'operators' ? OperatorRow[] : RangeTable;
@@ -46,6 +47,27 @@ export function tableFor<K extends TableKind>(model: TraceModel, kind: K, window
   return p as Promise<Result<K>>;
 }
 
+const hintCache = new WeakMap<TraceModel, Promise<Hint[]>>();
+
+/**
+ * The hints' own task stopwatch: they run unasked after a load (for the toolbar's badge), so
+ * they stay out of analysisStats, which times what a caller asked for (tables, searches).
+ */
+export const hintStats: SliceStats = { longestMs: 0, tasks: 0 };
+
+/** The trace's bottleneck hints (analysis/hints.ts), worked out once in short tasks (after the overview they build on). */
+export function hintsFor(t: LoadedTrace): Promise<Hint[]> {
+  let p = hintCache.get(t.model);
+  if (!p) {
+    // over the overview's steps and breakdown: worked out once for both tabs
+    const m = t.model;
+    p = overviewFor(m).then((o) => runSliced(hintsWork(m, { steps: o.steps, dataLoaderUs: o.breakdowns.map((b) => b.dataLoader) }), 8, undefined, hintStats));
+    hintCache.set(t.model, p);
+    p.catch(() => hintCache.delete(t.model)); // try again next time
+  }
+  return p;
+}
+
 const overviews = new WeakMap<TraceModel, Promise<Overview>>();
 
 /** The trace's steps, their breakdown and the device figures (analysis/overview.ts), once per trace. */
@@ -70,6 +92,26 @@ export function gpuMetricsFor(model: TraceModel): Promise<GpuMetricTrack[]> {
     p.catch(() => gpuMetricRuns.delete(model)); // try again next time
   }
   return p;
+}
+
+/**
+ * Shows an occurrence: the view zooms to its time range (a quarter of it as margin each side)
+ * and its slices are highlighted (the rest dimmed), to be stepped through; returns the first
+ * of them in time that shares time with it, for the caller to select and reveal (the timeline
+ * knows the scrolling).
+ */
+export function showOccurrence(store: AppStore, t: LoadedTrace, o: { start: number; end: number; slices: number[] }, label: string): SliceRef | null {
+  const m = t.model;
+  const pad = Math.max(o.end - o.start, 1) * 0.25;
+  const byTime = Uint32Array.from(o.slices).sort((a, b) => m.slices.start[a]! - m.slices.start[b]! || a - b);
+  const byRow = Uint32Array.from(o.slices).sort();
+  // The one selected: the first sharing time with the occurrence (a launch call may lie well before it).
+  let at = byTime.findIndex((i) => m.slices.start[i]! <= o.end && m.slices.start[i]! + m.slices.dur[i]! >= o.start);
+  if (at < 0) at = byTime.length ? 0 : -1;
+  highlightSeq++;
+  setHighlight(store, { trace: t.id, label, names: new Uint8Array(m.strings.length), instances: byTime, byRow, at });
+  setView(store, { start: o.start - pad, end: o.end + pad });
+  return at >= 0 ? { trace: t.id, slice: byTime[at]! } : null;
 }
 
 /** Operators read to tell whether a trace has Input Dims (Kineto writes them on every op, or on none). */

@@ -1,6 +1,9 @@
 import { useAppStore, useAppStoreApi } from '../store/hooks.tsx';
 import { formatCount } from '../lib/format.ts';
-import { setHelp, setShowAllFlows, setShowLibrary, toggleTheme } from '../store/actions.ts';
+import { openDrawerTab, setHelp, setShowAllFlows, setShowLibrary, toggleTheme } from '../store/actions.ts';
+import { useEffect, useState } from 'react';
+import { hintsFor } from '../actions/analysis.ts';
+import type { LoadedTrace } from '../store/app-store.ts';
 import { ServedTracesButton } from './ServedTraces.tsx';
 import { CopyLink } from './link/CopyLink.tsx';
 
@@ -19,6 +22,7 @@ export function Toolbar({ onOpen, onCompare, onOpenServed }: { onOpen: () => voi
       {hasTrace && <ServedTracesButton onOpen={onOpenServed} />}
       <span className="trace-name" data-testid="trace-name">{names}</span>
       <span className="spacer" />
+      {hasTrace && <HintsBadge />}
       {hasTrace && <CopyLink />}
       {hasTrace && (
         <label className="toggle">
@@ -37,5 +41,35 @@ export function Toolbar({ onOpen, onCompare, onOpenServed }: { onOpen: () => voi
       </button>
       <button type="button" onClick={() => setHelp(store, true)} aria-label="Keyboard shortcuts">?</button>
     </header>
+  );
+}
+
+/** The first trace's hint count (worked out in short tasks once the page is idle after a load); opens the Hints tab. */
+function HintsBadge() {
+  const store = useAppStoreApi();
+  const t = useAppStore((s) => s.traces[0]);
+  const [count, setCount] = useState<{ trace: LoadedTrace; n: number | null; error?: string } | null>(null);
+  useEffect(() => {
+    if (!t) return undefined;
+    let live = true;
+    // after the first frames of the new trace: the load's own work goes first
+    const id = setTimeout(() => {
+      hintsFor(t).then(
+        (hs) => live && setCount({ trace: t, n: hs.length }),
+        (e: unknown) => live && setCount({ trace: t, n: null, error: (e as Error).message }),
+      );
+    }, 300);
+    return () => {
+      live = false;
+      clearTimeout(id);
+    };
+  }, [t]);
+  const mine = count && count.trace === t ? count : null;
+  const n = mine?.n ?? null;
+  const label = mine?.error ? 'Hints: could not be worked out' : n === null ? 'Hints: looking for bottlenecks' : n === 0 ? 'Hints: no bottleneck found' : `${n} bottleneck hint${n > 1 ? 's' : ''}`;
+  return (
+    <button type="button" className="hints-badge" onClick={() => openDrawerTab(store, 'hints')} title={`${label} (open the Hints tab)`} aria-label={label} data-testid="hints-badge">
+      Hints<span className="count" data-testid="hints-count">{mine?.error ? '!' : n === null ? '…' : formatCount(n)}</span>
+    </button>
   );
 }
