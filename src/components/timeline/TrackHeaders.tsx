@@ -51,7 +51,7 @@ function Header({ item, onToggle, theme }: { item: LayoutItem; onToggle: (key: s
     const c = themeColors(theme);
     const sm = item.metricSm === true;
     return (
-      <div className="kt-header kt-header-track kt-header-metric" style={style} title={`${item.label}: per 3-px bucket, the share of time at least one kernel of the device runs (utilization)${sm ? ' and the estimated SM efficiency, time-averaged' : ', SM efficiency unknown (no blocks per SM, no SM count)'}; guides at 50 and 100 %`} data-testid="metric-header">
+      <div className="kt-header kt-header-metric" style={style} title={`${item.label}: per 3-px bucket, the share of time at least one kernel of the device runs (utilization)${sm ? ' and the estimated SM efficiency, time-averaged' : ', SM efficiency unknown (no blocks per SM, no SM count)'}; guides at 50 and 100 %`} data-testid="metric-header">
         <span className="kt-header-label">{item.label}</span>
         <span className="kt-metric-legend">
           <i className="kt-metric-swatch" style={{ background: c.metricBusyFill, borderColor: c.metricBusyLine }} />
