@@ -1,6 +1,7 @@
 // Per-device figures on overlapping kernels whose answers are worked out by hand, and against
 // a brute-force sweep on random traces.
 
+import { gpuMetricBuckets } from './gpu-metrics.ts';
 import { describe, expect, it } from 'vitest';
 import { loadEvents } from '../testing/load-text.ts';
 import { randomTrace, toJson } from '../testing/random-kineto.ts';
@@ -82,6 +83,21 @@ describe('device figures', () => {
       // blocks per SM is a float32 column: 1e-6 % is well above its rounding, well below any mistake
       expect({ seed, utilizationPct: round(d.utilizationPct), occupancyPct: round(d.occupancyPct) }).toEqual({ ...want, smEfficiencyPct: undefined });
       expect(d.smEfficiencyPct).toBeCloseTo(want.smEfficiencyPct!, 6);
+    }
+  });
+});
+
+describe('the overview and the GPU metric tracks agree', () => {
+  it('one bucket over the steps window gives the device utilization and SM efficiency', async () => {
+    for (let seed = 1; seed <= 15; seed++) {
+      const { model } = await loadEvents(toJson(randomTrace(seed)), { deviceProperties: [{ id: 0, numSms: 3 }] });
+      const o = overviewOf(model);
+      for (const d of o.devices) {
+        const b = gpuMetricBuckets(model, d.device, o.window.start, o.window.end, 1);
+        // float32 buckets: agree to 1e-4 %
+        expect(100 * b.utilization[0]!).toBeCloseTo(d.utilizationPct, 4);
+        expect(100 * b.smEfficiency[0]!).toBeCloseTo(d.smEfficiencyPct, 4);
+      }
     }
   });
 });
