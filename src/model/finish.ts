@@ -6,6 +6,7 @@ import { bindInTimeOrder } from '../index/row-index.ts';
 import type { ParseOutcome } from '../parse/stream-parser.ts';
 import type { Collector } from './collector.ts';
 import { countingOrder } from '../lib/sort.ts';
+import { FLAT_GROUPS, type FieldColumns } from './fields.ts';
 import { buildFlows } from './flows.ts';
 import { layoutSlices, orderByStart } from './layout.ts';
 import { buildTracks, markDeviceActivity } from './tracks.ts';
@@ -83,6 +84,7 @@ export function finishTrace(c: Collector, outcome: ParseOutcome, fileName: strin
   if (flowResult.unbound > 0) c.warnings.count('flow endpoints with no slice to attach to', flowResult.unbound);
 
   const kernels = buildKernels(c, rank);
+  const fields = buildFieldColumns(c, rank);
   const counters = c.counterList.map((d) => {
     const times = d.times.toArray();
     for (let i = 0; i < times.length; i++) times[i]! -= traceStart;
@@ -109,6 +111,7 @@ export function finishTrace(c: Collector, outcome: ParseOutcome, fileName: strin
     slices,
     flows: flowResult.flows,
     kernels,
+    fields,
     counters,
     metadata: c.meta,
     summary,
@@ -294,6 +297,31 @@ function buildKernels(c: Collector, rank: Uint32Array): KernelColumns {
   };
 }
 
+/** Each field group's rows in the order of their slices in the model (fields.ts). */
+function buildFieldColumns(c: Collector, rank: Uint32Array): FieldColumns {
+  const out: Record<string, Record<string, Uint32Array | Float64Array>> = {};
+  FLAT_GROUPS.forEach((g, gi) => {
+    const d = c.fieldDrafts[gi]!;
+    const m = d.slice.length;
+    const src = d.slice.data;
+    // Final slice indexes are distinct: a counting pass over them gives the order.
+    const finalSlice = new Uint32Array(m);
+    for (let k = 0; k < m; k++) finalSlice[k] = rank[src[k]!]!;
+    const order = new Uint32Array(m);
+    for (let k = 0; k < m; k++) order[k] = k;
+    order.sort((a, b) => finalSlice[a]! - finalSlice[b]!);
+    const cols: Record<string, Uint32Array | Float64Array> = { slice: Uint32Array.from(order, (k) => finalSlice[k]!) };
+    g.slotColumns.forEach((name, j) => {
+      const from = d.cols[j]!.data;
+      const to = g.slotU32[j] ? new Uint32Array(m) : new Float64Array(m);
+      for (let k = 0; k < m; k++) to[k] = from[order[k]!]!;
+      cols[name] = to;
+    });
+    out[g.name] = cols;
+  });
+  return out as unknown as FieldColumns;
+}
+
 /** Per device, the length of the union of its GPU slices' intervals; summed. */
 function gpuBusy(slices: SliceColumns, deviceOfTrack: number[]): number {
   const byDevice = new Map<number, number[]>();
@@ -386,6 +414,7 @@ function modelBytes(m: TraceModel, offsets: Float64Array): number {
   add(m.slices);
   add(m.flows);
   add(m.kernels);
+  for (const g of Object.values(m.fields)) add(g);
   for (const cs of m.counters) bytes += cs.times.byteLength + cs.values.byteLength;
   return bytes;
 }

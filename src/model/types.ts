@@ -6,6 +6,8 @@
 // float64. Relative values keep fractional nanoseconds exactly where absolute
 // epoch-scale microseconds (1.7e15) would not.
 
+import type { FieldColumns } from './fields.ts';
+
 export type Micros = number;
 
 /** The `summary` JSON (a contract: `npm run summary`, the page's load report, `window.kinetoscope`). */
@@ -175,6 +177,8 @@ export interface TraceModel {
   slices: SliceColumns;
   flows: FlowColumns;
   kernels: KernelColumns;
+  /** Parsed args fields of the events that carry them (fields.ts), per group, sorted by slice. */
+  fields: FieldColumns;
   counters: CounterSeries[];
   metadata: Record<string, unknown>;
   summary: Summary;
