@@ -59,6 +59,8 @@ export interface CounterDraft {
   name: string;
   times: Grow<Float64Array>;
   values: Grow<Float64Array>;
+  /** Set for series the loader derives in bytes (memory). */
+  unit?: 'bytes';
 }
 
 const PH_M = 77, PH_X = 88, PH_B = 66, PH_E = 69, PH_i = 105, PH_I = 73, PH_R = 82, PH_n = 110;

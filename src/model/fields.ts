@@ -57,7 +57,7 @@ export type FieldGroupName = keyof typeof FIELD_GROUPS;
 
 type GroupFields<G extends FieldGroupName> = (typeof FIELD_GROUPS)[G]['fields'];
 
-/** One group's final columns: `slice` (sorted) is the carrying slice's index in the model. */
+/** One group's final columns, rows in file order: `slice` is the carrying slice's index in the model. */
 export type FieldGroupColumns<G extends FieldGroupName> = { slice: Uint32Array } & {
   -readonly [K in keyof GroupFields<G> as GroupFields<G>[K] extends { type: 'uint64' } ? `${K & string}Hi` | `${K & string}Lo` : K]:
     GroupFields<G>[K] extends { type: 'uint64' } ? Uint32Array : Float64Array;

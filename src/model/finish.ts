@@ -8,6 +8,7 @@ import type { Collector } from './collector.ts';
 import { countingOrder } from '../lib/sort.ts';
 import { FLAT_GROUPS, type FieldColumns } from './fields.ts';
 import { buildFlows } from './flows.ts';
+import { memoryCurves } from './memory-curves.ts';
 import { layoutSlices, orderByStart } from './layout.ts';
 import { buildTracks, markDeviceActivity } from './tracks.ts';
 import {
@@ -27,6 +28,7 @@ export interface FinishedTrace {
 export function finishTrace(c: Collector, outcome: ParseOutcome, fileName: string, tsBase: number): FinishedTrace {
   const traceStart = Number.isFinite(c.minTs) ? c.minTs : 0;
   const traceEnd = Number.isFinite(c.maxEnd) ? c.maxEnd : traceStart;
+  addMemoryCounters(c);
   markDeviceActivity(c);
   const beToSlice = matchBeginEnd(c, traceEnd);
   matchAsync(c, traceEnd);
@@ -88,7 +90,7 @@ export function finishTrace(c: Collector, outcome: ParseOutcome, fileName: strin
   const counters = c.counterList.map((d) => {
     const times = d.times.toArray();
     for (let i = 0; i < times.length; i++) times[i]! -= traceStart;
-    return { track: d.track, name: d.name, times, values: d.values.toArray() };
+    return { track: d.track, name: d.name, times, values: d.values.toArray(), ...(d.unit ? { unit: d.unit } : {}) };
   });
 
   const content = contentStart < contentEnd ? { start: contentStart, end: contentEnd } : counterExtent(counters, traceEnd - traceStart);
@@ -118,6 +120,48 @@ export function finishTrace(c: Collector, outcome: ParseOutcome, fileName: strin
   };
   summary.bytesPerEvent = summary.events.total > 0 ? modelBytes(model, offsets) / summary.events.total : 0;
   return { model, offsets };
+}
+
+/**
+ * Per device with `[memory]` events, allocated and reserved counters (memory-curves.ts) in
+ * the device's process: a GPU's under the GPU process (the one with device activity whose
+ * pid is the device id, or labelled "GPU <id>"), else under the process of its events.
+ * Here rather than on the page so that they are plain counters to everything downstream
+ * (layout, drawing, hover, the URL, the transfer); only traces with such events pay.
+ */
+function addMemoryCounters(c: Collector): void {
+  const g = FLAT_GROUPS.findIndex((x) => x.name === 'memory');
+  const d = c.fieldDrafts[g]!;
+  const n = d.slice.length;
+  if (n === 0) return;
+  const col = (name: string): Float64Array => d.cols[FLAT_GROUPS[g]!.slotColumns.indexOf(name)]!.data;
+  const start = c.sStart.data, sliceOf = d.slice.data;
+  const curves = memoryCurves(n, (r) => start[sliceOf[r]!]!, {
+    bytes: col('bytes'), totalAllocated: col('totalAllocated'), totalReserved: col('totalReserved'),
+    deviceType: col('deviceType'), deviceId: col('deviceId'),
+  });
+  for (const cv of curves) {
+    let pid = c.tracks[c.sTrack.data[sliceOf[cv.rows[0]!]!]!]!.pid;
+    if (cv.deviceType === 1) {
+      for (const p of c.processes.values()) {
+        if (p.gpuEvents > 0 && (c.strings.strings[p.pid] === String(cv.deviceId) || p.labels === `GPU ${cv.deviceId}`)) {
+          pid = p.pid;
+          break;
+        }
+      }
+    }
+    const add = (what: string, values: Float64Array): void => {
+      const s = c.counterSeries(pid, `${cv.device} memory ${what} (bytes)`);
+      s.unit = 'bytes';
+      for (let k = 0; k < values.length; k++) {
+        if (Number.isNaN(values[k]!)) continue; // reserved before the first Total Reserved
+        s.times.push(cv.times[k]!);
+        s.values.push(values[k]!);
+      }
+    };
+    add('allocated', cv.allocated);
+    if (cv.reserved) add('reserved', cv.reserved);
+  }
 }
 
 /** Without slices that last: the counters' samples; without those, the whole trace. */
@@ -297,24 +341,21 @@ function buildKernels(c: Collector, rank: Uint32Array): KernelColumns {
   };
 }
 
-/** Each field group's rows in the order of their slices in the model (fields.ts). */
+/** Each field group's rows, in file order, with their slices' final indexes (fields.ts). */
 function buildFieldColumns(c: Collector, rank: Uint32Array): FieldColumns {
   const out: Record<string, Record<string, Uint32Array | Float64Array>> = {};
   FLAT_GROUPS.forEach((g, gi) => {
     const d = c.fieldDrafts[gi]!;
     const m = d.slice.length;
     const src = d.slice.data;
-    // Final slice indexes are distinct: a counting pass over them gives the order.
-    const finalSlice = new Uint32Array(m);
-    for (let k = 0; k < m; k++) finalSlice[k] = rank[src[k]!]!;
-    const order = new Uint32Array(m);
-    for (let k = 0; k < m; k++) order[k] = k;
-    order.sort((a, b) => finalSlice[a]! - finalSlice[b]!);
-    const cols: Record<string, Uint32Array | Float64Array> = { slice: Uint32Array.from(order, (k) => finalSlice[k]!) };
+    // Rows stay in file order (ties in time keep the order the file gave them).
+    const slice = new Uint32Array(m);
+    for (let k = 0; k < m; k++) slice[k] = rank[src[k]!]!;
+    const cols: Record<string, Uint32Array | Float64Array> = { slice };
     g.slotColumns.forEach((name, j) => {
       const from = d.cols[j]!.data;
       const to = g.slotU32[j] ? new Uint32Array(m) : new Float64Array(m);
-      for (let k = 0; k < m; k++) to[k] = from[order[k]!]!;
+      to.set(from.subarray(0, m));
       cols[name] = to;
     });
     out[g.name] = cols;

@@ -156,6 +156,8 @@ export interface CounterSeries {
   name: string;
   times: Float64Array;
   values: Float64Array;
+  /** 'bytes' for the memory curves the loader derives from `[memory]` events (memory-curves.ts). */
+  unit?: 'bytes';
 }
 
 export interface TraceModel {
@@ -177,7 +179,7 @@ export interface TraceModel {
   slices: SliceColumns;
   flows: FlowColumns;
   kernels: KernelColumns;
-  /** Parsed args fields of the events that carry them (fields.ts), per group, sorted by slice. */
+  /** Parsed args fields of the events that carry them (fields.ts), per group, rows in file order. */
   fields: FieldColumns;
   counters: CounterSeries[];
   metadata: Record<string, unknown>;
