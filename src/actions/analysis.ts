@@ -6,6 +6,7 @@ import { categoryRoles, ROLE_OPERATOR } from '../analysis/roles.ts';
 import { parentsInBackground } from '../analysis/nesting.ts';
 import { kernelTableWork, type KernelRow } from '../analysis/kernels.ts';
 import { overviewWork, type Overview } from '../analysis/overview.ts';
+import { allocationOperatorsWork, memoryWork, type MemoryAnalysis } from '../analysis/memory.ts';
 import { operatorShapeTableWork, operatorSlices, operatorTableWork, type OperatorRow, type OperatorShapeRow, type SliceShapes } from '../analysis/operators.ts';
 import { nameTest, parseQuery, sliceNameIds, matchesWork, nameIndexWork } from '../analysis/search.ts';
 import { runSliced, type SliceStats, type Work } from '../analysis/sliced.ts';
@@ -54,6 +55,32 @@ export function overviewFor(model: TraceModel): Promise<Overview> {
     p = runSliced(overviewWork(model), 8, undefined, analysisStats);
     overviews.set(model, p);
     p.catch(() => overviews.get(model) === p && overviews.delete(model)); // try again next time
+  }
+  return p;
+}
+
+const memories = new WeakMap<TraceModel, Promise<MemoryAnalysis>>();
+
+/** The trace's memory curves, peaks and allocations (analysis/memory.ts), once per trace. */
+export function memoryFor(model: TraceModel): Promise<MemoryAnalysis> {
+  let p = memories.get(model);
+  if (!p) {
+    p = runSliced(memoryWork(model), 8, undefined, analysisStats);
+    memories.set(model, p);
+    p.catch(() => memories.get(model) === p && memories.delete(model)); // try again next time
+  }
+  return p;
+}
+
+const allocators = new WeakMap<TraceModel, Promise<Int32Array>>();
+
+/** The operator slice that made each allocation of memoryFor (-1: none), once per trace. */
+export function allocationOperatorsFor(model: TraceModel): Promise<Int32Array> {
+  let p = allocators.get(model);
+  if (!p) {
+    p = memoryFor(model).then((mem) => runSliced(allocationOperatorsWork(model, mem.allocations), 8, undefined, analysisStats));
+    allocators.set(model, p);
+    p.catch(() => allocators.get(model) === p && allocators.delete(model));
   }
   return p;
 }

@@ -35,6 +35,8 @@ export interface ThemeColors {
   flowSelected: string;
   counterFill: string;
   counterLine: string;
+  /** The peak marker of a memory counter. */
+  peak: string;
   summary: string;
   instant: string;
   /** Stripes over the open end of unfinished slices. */
@@ -135,6 +137,7 @@ function build(theme: Theme): ThemeColors {
       flowSelected: '#d0381e',
       counterFill: 'rgba(47, 111, 235, 0.35)',
       counterLine: '#2f6feb',
+      peak: '#c8102e',
       summary: '#5b7fc7',
       instant: 'rgba(40, 48, 62, 0.75)',
       hatch: 'rgba(255, 255, 255, 0.75)',
@@ -159,6 +162,7 @@ function build(theme: Theme): ThemeColors {
     flowSelected: '#ff8a65',
     counterFill: 'rgba(110, 160, 255, 0.35)',
     counterLine: '#6ea0ff',
+    peak: '#ff5c6c',
     summary: '#6f8fd0',
     instant: 'rgba(220, 226, 236, 0.8)',
     hatch: 'rgba(21, 24, 30, 0.7)',
