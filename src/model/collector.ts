@@ -188,6 +188,8 @@ export class Collector implements EventSink, RunSink {
 
   readonly counters = new Map<string, CounterDraft>();
   readonly counterList: CounterDraft[] = [];
+  /** Series finish.ts derives (memory curves), last in counterList: not the file's. */
+  derivedCounters = 0;
 
   gpuCounts = { kernels: 0, memcpy: 0, memset: 0 };
   skippedPhases = 0;

@@ -152,6 +152,7 @@ function addMemoryCounters(c: Collector): void {
     }
     const add = (what: string, values: Float64Array): void => {
       const s = c.counterSeries(pid, `${cv.device} memory ${what} (bytes)`);
+      c.derivedCounters++;
       s.unit = 'bytes';
       for (let k = 0; k < values.length; k++) {
         if (Number.isNaN(values[k]!)) continue; // reserved before the first Total Reserved
@@ -423,7 +424,7 @@ function buildSummary(
     events: { total: o.events, byPhase: Object.fromEntries(c.byPhase) },
     processes: processCount,
     threads,
-    counters: c.counterList.length,
+    counters: c.counterList.length - c.derivedCounters, // the file's (the summary's contract), not the memory curves
     gpu: {
       devices: 0,
       streams: 0,
