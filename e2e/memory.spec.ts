@@ -146,6 +146,10 @@ test('h100 bert-small: memory() per device as a plain scan; tracks with the peak
     // ... and none on the same track away from the peak
     await page.evaluate((v) => window.kinetoscope.setView(v.start, v.end), { start: tp + 1e6, end: tp + 1e6 + 1 });
     expect(await peakPixels(page, { x: clip.x, y: clip.y + box.y, w: clip.w, h: box.height }, theme)).toBe(0);
+    // the curves around the peak, to look at
+    await page.evaluate((v) => window.kinetoscope.setView(v.start, v.end), { start: tp - 3000, end: tp + 1500 });
+    await page.waitForTimeout(100);
+    await page.screenshot({ path: test.info().outputPath(`memory-tracks-${theme}.png`) });
     await page.evaluate((v) => window.kinetoscope.setView(v.start, v.end), view);
   }
   await page.mouse.move(clip.x + clip.w / 2 + 2, clip.y + box.y + box.height / 2);
