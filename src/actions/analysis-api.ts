@@ -1,12 +1,13 @@
-// window.kinetoscope's analysis calls (a contract, see the README): table(), search(), details(), overview(), hints().
+// window.kinetoscope's analysis calls (a contract, see the README): table(), search(), details(), overview(), hints(), memory().
 
 import { analyseSlice, type LinkedSlice } from '../analysis/details.ts';
 import { kernelRow, kernelSmEfficiency, smCounts, type KernelRow } from '../analysis/kernels.ts';
 import type { TraceModel } from '../model/types.ts';
 import type { AppStore } from '../store/app-store.ts';
 import type { Breakdown } from '../analysis/steps.ts';
-import { analysisStats, findTrace, gpuMetricsFor, hintsFor, operatorShapeTableFor, overviewFor, runSearch, tableFor } from './analysis.ts';
+import { analysisStats, findTrace, gpuMetricsFor, hintsFor, memoryFor, operatorShapeTableFor, overviewFor, runSearch, tableFor } from './analysis.ts';
 import { bucketMeans } from '../lib/step-function.ts';
+import { memorySummaryRows } from '../analysis/memory.ts';
 import { openDrawerTab } from '../store/actions.ts';
 import { eventIfRead, eventOf } from './events.ts';
 
@@ -95,6 +96,12 @@ export interface AnalysisApi {
   hints(options?: { trace?: string }): Promise<HintSummary[]>;
   /** The steps and their time breakdown, and per GPU device its utilization, SM efficiency and occupancy (the Overview tab's figures). */
   overview(options?: { trace?: string }): Promise<OverviewResult>;
+  /**
+   * Per device with `[memory]` events ("CPU", "GPU 0", …): the peak of Total Allocated and of
+   * Total Reserved (null where the events carry none; without totals the running sum of
+   * Bytes), the allocations, and those with an address never freed inside the trace.
+   */
+  memory(options?: { trace?: string }): Promise<{ device: string; peakAllocatedBytes: number; peakReservedBytes: number | null; allocations: number; unfreed: number }[]>;
   /** The longest task (ms) the tables and searches have taken on the page, and how many tasks they ran in; `reset` starts afresh. */
   analysisStats(reset?: boolean): { longestMs: number; tasks: number };
 }
@@ -196,6 +203,11 @@ export function createAnalysisApi(store: AppStore): AnalysisApi {
           }
           return { device: g.device, start, end, utilizationPct: pct(u), smEfficiencyPct: sm, kernels: g.kernels, smKernels: g.smKernels };
         });
+    },
+    async memory(options = {}) {
+      const t = findTrace(store, options.trace);
+      if (!t) throw new Error(options.trace ? `no loaded trace "${options.trace}"` : 'no trace is loaded');
+      return memorySummaryRows(await memoryFor(t.model));
     },
     search(query) {
       // Shown in the page too: the Search tab, with the query in its box.

@@ -8,6 +8,7 @@ import { kernelTableWork, type KernelRow } from '../analysis/kernels.ts';
 import { hintsWork, type Hint } from '../analysis/hints.ts';
 import { overviewWork, type Overview } from '../analysis/overview.ts';
 import { gpuMetricsWork } from '../analysis/gpu-metrics.ts';
+import { allocationOperatorsWork, memoryWork, type MemoryAnalysis } from '../analysis/memory.ts';
 import { operatorShapeTableWork, operatorSlices, operatorTableWork, type OperatorRow, type OperatorShapeRow, type SliceShapes } from '../analysis/operators.ts';
 import { nameTest, parseQuery, sliceNameIds, matchesWork, nameIndexWork } from '../analysis/search.ts';
 import { runSliced, type SliceStats, type Work } from '../analysis/sliced.ts';
@@ -94,6 +95,19 @@ export function gpuMetricsFor(model: TraceModel): Promise<GpuMetricTrack[]> {
   return p;
 }
 
+const memories = new WeakMap<TraceModel, Promise<MemoryAnalysis>>();
+
+/** The trace's memory curves, peaks and allocations (analysis/memory.ts), once per trace. */
+export function memoryFor(model: TraceModel): Promise<MemoryAnalysis> {
+  let p = memories.get(model);
+  if (!p) {
+    p = runSliced(memoryWork(model), 8, undefined, analysisStats);
+    memories.set(model, p);
+    p.catch(() => memories.get(model) === p && memories.delete(model)); // try again next time
+  }
+  return p;
+}
+
 /**
  * Shows an occurrence: the view zooms to its time range (a quarter of it as margin each side)
  * and its slices are highlighted (the rest dimmed), to be stepped through; returns the first
@@ -112,6 +126,19 @@ export function showOccurrence(store: AppStore, t: LoadedTrace, o: { start: numb
   setHighlight(store, { trace: t.id, label, names: new Uint8Array(m.strings.length), instances: byTime, byRow, at });
   setView(store, { start: o.start - pad, end: o.end + pad });
   return at >= 0 ? { trace: t.id, slice: byTime[at]! } : null;
+}
+
+const allocators = new WeakMap<TraceModel, Promise<Int32Array>>();
+
+/** The operator slice that made each allocation of memoryFor (-1: none), once per trace. */
+export function allocationOperatorsFor(model: TraceModel): Promise<Int32Array> {
+  let p = allocators.get(model);
+  if (!p) {
+    p = memoryFor(model).then((mem) => runSliced(allocationOperatorsWork(model, mem.allocations), 8, undefined, analysisStats));
+    allocators.set(model, p);
+    p.catch(() => allocators.get(model) === p && allocators.delete(model));
+  }
+  return p;
 }
 
 /** Operators read to tell whether a trace has Input Dims (Kineto writes them on every op, or on none). */

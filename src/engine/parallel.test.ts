@@ -30,6 +30,7 @@ function canonical(m: TraceModel, offsets: Float64Array): unknown {
     },
     flows: m.flows,
     kernels: m.kernels,
+    fields: m.fields,
     counters: m.counters,
     metadata: m.metadata,
     offsets,

@@ -9,6 +9,7 @@ import type { EventSink } from '../parse/stream-parser.ts';
 import type { StringTable } from '../parse/string-table.ts';
 import { SLICE_KERNEL, SLICE_MEMCPY, SLICE_MEMSET, SLICE_RUNTIME, type EventRun, type RunSink } from '../parse/wasm-events.ts';
 import { FLAG_GPU, FLAG_INSTANT, FLAG_LAUNCH } from './types.ts';
+import { FLAT_GROUPS, NO_U64 } from './fields.ts';
 import { Warnings } from './warnings.ts';
 
 export const CAT_NONE = 0, CAT_KERNEL = SLICE_KERNEL, CAT_MEMCPY = SLICE_MEMCPY, CAT_MEMSET = SLICE_MEMSET;
@@ -58,6 +59,8 @@ export interface CounterDraft {
   name: string;
   times: Grow<Float64Array>;
   values: Grow<Float64Array>;
+  /** Set for series the loader derives in bytes (memory). */
+  unit?: 'bytes';
 }
 
 const PH_M = 77, PH_X = 88, PH_B = 66, PH_E = 69, PH_i = 105, PH_I = 73, PH_R = 82, PH_n = 110;
@@ -68,6 +71,15 @@ const PROCESS_PHASES = new Uint8Array(256);
 for (const ph of [PH_X, PH_B, PH_E, PH_i, PH_I, PH_R, PH_C, PH_b, PH_e, PH_n, PH_S, PH_T, PH_F]) PROCESS_PHASES[ph] = 1;
 
 const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+/** Each field group's args keys as bytes (Scanner.readListedArgs), in FLAT_GROUPS' order. */
+const GROUP_KEYS = FLAT_GROUPS.map((g) => g.keys.map((k) => encoder.encode(k)));
+
+/** One field group's rows while loading: the slice (file order) and a float64 per slot (fields.ts FlatGroup). */
+export interface FieldDraft {
+  slice: Grow<Uint32Array>;
+  cols: Grow<Float64Array>[];
+}
 const MAX_TIME = 9007199254740992;
 
 /** Thrown when a trace would need more memory than the viewer allows itself. */
@@ -168,8 +180,16 @@ export class Collector implements EventSink, RunSink {
   readonly kSlice = growU32();
   readonly kF64: Grow<Float64Array>[] = Array.from({ length: 14 }, () => growF64());
 
+  // Parsed args fields (fields.ts), one draft per group.
+  readonly fieldDrafts: FieldDraft[] = FLAT_GROUPS.map((g) => ({ slice: growU32(), cols: g.slotColumns.map(() => growF64()) }));
+  /** Per name id: 0 not looked up, 1 carries no field group, g + 2 carries group g. */
+  private nameGroupCache = new Uint8Array(256);
+  private readonly fieldScratch = FLAT_GROUPS.map((g) => new Float64Array(g.slotColumns.length));
+
   readonly counters = new Map<string, CounterDraft>();
   readonly counterList: CounterDraft[] = [];
+  /** Series finish.ts derives (memory curves), last in counterList: not the file's. */
+  derivedCounters = 0;
 
   gpuCounts = { kernels: 0, memcpy: 0, memset: 0 };
   skippedPhases = 0;
@@ -200,18 +220,64 @@ export class Collector implements EventSink, RunSink {
   sliceRoom(): number {
     return this.maxSlices - this.sStart.length;
   }
+  /** Whether instants of this name carry a field group (the WebAssembly run then hands them over). */
+  nameCarriesFields(name: number): boolean {
+    return this.fieldGroupOf(name) >= 0;
+  }
+
+  /** The field group instants of this name carry, or -1. */
+  fieldGroupOf(name: number): number {
+    if (name < 0) return -1;
+    if (name >= this.nameGroupCache.length) {
+      const next = new Uint8Array(Math.max(name + 1, this.nameGroupCache.length * 2));
+      next.set(this.nameGroupCache);
+      this.nameGroupCache = next;
+    }
+    let g = this.nameGroupCache[name]!;
+    if (g === 0) {
+      const text = this.strings.strings[name]!;
+      const found = FLAT_GROUPS.findIndex((grp) => grp.names.includes(text));
+      g = found + 2;
+      this.nameGroupCache[name] = g;
+    }
+    return g - 2;
+  }
+
+  /** Reads group g's fields from the event's args into a row for slice `slice`. */
+  private readFields(g: number, slice: number, f: EventFields, sc: Scanner): void {
+    this.readFieldsAt(g, slice, f.argsStart, f.argsEnd, sc);
+  }
+
+  /** The same from args at window positions [argsStart, argsEnd) of `sc` (-1: no args). */
+  private readFieldsAt(g: number, slice: number, argsStart: number, argsEnd: number, sc: Scanner): void {
+    const group = FLAT_GROUPS[g]!;
+    const row = this.fieldScratch[g]!;
+    for (let j = 0; j < row.length; j++) row[j] = group.slotU32[j] ? NO_U64 : NaN;
+    if (argsStart >= 0) sc.readListedArgs(argsStart, argsEnd, GROUP_KEYS[g]!, group.isU64, group.slot, row);
+    const d = this.fieldDrafts[g]!;
+    d.slice.push(slice);
+    for (let j = 0; j < row.length; j++) d.cols[j]!.push(row[j]!);
+  }
+
   numericFlowIds(flows: number): boolean {
     // flowKey interns a numeric id once the (cat, name) pairs reach NUMERIC_PAIRS
     return this.flowPairs.size + flows <= NUMERIC_PAIRS;
   }
-  absorbRun(b: EventRun): void {
+  absorbRun(b: EventRun, sc: Scanner): void {
     for (let k = 0; k < b.phaseCode.length; k++) this.countPhase(b.phaseCode[k]!, b.phaseCount[k]!);
     if (b.spanMin < this.spanMin) this.spanMin = b.spanMin;
     if (b.spanMax > this.spanMax) this.spanMax = b.spanMax;
     this.extend(b.extMin, b.extMax); // (slices and B/E edges; Infinity and -Infinity when none)
     this.flowNoId += b.flowNoId;
     if (b.flowN > 0) this.flows(b);
-    if (b.n > 0) this.sliceRun(b);
+    if (b.n > 0) {
+      const first = this.sStart.length;
+      this.sliceRun(b);
+      for (let k = 0; k < b.fieldN; k++) {
+        const i = b.fieldSlice[k]!;
+        this.readFieldsAt(this.fieldGroupOf(b.name[i]!), first + i, b.fieldArgsStart[k]!, b.fieldArgsEnd[k]!, sc);
+      }
+    }
     if (b.beN > 0) this.edges(b);
   }
 
@@ -410,9 +476,12 @@ export class Collector implements EventSink, RunSink {
       }
       case PH_i:
       case PH_I:
-      case PH_R:
+      case PH_R: {
+        const g = this.fieldGroupOf(name);
+        if (g >= 0) this.readFields(g, this.sStart.length, f, sc);
         this.addSlice(f, pid, tid, name, 0, FLAG_INSTANT);
         return;
+      }
       case PH_C:
         this.onCounter(f, sc, pid, name, index);
         return;

@@ -6,7 +6,9 @@ import { bindInTimeOrder } from '../index/row-index.ts';
 import type { ParseOutcome } from '../parse/stream-parser.ts';
 import type { Collector } from './collector.ts';
 import { countingOrder } from '../lib/sort.ts';
+import { FLAT_GROUPS, type FieldColumns } from './fields.ts';
 import { buildFlows } from './flows.ts';
+import { memoryCurves } from './memory-curves.ts';
 import { layoutSlices, orderByStart } from './layout.ts';
 import { buildTracks, markDeviceActivity } from './tracks.ts';
 import {
@@ -26,6 +28,7 @@ export interface FinishedTrace {
 export function finishTrace(c: Collector, outcome: ParseOutcome, fileName: string, tsBase: number): FinishedTrace {
   const traceStart = Number.isFinite(c.minTs) ? c.minTs : 0;
   const traceEnd = Number.isFinite(c.maxEnd) ? c.maxEnd : traceStart;
+  addMemoryCounters(c);
   markDeviceActivity(c);
   const beToSlice = matchBeginEnd(c, traceEnd);
   matchAsync(c, traceEnd);
@@ -83,10 +86,11 @@ export function finishTrace(c: Collector, outcome: ParseOutcome, fileName: strin
   if (flowResult.unbound > 0) c.warnings.count('flow endpoints with no slice to attach to', flowResult.unbound);
 
   const kernels = buildKernels(c, rank);
+  const fields = buildFieldColumns(c, rank);
   const counters = c.counterList.map((d) => {
     const times = d.times.toArray();
     for (let i = 0; i < times.length; i++) times[i]! -= traceStart;
-    return { track: d.track, name: d.name, times, values: d.values.toArray() };
+    return { track: d.track, name: d.name, times, values: d.values.toArray(), ...(d.unit ? { unit: d.unit } : {}) };
   });
 
   const content = contentStart < contentEnd ? { start: contentStart, end: contentEnd } : counterExtent(counters, traceEnd - traceStart);
@@ -109,12 +113,56 @@ export function finishTrace(c: Collector, outcome: ParseOutcome, fileName: strin
     slices,
     flows: flowResult.flows,
     kernels,
+    fields,
     counters,
     metadata: c.meta,
     summary,
   };
   summary.bytesPerEvent = summary.events.total > 0 ? modelBytes(model, offsets) / summary.events.total : 0;
   return { model, offsets };
+}
+
+/**
+ * Per device with `[memory]` events, allocated and reserved counters (memory-curves.ts) in
+ * the device's process: a GPU's under the GPU process (the one with device activity whose
+ * pid is the device id, or labelled "GPU <id>"), else under the process of its events.
+ * Here rather than on the page so that they are plain counters to everything downstream
+ * (layout, drawing, hover, the URL, the transfer); only traces with such events pay.
+ */
+function addMemoryCounters(c: Collector): void {
+  const g = FLAT_GROUPS.findIndex((x) => x.name === 'memory');
+  const d = c.fieldDrafts[g]!;
+  const n = d.slice.length;
+  if (n === 0) return;
+  const col = (name: string): Float64Array => d.cols[FLAT_GROUPS[g]!.slotColumns.indexOf(name)]!.data;
+  const start = c.sStart.data, sliceOf = d.slice.data;
+  const curves = memoryCurves(n, (r) => start[sliceOf[r]!]!, {
+    bytes: col('bytes'), totalAllocated: col('totalAllocated'), totalReserved: col('totalReserved'),
+    deviceType: col('deviceType'), deviceId: col('deviceId'),
+  });
+  for (const cv of curves) {
+    let pid = c.tracks[c.sTrack.data[sliceOf[cv.rows[0]!]!]!]!.pid;
+    if (cv.deviceType === 1) {
+      for (const p of c.processes.values()) {
+        if (p.gpuEvents > 0 && (c.strings.strings[p.pid] === String(cv.deviceId) || p.labels === `GPU ${cv.deviceId}`)) {
+          pid = p.pid;
+          break;
+        }
+      }
+    }
+    const add = (what: string, values: Float64Array): void => {
+      const s = c.counterSeries(pid, `${cv.device} memory ${what} (bytes)`);
+      c.derivedCounters++;
+      s.unit = 'bytes';
+      for (let k = 0; k < values.length; k++) {
+        if (Number.isNaN(values[k]!)) continue; // reserved before the first Total Reserved
+        s.times.push(cv.times[k]!);
+        s.values.push(values[k]!);
+      }
+    };
+    add('allocated', cv.allocated);
+    if (cv.reserved) add('reserved', cv.reserved);
+  }
 }
 
 /** Without slices that last: the counters' samples; without those, the whole trace. */
@@ -294,6 +342,28 @@ function buildKernels(c: Collector, rank: Uint32Array): KernelColumns {
   };
 }
 
+/** Each field group's rows, in file order, with their slices' final indexes (fields.ts). */
+function buildFieldColumns(c: Collector, rank: Uint32Array): FieldColumns {
+  const out: Record<string, Record<string, Uint32Array | Float64Array>> = {};
+  FLAT_GROUPS.forEach((g, gi) => {
+    const d = c.fieldDrafts[gi]!;
+    const m = d.slice.length;
+    const src = d.slice.data;
+    // Rows stay in file order (ties in time keep the order the file gave them).
+    const slice = new Uint32Array(m);
+    for (let k = 0; k < m; k++) slice[k] = rank[src[k]!]!;
+    const cols: Record<string, Uint32Array | Float64Array> = { slice };
+    g.slotColumns.forEach((name, j) => {
+      const from = d.cols[j]!.data;
+      const to = g.slotU32[j] ? new Uint32Array(m) : new Float64Array(m);
+      to.set(from.subarray(0, m));
+      cols[name] = to;
+    });
+    out[g.name] = cols;
+  });
+  return out as unknown as FieldColumns;
+}
+
 /** Per device, the length of the union of its GPU slices' intervals; summed. */
 function gpuBusy(slices: SliceColumns, deviceOfTrack: number[]): number {
   const byDevice = new Map<number, number[]>();
@@ -354,7 +424,7 @@ function buildSummary(
     events: { total: o.events, byPhase: Object.fromEntries(c.byPhase) },
     processes: processCount,
     threads,
-    counters: c.counterList.length,
+    counters: c.counterList.length - c.derivedCounters, // the file's (the summary's contract), not the memory curves
     gpu: {
       devices: 0,
       streams: 0,
@@ -386,6 +456,7 @@ function modelBytes(m: TraceModel, offsets: Float64Array): number {
   add(m.slices);
   add(m.flows);
   add(m.kernels);
+  for (const g of Object.values(m.fields)) add(g);
   for (const cs of m.counters) bytes += cs.times.byteLength + cs.values.byteLength;
   return bytes;
 }

@@ -35,6 +35,8 @@ export interface CollectorDump {
   v2: { ref: Uint32Array; isBE: Uint8Array; key: Uint32Array; dir: Uint8Array };
   corr: { slice: Uint32Array; value: Float64Array; side: Uint8Array };
   kernels: { slice: Uint32Array; f64: Float64Array[] };
+  /** Parsed args fields (fields.ts), per group in FLAT_GROUPS' order. */
+  fields: { slice: Uint32Array; cols: Float64Array[] }[];
   counters: { pid: number; name: string; times: Float64Array; values: Float64Array }[];
   gpuCounts: { kernels: number; memcpy: number; memset: number };
   skippedPhases: number;
@@ -76,6 +78,7 @@ export function dumpCollector(c: Collector, tsBase: number): CollectorDump {
     v2: { ref: c.v2Ref.view(), isBE: c.v2IsBE.view(), key: c.v2Key.view(), dir: c.v2Dir.view() },
     corr: { slice: c.corrSlice.view(), value: c.corrValue.view(), side: c.corrSide.view() },
     kernels: { slice: c.kSlice.view(), f64: c.kF64.map((g) => g.view()) },
+    fields: c.fieldDrafts.map((g) => ({ slice: g.slice.view(), cols: g.cols.map((col) => col.view()) })),
     counters: c.counterList.map((d) => ({ pid: d.pid, name: d.name, times: d.times.view(), values: d.values.view() })),
     gpuCounts: { ...c.gpuCounts },
     skippedPhases: c.skippedPhases,
@@ -226,6 +229,12 @@ export function absorbDump(c: Collector, d: CollectorDump, remap: ArrayLike<numb
 
   appendMapped(c.kSlice, d.kernels.slice, (i) => i + slicesBefore);
   for (let j = 0; j < d.kernels.f64.length; j++) append(c.kF64[j]!, d.kernels.f64[j]!);
+
+  for (let g = 0; g < d.fields.length; g++) {
+    const from = d.fields[g]!, to = c.fieldDrafts[g]!;
+    appendMapped(to.slice, from.slice, (i) => i + slicesBefore);
+    for (let j = 0; j < from.cols.length; j++) append(to.cols[j]!, from.cols[j]!); // (numbers only: nothing to remap)
+  }
 
   for (const series of d.counters) {
     const g = c.counterSeries(str(series.pid), series.name);

@@ -7,6 +7,7 @@
 // epoch-scale microseconds (1.7e15) would not.
 
 import type { StepFunction } from '../lib/step-function.ts';
+import type { FieldColumns } from './fields.ts';
 
 export type Micros = number;
 
@@ -156,6 +157,8 @@ export interface CounterSeries {
   name: string;
   times: Float64Array;
   values: Float64Array;
+  /** 'bytes' for the memory curves the loader derives from `[memory]` events (memory-curves.ts). */
+  unit?: 'bytes';
 }
 
 export interface TraceModel {
@@ -177,6 +180,8 @@ export interface TraceModel {
   slices: SliceColumns;
   flows: FlowColumns;
   kernels: KernelColumns;
+  /** Parsed args fields of the events that carry them (fields.ts), per group, rows in file order. */
+  fields: FieldColumns;
   counters: CounterSeries[];
   metadata: Record<string, unknown>;
   summary: Summary;

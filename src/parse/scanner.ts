@@ -638,6 +638,81 @@ export class Scanner {
     }
   }
 
+  /**
+   * Reads listed keys from the args object at window positions [start, end) of an event
+   * already read (so the bytes are all there) into `out`: key j's value goes to slot
+   * `slot[j]`, a number; for `isU64[j]` an unsigned integer (a number or a string of
+   * decimal digits) below 2^64, exactly, as its high and low 32 bits in two slots (0xffffffff
+   * in both when it is not one). Keys absent keep what `out` held. The position is kept.
+   */
+  readListedArgs(start: number, end: number, keys: readonly Uint8Array[], isU64: Uint8Array, slot: Uint8Array, out: Float64Array): void {
+    const savedPos = this.pos, savedEnd = this.end;
+    this.pos = start;
+    this.end = end;
+    try {
+      if (this.buf[start] !== LBRACE) return;
+      this.pos++;
+      let c = this.skipWs();
+      if (c === RBRACE) return;
+      for (;;) {
+        if (c !== QUOTE) return;
+        this.readKey();
+        if (this.skipWs() !== COLON) return;
+        this.pos++;
+        c = this.skipWs();
+        let j = -1;
+        for (let k = 0; k < keys.length; k++) {
+          if (this.keyIs(keys[k]!)) {
+            j = k;
+            break;
+          }
+        }
+        if (j < 0) this.skipValue();
+        else if (isU64[j]) this.readU64(out, slot[j]!);
+        else if (c === MINUS || (c >= ZERO && c <= NINE)) out[slot[j]!] = this.readNumber();
+        else {
+          out[slot[j]!] = NaN;
+          this.skipValue();
+        }
+        c = this.skipWs();
+        if (c !== COMMA) return;
+        this.pos++;
+        c = this.skipWs();
+      }
+    } catch {
+      // args that only looked like an object to skipValue: what was read so far stands
+    } finally {
+      this.pos = savedPos;
+      this.end = savedEnd;
+    }
+  }
+
+  /** An unsigned integer token (or string of digits) below 2^64 into out[at], out[at + 1] (high, low). */
+  private readU64(out: Float64Array, at: number): void {
+    const buf = this.buf;
+    const quoted = buf[this.pos] === QUOTE;
+    let p = quoted ? this.pos + 1 : this.pos;
+    const s = p;
+    let hi = 0, lo = 0, ok = true, c = 0;
+    while (p < this.end && (c = buf[p]!) >= ZERO && c <= NINE) {
+      const l = lo * 10 + (c - ZERO);
+      const carry = Math.floor(l / 4294967296);
+      lo = l - carry * 4294967296;
+      hi = hi * 10 + carry;
+      if (hi >= 4294967296) ok = false;
+      p++;
+    }
+    if (p === s || (quoted ? c !== QUOTE : isDelimiter(c) === false) || (hi === 0xffffffff && lo === 0xffffffff)) ok = false;
+    if (ok) {
+      this.pos = quoted ? p + 1 : p;
+      out[at] = hi;
+      out[at + 1] = lo;
+    } else {
+      this.skipValue();
+      out[at] = out[at + 1] = 0xffffffff;
+    }
+  }
+
   private readDim3(f: EventFields, which: 0 | 1): void {
     this.pos++;
     let x = 1, y = 1, z = 1; // missing dimensions are 1 (no array per kernel)

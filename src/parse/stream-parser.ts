@@ -374,7 +374,7 @@ export class StreamParser {
           const r = wasm!.collect(sc.pos, this.len, f, this.base, sc.tsBase, room, runs);
           const n = run!.events;
           if (n > 0) {
-            runs.absorbRun(run!);
+            runs.absorbRun(run!, sc);
             this.total += n;
             this.outcome.wasmEvents += n;
             this.outcome.wasmCollected += n;

@@ -97,7 +97,7 @@ function collectorDiff(a: unknown, b: unknown, path = 'collector'): string | nul
   if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
     if (a instanceof StringTable) return null; // compared as the strings
     for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
-      if (k === 'catClassCache') continue;
+      if (k === 'catClassCache' || k === 'nameGroupCache' || k === 'fieldScratch') continue;
       const d = collectorDiff((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
       if (d) return d;
     }

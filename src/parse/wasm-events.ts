@@ -4,7 +4,7 @@
 // header) the JS scanner reads, so the two always give the same fields; the differential
 // tests in wasm-events.test.ts load every real trace both ways.
 
-import { OK, type ArgsFilter, type EventFields } from './scanner.ts';
+import { OK, type ArgsFilter, type EventFields, type Scanner } from './scanner.ts';
 import type { StringTable } from './string-table.ts';
 import { EVENT_SCANNER_WASM } from './wasm/event-scanner-wasm.ts';
 
@@ -46,7 +46,13 @@ export interface RunSink {
    * interned as it reads).
    */
   numericFlowIds(flows: number): boolean;
-  absorbRun(run: EventRun): void;
+  /** Whether instants of this name carry args read into columns (model/fields.ts): the run hands them to the per-event path. */
+  nameCarriesFields(name: number): boolean;
+  /**
+   * Takes a run. `sc` is over the window the run was read from (valid until the next
+   * collect): the instants carrying listed fields (run.field*) are read from it.
+   */
+  absorbRun(run: EventRun, sc: Scanner): void;
 }
 
 /** Why collect stopped. */
@@ -63,6 +69,11 @@ export class EventRun {
   flowNoId = 0;
   corrN = 0;
   kernN = 0;
+  /** Instants whose names carry listed fields: count, run-relative slice, args' window bounds (-1: none). */
+  fieldN = 0;
+  fieldSlice!: Uint32Array;
+  fieldArgsStart = new Int32Array(0);
+  fieldArgsEnd = new Int32Array(0);
   kernels = 0;
   /** Events taken (slices, flow endpoints, flows without an id, B/E edges). */
   get events(): number {
@@ -88,6 +99,9 @@ export class EventRun {
   corrValue!: Float64Array;
   corrSide!: Uint8Array;
   kernSlice!: Uint32Array;
+  /** The module's args addresses of the field instants (window bounds = address − window start). */
+  fieldStartRaw = new Int32Array(0);
+  fieldEndRaw = new Int32Array(0);
   /** The 14 kernel columns, in Collector.addKernel's order. */
   kern: Float64Array[] = [];
   /** Flow v1 endpoints; an id is a string id, or a plain integer v as -1 - v. */
@@ -106,7 +120,14 @@ export class EventRun {
   beCat!: Uint32Array;
   beOffset!: Float64Array;
 
-  map(buf: ArrayBuffer, at: Int32Array, cap: number): void {
+  map(buf: ArrayBuffer, at: Int32Array, cap: number, fieldAt: Int32Array): void {
+    this.fieldSlice = new Uint32Array(buf, fieldAt[0]! >>> 0, cap);
+    this.fieldStartRaw = new Int32Array(buf, fieldAt[1]! >>> 0, cap);
+    this.fieldEndRaw = new Int32Array(buf, fieldAt[2]! >>> 0, cap);
+    if (this.fieldArgsStart.length !== cap) {
+      this.fieldArgsStart = new Int32Array(cap);
+      this.fieldArgsEnd = new Int32Array(cap);
+    }
     const f64 = (i: number, k = 0): Float64Array => new Float64Array(buf, (at[i]! >>> 0) + k * cap * 8, cap);
     const u32 = (i: number): Uint32Array => new Uint32Array(buf, at[i]! >>> 0, cap);
     const u8 = (i: number): Uint8Array => new Uint8Array(buf, at[i]! >>> 0, cap);
@@ -148,6 +169,7 @@ const D_DEVICE = 25, D_STREAM = 26;
 // BATCH's layout: int32 slots, then float64 slots from byte 256.
 const B_N = 0, B_CORR_N = 1, B_KERN_N = 2, B_STOP = 3, B_STOP_END = 4, B_KERNELS = 5, B_MEMCPY = 6, B_MEMSET = 7;
 const B_PHASES = 8, B_PHASE_CODE = 9, B_PHASE_COUNT = 18, B_COLUMNS = 27, COLUMNS = 25, B_FLOW_N = 52, B_FLOW_NO_ID = 53, B_BE_N = 54;
+const B_FIELD_N = 55, B_FIELD_COLUMNS = 56;
 const BD_SPAN_MIN = 32, BD_SPAN_MAX = 33, BD_EXT_MIN = 34, BD_EXT_MAX = 35;
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -222,6 +244,7 @@ export class WasmEvents {
         argsWanted: (cat: number): number => (filter.argsWanted(cat) ? 1 : 0),
         sliceClass: (cat: number): number => slices!.sliceClass(cat),
         sliceTrack: (pid: number, tid: number): number => slices!.sliceTrack(pid, tid),
+        nameCarriesFields: (name: number): number => (slices!.nameCarriesFields(name) ? 1 : 0),
       },
     });
     this.ex = instance.exports as unknown as Exports;
@@ -246,7 +269,12 @@ export class WasmEvents {
     this.u8 = new Uint8Array(buf);
     this.i32 = new Int32Array(buf);
     this.f64 = new Float64Array(buf);
-    this.run?.map(buf, this.i32.subarray(this.run32 + B_COLUMNS, this.run32 + B_COLUMNS + COLUMNS), this.runCap);
+    this.run?.map(
+      buf,
+      this.i32.subarray(this.run32 + B_COLUMNS, this.run32 + B_COLUMNS + COLUMNS),
+      this.runCap,
+      this.i32.subarray(this.run32 + B_FIELD_COLUMNS, this.run32 + B_FIELD_COLUMNS + 3),
+    );
   }
 
   /** The current window (its views go stale when the module's memory grows: ask again then). */
@@ -335,6 +363,12 @@ export class WasmEvents {
     if (b.events > 0) {
       b.corrN = i[o + B_CORR_N]!;
       b.kernN = i[o + B_KERN_N]!;
+      const fieldN = (b.fieldN = i[o + B_FIELD_N]!);
+      for (let k = 0; k < fieldN; k++) {
+        const s0 = b.fieldStartRaw[k]!;
+        b.fieldArgsStart[k] = s0 === -1 ? -1 : (s0 >>> 0) - ptr;
+        b.fieldArgsEnd[k] = s0 === -1 ? -1 : (b.fieldEndRaw[k]! >>> 0) - ptr;
+      }
       b.kernels = i[o + B_KERNELS]!;
       b.memcpy = i[o + B_MEMCPY]!;
       b.memset = i[o + B_MEMSET]!;

@@ -40,6 +40,8 @@ export interface ThemeColors {
   metricBusyLine: string;
   metricSmFill: string;
   metricSmLine: string;
+  /** The peak marker of a memory counter. */
+  peak: string;
   summary: string;
   instant: string;
   /** Stripes over the open end of unfinished slices. */
@@ -144,6 +146,7 @@ function build(theme: Theme): ThemeColors {
       metricBusyLine: '#1f8a80',
       metricSmFill: 'rgba(230, 120, 20, 0.75)',
       metricSmLine: '#b35900',
+      peak: '#c8102e',
       summary: '#5b7fc7',
       instant: 'rgba(40, 48, 62, 0.75)',
       hatch: 'rgba(255, 255, 255, 0.75)',
@@ -172,6 +175,7 @@ function build(theme: Theme): ThemeColors {
     metricBusyLine: '#4dd0be',
     metricSmFill: 'rgba(255, 160, 60, 0.7)',
     metricSmLine: '#ffb060',
+    peak: '#ff5c6c',
     summary: '#6f8fd0',
     instant: 'rgba(220, 226, 236, 0.8)',
     hatch: 'rgba(21, 24, 30, 0.7)',

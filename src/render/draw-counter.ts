@@ -4,6 +4,7 @@
 // and the cost stays O(pixels), not O(samples).
 
 import { firstStartingAfter } from '../index/row-index.ts';
+import { formatBytes } from '../lib/format.ts';
 import type { CounterSeries, TraceModel } from '../model/types.ts';
 import { canvasY, type FrameContext } from './frame-context.ts';
 import type { LayoutItem } from './track-layout.ts';
@@ -89,12 +90,54 @@ export function paintCounter(fc: FrameContext, item: LayoutItem, model: TraceMod
   ctx.lineWidth = 1;
   ctx.stroke();
 
-  ctx.fillStyle = colors.mutedText;
   ctx.font = '10px system-ui, sans-serif';
   ctx.textBaseline = 'top';
-  ctx.textAlign = 'right';
-  ctx.fillText(`max ${formatValue(max)}`, W - 4, canvasY(fc, item.y) + 2);
+  const peakX = series.unit === 'bytes' ? paintPeak(fc, series, yOf, canvasY(fc, item.y) + 2) : NaN;
+  // (a memory curve's peak is labelled where it is; "max" at the edge only when it is out of view)
+  if (Number.isNaN(peakX) || peakX < 0 || peakX > W) {
+    ctx.fillStyle = colors.mutedText;
+    ctx.textAlign = 'right';
+    ctx.fillText(`max ${series.unit === 'bytes' ? formatBytes(max) : formatValue(max)}`, W - 4, canvasY(fc, item.y) + 2);
+  }
   ctx.textAlign = 'left';
+}
+
+const peaks = new WeakMap<CounterSeries, number>();
+
+/** The sample index of a series' largest value (the first, if several). */
+export function peakSample(s: CounterSeries): number {
+  let p = peaks.get(s);
+  if (p === undefined) {
+    p = 0;
+    for (let i = 1; i < s.values.length; i++) if (s.values[i]! > s.values[p]!) p = i;
+    peaks.set(s, p);
+  }
+  return p;
+}
+
+/**
+ * A small triangle over the peak sample and "peak 1.2 GB" beside it (1024-based units);
+ * returns the marker's x (it is drawn only when in view).
+ */
+function paintPeak(fc: FrameContext, s: CounterSeries, yOf: (v: number) => number, labelY: number): number {
+  const { ctx, scale, colors } = fc;
+  const p = peakSample(s);
+  const x = scale.timeToPx(s.times[p]!);
+  if (x < -40 || x > fc.width + 40) return x;
+  const y = yOf(s.values[p]!);
+  ctx.fillStyle = colors.peak;
+  ctx.beginPath();
+  ctx.moveTo(x - 4, y - 6);
+  ctx.lineTo(x + 4, y - 6);
+  ctx.lineTo(x, y);
+  ctx.closePath();
+  ctx.fill();
+  const text = `peak ${formatBytes(s.values[p]!)}`;
+  const w = ctx.measureText(text).width;
+  const right = x + 7 + w <= fc.width - 2;
+  ctx.textAlign = right ? 'left' : 'right';
+  ctx.fillText(text, right ? x + 7 : x - 7, labelY);
+  return x;
 }
 
 /** Compact counter value: 1234567 → "1.23M". */

@@ -69,7 +69,7 @@ export interface LoadingState {
   events: number;
 }
 
-export type DrawerTab = 'overview' | 'range' | 'kernels' | 'operators' | 'search' | 'hints';
+export type DrawerTab = 'overview' | 'range' | 'kernels' | 'operators' | 'search' | 'hints' | 'memory';
 
 /** Slices shown highlighted (the rest dimmed) and stepped through: a table row's or a search's. */
 export interface Highlight {

@@ -73,7 +73,7 @@ describe('view URL, version 1', () => {
       'view=12,abc (not two times in µs, start before end)',
       'y=-4 (not a whole number of pixels)',
       'range=5,3 (not two times in µs, start before end)',
-      'tab=flames (not one of overview, range, kernels, operators, search, hints)',
+      'tab=flames (not one of overview, range, kernels, operators, search, hints, memory)',
       'drawer=maybe (not 0 or 1)',
       'fold=2:9 (not a trace index 0 or 1, a colon and a pid)',
       'zoom (not a field of this version)',

@@ -22,8 +22,8 @@
 
 export const URL_VERSION = 1;
 
-export type UrlTab = 'overview' | 'range' | 'kernels' | 'operators' | 'search' | 'hints';
-const TABS: readonly UrlTab[] = ['overview', 'range', 'kernels', 'operators', 'search', 'hints'];
+export type UrlTab = 'overview' | 'range' | 'kernels' | 'operators' | 'search' | 'hints' | 'memory';
+const TABS: readonly UrlTab[] = ['overview', 'range', 'kernels', 'operators', 'search', 'hints', 'memory'];
 
 export interface Span {
   start: number;

@@ -201,7 +201,7 @@ function streamUrl(url: string): ReadableStream<Uint8Array> {
 }
 
 function transferables(m: TraceModel): Transferable[] {
-  return buffersOf([m.slices, m.flows, m.kernels], m.counters.flatMap((c) => [c.times, c.values]));
+  return buffersOf([m.slices, m.flows, m.kernels, ...Object.values(m.fields)], m.counters.flatMap((c) => [c.times, c.values]));
 }
 
 export type TraceApi = typeof traceApi;

@@ -1,5 +1,5 @@
 // The bottom panel under the timeline: tabs for the step overview, the range statistics, the
-// kernel and operator tables, search and the bottleneck hints. Resizable by its top edge (drag, or focus it and ↑/↓),
+// kernel and operator tables, search, the bottleneck hints and memory. Resizable by its top edge (drag, or focus it and ↑/↓),
 // collapsible; its height and state are kept in the store.
 
 import { useEffect, useRef, type KeyboardEvent, type PointerEvent } from 'react';
@@ -7,6 +7,7 @@ import { useAppStore, useAppStoreApi } from '../../store/hooks.tsx';
 import type { DrawerTab } from '../../store/app-store.ts';
 import { KernelsTab, OperatorsTab, RangeTab, SearchTab } from './tabs.tsx';
 import { OverviewTab } from './OverviewTab.tsx';
+import { MemoryTab } from './MemoryTab.tsx';
 import { InstanceStepper } from './InstanceStepper.tsx';
 import { HintsTab } from './HintsTab.tsx';
 import './drawer.css';
@@ -21,6 +22,7 @@ const TABLE_TABS: { id: DrawerTab; label: string }[] = [
   { id: 'operators', label: 'Operators' },
   { id: 'search', label: 'Search' },
   { id: 'hints', label: 'Hints' },
+  { id: 'memory', label: 'Memory' },
 ];
 const OVERVIEW = { id: 'overview' as DrawerTab, label: 'Overview' };
 /** The Overview comes first for a trace with GPU work, last for one without. */
@@ -119,6 +121,7 @@ export function Drawer() {
           {drawer.tab === 'operators' && <OperatorsTab />}
           {drawer.tab === 'search' && <SearchTab />}
           {drawer.tab === 'hints' && <HintsTab />}
+          {drawer.tab === 'memory' && <MemoryTab />}
         </div>
       )}
     </section>

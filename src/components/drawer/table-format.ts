@@ -2,9 +2,9 @@
 // shows, copies (TSV) and downloads (CSV). Durations carry their unit in the text shown and
 // are plain µs in exports, so a spreadsheet can sum them.
 
-import { formatCount, formatMicros } from '../../lib/format.ts';
+import { formatBytes, formatCount, formatMicros } from '../../lib/format.ts';
 
-export type CellKind = 'text' | 'count' | 'us' | 'pct' | 'number';
+export type CellKind = 'text' | 'count' | 'us' | 'pct' | 'number' | 'bytes';
 
 export interface ColumnSpec<Row> {
   id: string;
@@ -29,6 +29,8 @@ export function cellText(kind: CellKind, v: string | number | null): string {
       return `${v.toFixed(v >= 10 ? 1 : 2)} %`;
     case 'number':
       return Number.isInteger(v) ? String(v) : v.toFixed(2);
+    case 'bytes':
+      return formatBytes(v);
     default:
       return String(v);
   }
@@ -36,7 +38,7 @@ export function cellText(kind: CellKind, v: string | number | null): string {
 
 /** The header of an exported column: its unit spelled out. */
 function exportHeader<Row>(c: ColumnSpec<Row>): string {
-  return c.kind === 'us' ? `${c.header} (µs)` : c.kind === 'pct' ? `${c.header} (%)` : c.header;
+  return c.kind === 'us' ? `${c.header} (µs)` : c.kind === 'pct' ? `${c.header} (%)` : c.kind === 'bytes' ? `${c.header} (bytes)` : c.header;
 }
 
 function exportValue(v: string | number | null): string {

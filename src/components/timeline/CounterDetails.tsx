@@ -20,7 +20,7 @@ export function CounterDetails({ empty }: { empty: ReactNode }) {
         <th scope="row">{label}</th>
         <td>
           <button type="button" className="kt-link" aria-label={`Select the ${label.toLowerCase()} sample`} onClick={() => select(store, null, { ...ref, sample: n.sample })}>
-            {formatCounterValue(n.value)}
+            {formatCounterValue(n.value, info.unit)}
           </button>
           <span className="kt-flow-meta">
             {' '}({formatChange(delta(n.value))}) at {formatTimestamp(n.time)}, {formatDuration(Math.abs(n.time - info.time))} {dt}
@@ -35,7 +35,7 @@ export function CounterDetails({ empty }: { empty: ReactNode }) {
         <tbody>
           <tr>
             <th scope="row">Value</th>
-            <td>{formatCounterValue(info.value)}</td>
+            <td>{formatCounterValue(info.value, info.unit)}</td>
           </tr>
           <tr>
             <th scope="row">Time</th>

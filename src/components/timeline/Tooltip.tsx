@@ -42,7 +42,7 @@ export function Tooltip({ elRef }: { elRef: Ref<HTMLDivElement> }) {
           <div className="kt-tooltip-name">{counter.name}</div>
           <div>
             <span className="kt-muted">value </span>
-            {formatCounterValue(counter.value)}
+            {formatCounterValue(counter.value, counter.unit)}
           </div>
           <div>
             <span className="kt-muted">at </span>

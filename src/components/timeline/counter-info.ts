@@ -1,7 +1,7 @@
 // Plain data for one counter sample (the hovered or selected one): the tooltip and the
 // details panel read it. A sample holds from its time until the next sample.
 
-import { formatCount } from '../../lib/format.ts';
+import { formatBytes, formatCount } from '../../lib/format.ts';
 import type { CounterRef, LoadedTrace } from '../../store/app-store.ts';
 import { findTrace } from './slice-info.ts';
 
@@ -13,6 +13,7 @@ export interface CounterSampleInfo {
   /** The samples before and after (sample indexes), or null at the ends. */
   prev: { sample: number; time: number; value: number } | null;
   next: { sample: number; time: number; value: number } | null;
+  unit?: 'bytes';
 }
 
 export function counterInfo(traces: readonly LoadedTrace[], ref: CounterRef | null): CounterSampleInfo | null {
@@ -29,11 +30,16 @@ export function counterInfo(traces: readonly LoadedTrace[], ref: CounterRef | nu
     value: s.values[ref.sample]!,
     prev: at(ref.sample - 1),
     next: at(ref.sample + 1),
+    ...(s.unit ? { unit: s.unit } : {}),
   };
 }
 
-/** A counter value in full: integers grouped ("1,048,576"), others to 6 significant digits. */
-export function formatCounterValue(v: number): string {
+/**
+ * A counter value in full: integers grouped ("1,048,576"), others to 6 significant digits;
+ * bytes also in 1024-based units ("1.0 MB (1,048,576 bytes)").
+ */
+export function formatCounterValue(v: number, unit?: 'bytes'): string {
+  if (unit === 'bytes') return `${v < 0 ? `−${formatBytes(-v)}` : formatBytes(v)} (${formatCount(v)} bytes)`;
   if (Number.isInteger(v)) return formatCount(v);
   return String(+v.toPrecision(6));
 }

@@ -858,6 +858,8 @@ export function alloc(bytes: usize): usize {
 declare function jsSliceClass(cat: i32): i32;
 @external("env", "sliceTrack")
 declare function jsSliceTrack(pid: i32, tid: i32): i32;
+@external("env", "nameCarriesFields")
+declare function jsNameCarriesFields(name: i32): i32;
 
 const PH_X: i32 = 88, PH_i: i32 = 105, PH_I: i32 = 73, PH_R: i32 = 82, PH_s: i32 = 115, PH_t: i32 = 116, PH_f: i32 = 102;
 const PH_B: i32 = 66, PH_E: i32 = 69;
@@ -873,6 +875,9 @@ const B_KERNELS: usize = 20, B_MEMCPY: usize = 24, B_MEMSET: usize = 28, B_PHASE
 const B_PHASE_CODE: usize = 36, B_PHASE_COUNT: usize = 72; // nine of each: X, i, I, R, s, t, f, B, E in the order first seen
 const B_COLUMNS: usize = 108; // the staging columns' addresses (25 slots, in the order of alloc below)
 const B_FLOW_N: usize = 208, B_FLOW_NO_ID: usize = 212, B_BE_N: usize = 216;
+// Instants carrying listed fields: their count, and the addresses of their three columns
+// (the run's slice index, the args' start and end addresses; -1 without args).
+const B_FIELD_N: usize = 220, B_FIELD_COLUMNS: usize = 224;
 const B_SPAN_MIN: usize = 256, B_SPAN_MAX: usize = 264, B_EXT_MIN: usize = 272, B_EXT_MAX: usize = 280;
 
 let cStart: usize = 0, cDur: usize = 0, cOffset: usize = 0, cTrack: usize = 0, cName: usize = 0, cCat: usize = 0;
@@ -883,6 +888,7 @@ let cFlCat: usize = 0, cFlName: usize = 0, cFlId: usize = 0, cFlPh: usize = 0, c
 // B/E edges: track, ts, is an E, name (0xffffffff when missing), cat, offset.
 let cBeTrack: usize = 0, cBeTs: usize = 0, cBeEnd: usize = 0, cBeName: usize = 0, cBeCat: usize = 0, cBeOffset: usize = 0;
 
+let cFieldSlice: usize = 0, cFieldStart: usize = 0, cFieldEnd: usize = 0;
 let emptyId: i32 = 0, flagInstant: u8 = 0, flagGpu: u8 = 0, flagLaunch: u8 = 0;
 
 function column(slot: i32, bytes: usize): usize {
@@ -923,6 +929,12 @@ export function initSlices(empty: i32, instant: i32, gpu: i32, launch: i32): voi
   cBeName = column(22, n << 2);
   cBeCat = column(23, n << 2);
   cBeOffset = column(24, n << 3);
+  cFieldSlice = heap.alloc(n << 2);
+  cFieldStart = heap.alloc(n << 2);
+  cFieldEnd = heap.alloc(n << 2);
+  store<i32>(BATCH + B_FIELD_COLUMNS, <i32>cFieldSlice);
+  store<i32>(BATCH + B_FIELD_COLUMNS + 4, <i32>cFieldStart);
+  store<i32>(BATCH + B_FIELD_COLUMNS + 8, <i32>cFieldEnd);
   trackSlots = heap.alloc(TRACK_SLOTS * 12);
   memory.fill(trackSlots, 0, TRACK_SLOTS * 12);
 }
@@ -978,6 +990,23 @@ function classOf(cat: i32): i32 {
   return c - 1;
 }
 
+// Whether instants of a name carry args the model reads into columns (model/fields.ts): the
+// module does not read those fields; it notes the slice and its args' bounds (cField*), and
+// the collector reads them from the window before the next collect.
+// (0 not asked yet, 1 no, 2 yes; names past the table ask each time.)
+const NAME_FIELDS: usize = memory.data(1 << 16);
+
+function nameCarriesFields(name: i32): bool {
+  if (name < 0) return false;
+  if (name >= 1 << 16) return jsNameCarriesFields(name) != 0;
+  let w = load<u8>(NAME_FIELDS + <usize>name);
+  if (w == 0) {
+    w = jsNameCarriesFields(name) != 0 ? 2 : 1;
+    store<u8>(NAME_FIELDS + <usize>name, w);
+  }
+  return w == 2;
+}
+
 function countPhase(ph: i32): void {
   const n = load<i32>(BATCH + B_PHASES);
   for (let k = 0; k < n; k++) {
@@ -1001,7 +1030,7 @@ function countPhase(ph: i32): void {
  * a numeric id ends the run (RunSink.numericFlowIds).
  */
 export function collect(p: usize, cap: i32, offsetDelta: f64, numericFlowIds: bool): usize {
-  let n: i32 = 0, corrN: i32 = 0, kernN: i32 = 0, flowN: i32 = 0, flowNoId: i32 = 0, beN: i32 = 0;
+  let n: i32 = 0, corrN: i32 = 0, kernN: i32 = 0, flowN: i32 = 0, flowNoId: i32 = 0, beN: i32 = 0, fieldN: i32 = 0;
   let kernels: i32 = 0, memcpy: i32 = 0, memset: i32 = 0;
   let spanMin: f64 = Infinity, spanMax: f64 = -Infinity, extMin: f64 = Infinity, extMax: f64 = -Infinity;
   let stop = STOP_NOT_EVENT;
@@ -1113,6 +1142,12 @@ export function collect(p: usize, cap: i32, offsetDelta: f64, numericFlowIds: bo
         store<f64>(k + 13 * col, load<f64>(OUT + STREAM));
         kernN++;
       }
+    } else if (!isX && nameCarriesFields(load<i32>(OUT + NAME))) {
+      const j = <usize>fieldN << 2;
+      store<u32>(cFieldSlice + j, <u32>n);
+      store<i32>(cFieldStart + j, load<i32>(OUT + ARGS_START));
+      store<i32>(cFieldEnd + j, load<i32>(OUT + ARGS_END));
+      fieldN++;
     } else if (isX && cls == CLS_RUNTIME && !isNaN(corr)) {
       flags = flagLaunch;
       store<u32>(cCorrSlice + (<usize>corrN << 2), <u32>n);
@@ -1137,6 +1172,7 @@ export function collect(p: usize, cap: i32, offsetDelta: f64, numericFlowIds: bo
   store<i32>(BATCH + B_FLOW_N, flowN);
   store<i32>(BATCH + B_FLOW_NO_ID, flowNoId);
   store<i32>(BATCH + B_BE_N, beN);
+  store<i32>(BATCH + B_FIELD_N, fieldN);
   store<i32>(BATCH + B_STOP, stop);
   store<i32>(BATCH + B_KERNELS, kernels);
   store<i32>(BATCH + B_MEMCPY, memcpy);

@@ -1,0 +1,177 @@
+// Kineto's `[memory]` events (model.fields.memory): per device the allocated and reserved
+// curves and their peaks (the definitions are model/memory-curves.ts', which the counter
+// tracks draw too), and allocations paired with their frees by address.
+//
+// Pairing, per device, in time order (ties in file order): an event with Bytes > 0 is an
+// allocation; one with Bytes < 0 frees the open allocation at the same Addr, if any (a free
+// of memory allocated before the trace pairs with nothing). An allocation at an address
+// still open leaves the earlier one unfreed. An allocation without an Addr (2021 files)
+// cannot be paired: it counts as an allocation, not as unfreed. Bytes 0 is neither.
+
+import { NO_U64, u64Text } from '../model/fields.ts';
+import { memoryCurves, peakOf, type MemoryCurve } from '../model/memory-curves.ts';
+import type { TraceModel } from '../model/types.ts';
+import { parentsWork } from './nesting.ts';
+import { ROLE_OPERATOR, categoryRoles } from './roles.ts';
+import { forChunks, runNow, type Work } from './sliced.ts';
+
+export interface MemoryDevice {
+  device: string;
+  deviceType: number;
+  deviceId: number;
+  peakAllocatedBytes: number;
+  /** µs from the trace start. */
+  peakAllocatedAt: number;
+  peakReservedBytes: number | null;
+  peakReservedAt: number | null;
+  allocations: number;
+  /** Allocations with an address and no free inside the trace. */
+  unfreed: number;
+  /** [memory] events on the device. */
+  events: number;
+  curve: MemoryCurve;
+}
+
+/** One row per allocation, in time order per device, devices in `devices` order. */
+export interface Allocations {
+  n: number;
+  /** Index into MemoryAnalysis.devices. */
+  device: Uint16Array;
+  size: Float64Array;
+  allocSlice: Uint32Array;
+  /** -1: not freed inside the trace (or no address to pair by). */
+  freeSlice: Int32Array;
+  allocAt: Float64Array;
+  /** NaN where not freed. */
+  freeAt: Float64Array;
+  /** 0 when the event has no Addr (cannot be paired). */
+  hasAddr: Uint8Array;
+  /** The allocating event's row in model.fields.memory (its Addr: addrText). */
+  row: Uint32Array;
+}
+
+export interface MemoryAnalysis {
+  devices: MemoryDevice[];
+  allocations: Allocations;
+}
+
+const cache = new WeakMap<TraceModel, MemoryAnalysis>();
+
+export function* memoryWork(m: TraceModel): Work<MemoryAnalysis> {
+  const done = cache.get(m);
+  if (done) return done;
+  const f = m.fields.memory;
+  const n = f.slice.length;
+  const start = m.slices.start;
+  const curves = memoryCurves(n, (r) => start[f.slice[r]!]!, f);
+  yield;
+  // At most one allocation per event.
+  const device = new Uint16Array(n), size = new Float64Array(n), allocSlice = new Uint32Array(n);
+  const freeSlice = new Int32Array(n).fill(-1), allocAt = new Float64Array(n), freeAt = new Float64Array(n).fill(NaN);
+  const hasAddr = new Uint8Array(n), row = new Uint32Array(n);
+  let count = 0;
+  const devices: MemoryDevice[] = [];
+  for (let d = 0; d < curves.length; d++) {
+    const cv = curves[d]!;
+    const open = new Map<number | string, number>();
+    const first = count;
+    yield* forChunks(cv.rows.length, (lo, hi) => {
+      for (let k = lo; k < hi; k++) {
+        const r = cv.rows[k]!;
+        const b = f.bytes[r]!;
+        if (!(b !== 0 && Number.isFinite(b))) continue;
+        const h = f.addrHi[r]!, l = f.addrLo[r]!;
+        const withAddr = !(h === NO_U64 && l === NO_U64);
+        const key = h < 2097152 ? h * 4294967296 + l : `${h}:${l}`;
+        if (b > 0) {
+          const a = count++;
+          device[a] = d;
+          size[a] = b;
+          allocSlice[a] = f.slice[r]!;
+          allocAt[a] = cv.times[k]!;
+          hasAddr[a] = withAddr ? 1 : 0;
+          row[a] = r;
+          if (withAddr) open.set(key, a);
+        } else if (withAddr) {
+          const a = open.get(key);
+          if (a !== undefined) {
+            freeAt[a] = cv.times[k]!;
+            freeSlice[a] = f.slice[r]!;
+            open.delete(key);
+          }
+        }
+      }
+    });
+    let unfreed = 0;
+    for (let a = first; a < count; a++) if (hasAddr[a] && freeSlice[a]! < 0) unfreed++;
+    const pa = peakOf(cv.times, cv.allocated)!;
+    const pr = cv.reserved ? peakOf(cv.times, cv.reserved) : null;
+    devices.push({
+      device: cv.device,
+      deviceType: cv.deviceType,
+      deviceId: cv.deviceId,
+      peakAllocatedBytes: pa.value,
+      peakAllocatedAt: pa.time,
+      peakReservedBytes: pr ? pr.value : null,
+      peakReservedAt: pr ? pr.time : null,
+      allocations: count - first,
+      unfreed,
+      events: cv.rows.length,
+      curve: cv,
+    });
+  }
+  const allocations: Allocations = {
+    n: count,
+    device: device.slice(0, count),
+    size: size.slice(0, count),
+    allocSlice: allocSlice.slice(0, count),
+    freeSlice: freeSlice.slice(0, count),
+    allocAt: allocAt.slice(0, count),
+    freeAt: freeAt.slice(0, count),
+    hasAddr: hasAddr.slice(0, count),
+    row: row.slice(0, count),
+  };
+  const result = { devices, allocations };
+  cache.set(m, result);
+  return result;
+}
+
+/** memoryWork, at once. */
+export function memoryAnalysis(m: TraceModel): MemoryAnalysis {
+  return runNow(memoryWork(m));
+}
+
+/**
+ * The operator that allocated each allocation: the innermost enclosing `cpu_op` / `operator`
+ * slice on the event's thread (analysis/nesting.ts), or -1.
+ */
+export function* allocationOperatorsWork(m: TraceModel, a: Allocations): Work<Int32Array> {
+  const parent = yield* parentsWork(m);
+  const roles = categoryRoles(m);
+  const cat = m.slices.cat;
+  const out = new Int32Array(a.n).fill(-1);
+  yield* forChunks(a.n, (lo, hi) => {
+    for (let k = lo; k < hi; k++) {
+      let p = parent[a.allocSlice[k]!]!;
+      while (p >= 0 && roles[cat[p]!] !== ROLE_OPERATOR) p = parent[p]!;
+      out[k] = p;
+    }
+  });
+  return out;
+}
+
+/** A memory row's Addr as exact decimal text ('' when absent). */
+export function addrText(m: TraceModel, row: number): string {
+  return u64Text(m.fields.memory.addrHi[row]!, m.fields.memory.addrLo[row]!);
+}
+
+/** The `memory()` rows of the automation API. */
+export function memorySummaryRows(mem: MemoryAnalysis): { device: string; peakAllocatedBytes: number; peakReservedBytes: number | null; allocations: number; unfreed: number }[] {
+  return mem.devices.map((d) => ({
+    device: d.device,
+    peakAllocatedBytes: d.peakAllocatedBytes,
+    peakReservedBytes: d.peakReservedBytes,
+    allocations: d.allocations,
+    unfreed: d.unfreed,
+  }));
+}
