@@ -5,7 +5,7 @@
 import { categoryRoles, ROLE_OPERATOR } from '../analysis/roles.ts';
 import { parentsInBackground } from '../analysis/nesting.ts';
 import { kernelTableWork, type KernelRow } from '../analysis/kernels.ts';
-import { hintsWork, type Hint } from '../analysis/hints.ts';
+import { hintsWork, memoryPeakHints, type Hint } from '../analysis/hints.ts';
 import { overviewWork, type Overview } from '../analysis/overview.ts';
 import { gpuMetricsWork } from '../analysis/gpu-metrics.ts';
 import { allocationOperatorsWork, memoryWork, type MemoryAnalysis } from '../analysis/memory.ts';
@@ -62,7 +62,9 @@ export function hintsFor(t: LoadedTrace): Promise<Hint[]> {
   if (!p) {
     // over the overview's steps and breakdown: worked out once for both tabs
     const m = t.model;
-    p = overviewFor(m).then((o) => runSliced(hintsWork(m, { steps: o.steps, dataLoaderUs: o.breakdowns.map((b) => b.dataLoader) }), 8, undefined, hintStats));
+    p = Promise.all([overviewFor(m), memoryFor(m)]).then(([o, mem]) =>
+      runSliced(hintsWork(m, { steps: o.steps, dataLoaderUs: o.breakdowns.map((b) => b.dataLoader), extra: memoryPeakHints(m, mem) }), 8, undefined, hintStats),
+    );
     hintCache.set(t.model, p);
     p.catch(() => hintCache.delete(t.model)); // try again next time
   }

@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadEvents } from '../testing/load-text.ts';
 import type { TraceModel } from '../model/types.ts';
-import { hintsOf, traceHints, type Hint, type HintKind, type StepSpan } from './hints.ts';
+import { hintsOf, memoryPeakHints, traceHints, type Hint, type HintKind, type StepSpan } from './hints.ts';
+import { memoryAnalysis } from './memory.ts';
 import { stepsOf } from './steps.ts';
 import { overviewOf } from './overview.ts';
 import { randomTrace, toJson } from '../testing/random-kineto.ts';
@@ -281,5 +282,36 @@ describe('gpu-idle and low-utilization against brute force on random traces', ()
   it('saw the rules fire', () => {
     expect(fired.idle).toBeGreaterThan(0);
     expect(fired.low).toBeGreaterThan(0);
+  });
+});
+
+describe('memory-peak', () => {
+  const memEv = (ts: number, bytes: number, total: number, addr: number): unknown => ({
+    ph: 'i', s: 't', cat: 'cpu_instant_event', name: '[memory]', pid: 1, tid: 1, ts,
+    args: { 'Device Type': 1, 'Device Id': 0, Addr: addr, Bytes: bytes, 'Total Allocated': total, 'Total Reserved': total },
+  });
+  const traceWithPeak = async (peak: number): Promise<TraceModel> =>
+    (
+      await loadEvents(
+        [memEv(10, 100, 100, 1), memEv(20, peak - 100, peak, 2), memEv(30, -(peak - 100), 100, 2), { ph: 'X', cat: 'cpu_op', name: 'aten::empty', pid: 1, tid: 1, ts: 0, dur: 50 }],
+        { deviceProperties: [{ id: 0, name: 'GPU', totalGlobalMem: 1000 }] },
+      )
+    ).model;
+
+  it('fires above 90 % of totalGlobalMem, at the allocation that reached the peak', async () => {
+    const m = await traceWithPeak(950);
+    const hs = memoryPeakHints(m, memoryAnalysis(m));
+    expect(hs).toHaveLength(1);
+    expect(hs[0]).toMatchObject({ kind: 'memory-peak', costUs: 0, figures: { peakAllocatedBytes: 950, totalGlobalMem: 1000, peakPct: 95 } });
+    const o = hs[0]!.occurrences[0]!;
+    expect(o.start).toBe(20);
+    expect(m.slices.start[o.slices[0]!]).toBe(20);
+  });
+
+  it('stays silent at 90 % and below, and without deviceProperties', async () => {
+    const m = await traceWithPeak(900);
+    expect(memoryPeakHints(m, memoryAnalysis(m))).toEqual([]);
+    const bare = (await loadEvents([memEv(10, 990, 990, 1)])).model;
+    expect(memoryPeakHints(bare, memoryAnalysis(bare))).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
 // show it) and says what it means and what to try; a rule that finds nothing gives no hint.
 // Times are µs from the trace start, as everywhere in the model.
 
-import { formatMicros } from '../lib/format.ts';
+import { formatBytes, formatMicros } from '../lib/format.ts';
 import { growF64, type Grow } from '../lib/grow.ts';
 import { firstEndingAtOrAfter } from '../index/row-index.ts';
 import { FLAG_GPU, FLAG_INSTANT, FLAG_LAUNCH, type TraceModel } from '../model/types.ts';
@@ -14,6 +14,8 @@ import { categoryRoles, ROLE_KERNEL, ROLE_MEMCPY } from './roles.ts';
 import { sortPairsWork, unionOfSorted } from './intervals.ts';
 import { forChunks, runNow, type Work } from './sliced.ts';
 import { breakdownWork, isDataLoaderName, stepsOf } from './steps.ts';
+import type { MemoryAnalysis } from './memory.ts';
+import { deviceProperties } from './overview.ts';
 
 /** What the hints need of a step (analysis/steps.ts's Step fits): µs; slice -1 = the whole trace as one step. */
 export interface StepSpan {
@@ -863,3 +865,42 @@ export function traceHints(m: TraceModel): Hint[] {
   return runNow(traceHintsWork(m));
 }
 
+
+/**
+ * memory-peak (the TensorBoard plugin's memory view): a GPU whose peak allocated memory is
+ * above THRESHOLDS.memoryPct of its `totalGlobalMem` (deviceProperties). It costs no time
+ * (costUs 0): it says how close the run came to running out of memory.
+ */
+export function memoryPeakHints(m: TraceModel, mem: MemoryAnalysis): Hint[] {
+  const out: Hint[] = [];
+  const A = mem.allocations;
+  mem.devices.forEach((d, k) => {
+    if (d.deviceType === 0) return; // the CPU
+    const props = deviceProperties(m, d.deviceId);
+    const total = Number(props?.totalGlobalMem);
+    if (!(total > 0) || d.peakAllocatedBytes <= (THRESHOLDS.memoryPct / 100) * total) return;
+    const pct = (100 * d.peakAllocatedBytes) / total;
+    // the allocation that reached the peak, to select
+    const slices: number[] = [];
+    for (let r = 0; r < A.n; r++) {
+      if (A.device[r] === k && A.allocAt[r] === d.peakAllocatedAt) {
+        slices.push(A.allocSlice[r]!);
+        break;
+      }
+    }
+    out.push({
+      kind: 'memory-peak',
+      title: `${d.device}: peak allocated memory ${formatBytes(d.peakAllocatedBytes)}, ${pct.toFixed(1)} % of its ${formatBytes(total)}`,
+      costUs: 0,
+      costPctOfStep: 0,
+      occurrences: [{ start: d.peakAllocatedAt, end: d.peakAllocatedAt, slices, label: `peak ${formatBytes(d.peakAllocatedBytes)}`, costUs: 0 }],
+      occurrenceCount: 1,
+      explanation:
+        `The memory allocated by PyTorch's caching allocator on ${d.device} reached ${formatBytes(d.peakAllocatedBytes)}, over ${THRESHOLDS.memoryPct} % of the device's ${formatBytes(total)} (deviceProperties' totalGlobalMem). ` +
+        'A slightly larger batch or sequence, or fragmentation, would run out of memory.',
+      suggestion: 'Lower the peak: activation checkpointing, a smaller micro-batch with gradient accumulation, mixed precision (bf16/fp16), freeing tensors early (del, set_to_none=True for gradients), or sharding optimizer state (ZeRO/FSDP).',
+      figures: { peakAllocatedBytes: d.peakAllocatedBytes, totalGlobalMem: total, peakPct: pct },
+    });
+  });
+  return out;
+}
