@@ -50,6 +50,12 @@ export interface AnalysisResult {
   longTasksAt: string[];
   /** max(longestSliceMs, longestLongTaskMs): the page's longest task as far as either sees it. */
   longestTaskMs: number;
+  /** The overview, the memory analysis and the hints (run after the load, unasked): the page's summed task time for each (window.kinetoscope.insightStats()), their sum, and their longest task. */
+  overviewMs: number;
+  memoryMs: number;
+  hintsMs: number;
+  insightMs: number;
+  insightLongestTaskMs: number;
 }
 
 export const SEARCH_TEXT = 'conv';
@@ -89,6 +95,7 @@ async function timeAnalysis(page: Page): Promise<AnalysisResult> {
     obs.disconnect();
     const during = long.filter((e) => e.startTime + e.duration > t0);
     const stats = k.analysisStats();
+    const insight = await k.insightStats();
     const longestLongTaskMs = Math.max(0, ...during.map((e) => e.duration));
     const marks: [string, number][] = [['kernels', t1], ['operators', t2], ['range', t3], ['search', t4], ['regex', t5]];
     const longTasksAt = during.map((e) => `${marks.find(([, t]) => e.startTime < t)?.[0] ?? 'after'}:${Math.round(e.duration)}`);
@@ -99,6 +106,8 @@ async function timeAnalysis(page: Page): Promise<AnalysisResult> {
       longestSliceMs: stats.longestMs, analysisTasks: stats.tasks,
       longTasks: during.length, longestLongTaskMs, longTasksAt,
       longestTaskMs: Math.max(stats.longestMs, longestLongTaskMs),
+      overviewMs: insight.overviewMs, memoryMs: insight.memoryMs, hintsMs: insight.hintsMs,
+      insightMs: insight.totalMs, insightLongestTaskMs: insight.longestMs,
     };
   }, [SEARCH_TEXT, SEARCH_REGEX] as const);
 }

@@ -56,8 +56,9 @@ export type AnalysisSummary = { [K in Exclude<keyof AnalysisResult, 'longTasksAt
   /** 100 × tablesMs / loadMs, per load, median. */
   tablesPctOfLoad: number;
   searchPctOfLoad: number;
+  insightPctOfLoad: number;
   runs: number;
-  budgets: { tablesWithin10PctOfLoad: boolean; searchWithin3PctOfLoad: boolean; longestTaskAtMost50Ms: boolean };
+  budgets: { tablesWithin10PctOfLoad: boolean; searchWithin3PctOfLoad: boolean; longestTaskAtMost50Ms: boolean; insightWithin15PctOfLoad: boolean };
 };
 
 export interface Report {

@@ -5,7 +5,7 @@ import { kernelRow, kernelSmEfficiency, smCounts, type KernelRow } from '../anal
 import type { TraceModel } from '../model/types.ts';
 import type { AppStore } from '../store/app-store.ts';
 import type { Breakdown } from '../analysis/steps.ts';
-import { analysisStats, findTrace, gpuMetricsFor, hintsFor, memoryFor, operatorShapeTableFor, overviewFor, runSearch, tableFor } from './analysis.ts';
+import { analysisStats, findTrace, gpuMetricsFor, hintsFor, insightStatsOf, memoryFor, operatorShapeTableFor, overviewFor, runSearch, tableFor } from './analysis.ts';
 import { bucketMeans } from '../lib/step-function.ts';
 import { memorySummaryRows } from '../analysis/memory.ts';
 import { openDrawerTab } from '../store/actions.ts';
@@ -104,6 +104,12 @@ export interface AnalysisApi {
   memory(options?: { trace?: string }): Promise<{ device: string; peakAllocatedBytes: number; peakReservedBytes: number | null; allocations: number; unfreed: number }[]>;
   /** The longest task (ms) the tables and searches have taken on the page, and how many tasks they ran in; `reset` starts afresh. */
   analysisStats(reset?: boolean): { longestMs: number; tasks: number };
+  /**
+   * The page's time spent in the overview, the memory analysis and the hints of a trace (they
+   * run after a load, unasked), once all three are done: summed task times in ms, the longest
+   * task and the task count.
+   */
+  insightStats(options?: { trace?: string }): Promise<{ overviewMs: number; memoryMs: number; hintsMs: number; totalMs: number; longestMs: number; tasks: number }>;
 }
 
 const pct = (a: Float64Array): number[] => Array.from(a, (v) => 100 * v);
@@ -213,6 +219,21 @@ export function createAnalysisApi(store: AppStore): AnalysisApi {
       // Shown in the page too: the Search tab, with the query in its box.
       openDrawerTab(store, 'search');
       return runSearch(store, query);
+    },
+    async insightStats(options = {}) {
+      const t = findTrace(store, options.trace);
+      if (!t) throw new Error(options.trace ? `no loaded trace "${options.trace}"` : 'no trace is loaded');
+      await hintsFor(t); // after the overview and the memory analysis
+      const { overview, memory, hints } = insightStatsOf(t.model);
+      const all = [overview, memory, hints];
+      return {
+        overviewMs: overview.totalMs ?? 0,
+        memoryMs: memory.totalMs ?? 0,
+        hintsMs: hints.totalMs ?? 0,
+        totalMs: all.reduce((a, x) => a + (x.totalMs ?? 0), 0),
+        longestMs: Math.max(...all.map((x) => x.longestMs)),
+        tasks: all.reduce((a, x) => a + x.tasks, 0),
+      };
     },
     analysisStats(reset = false) {
       const out = { ...analysisStats };

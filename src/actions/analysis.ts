@@ -51,10 +51,25 @@ export function tableFor<K extends TableKind>(model: TraceModel, kind: K, window
 const hintCache = new WeakMap<TraceModel, Promise<Hint[]>>();
 
 /**
- * The hints' own task stopwatch: they run unasked after a load (for the toolbar's badge), so
- * they stay out of analysisStats, which times what a caller asked for (tables, searches).
+ * The insight analyses' own stopwatches, per trace: the overview, the memory analysis and the
+ * hints run unasked after a load (for the Overview tab and the toolbar's badge), so they stay
+ * out of analysisStats, which times what a caller asked for (tables, searches).
  */
-export const hintStats: SliceStats = { longestMs: 0, tasks: 0 };
+export interface InsightStats {
+  overview: SliceStats;
+  memory: SliceStats;
+  hints: SliceStats;
+}
+const insightStats = new WeakMap<TraceModel, InsightStats>();
+
+export function insightStatsOf(model: TraceModel): InsightStats {
+  let s = insightStats.get(model);
+  if (!s) {
+    const fresh = (): SliceStats => ({ longestMs: 0, tasks: 0, totalMs: 0 });
+    insightStats.set(model, (s = { overview: fresh(), memory: fresh(), hints: fresh() }));
+  }
+  return s;
+}
 
 /** The trace's bottleneck hints (analysis/hints.ts), worked out once in short tasks (after the overview they build on). */
 export function hintsFor(t: LoadedTrace): Promise<Hint[]> {
@@ -63,7 +78,7 @@ export function hintsFor(t: LoadedTrace): Promise<Hint[]> {
     // over the overview's steps and breakdown: worked out once for both tabs
     const m = t.model;
     p = Promise.all([overviewFor(m), memoryFor(m)]).then(([o, mem]) =>
-      runSliced(hintsWork(m, { steps: o.steps, dataLoaderUs: o.breakdowns.map((b) => b.dataLoader), extra: memoryPeakHints(m, mem) }), 8, undefined, hintStats),
+      runSliced(hintsWork(m, { steps: o.steps, dataLoaderUs: o.breakdowns.map((b) => b.dataLoader), extra: memoryPeakHints(m, mem) }), 8, undefined, insightStatsOf(m).hints),
     );
     hintCache.set(t.model, p);
     p.catch(() => hintCache.delete(t.model)); // try again next time
@@ -77,7 +92,7 @@ const overviews = new WeakMap<TraceModel, Promise<Overview>>();
 export function overviewFor(model: TraceModel): Promise<Overview> {
   let p = overviews.get(model);
   if (!p) {
-    p = runSliced(overviewWork(model), 8, undefined, analysisStats);
+    p = runSliced(overviewWork(model), 8, undefined, insightStatsOf(model).overview);
     overviews.set(model, p);
     p.catch(() => overviews.get(model) === p && overviews.delete(model)); // try again next time
   }
@@ -103,7 +118,7 @@ const memories = new WeakMap<TraceModel, Promise<MemoryAnalysis>>();
 export function memoryFor(model: TraceModel): Promise<MemoryAnalysis> {
   let p = memories.get(model);
   if (!p) {
-    p = runSliced(memoryWork(model), 8, undefined, analysisStats);
+    p = runSliced(memoryWork(model), 8, undefined, insightStatsOf(model).memory);
     memories.set(model, p);
     p.catch(() => memories.get(model) === p && memories.delete(model)); // try again next time
   }

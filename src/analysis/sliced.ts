@@ -32,6 +32,8 @@ export interface SliceStats {
   longestMs: number;
   /** How many tasks the work was split into. */
   tasks: number;
+  /** The time spent in all of them, in ms (kept when present). */
+  totalMs?: number;
 }
 
 /**
@@ -74,6 +76,7 @@ function note(stats: SliceStats | undefined, ms: number): void {
   if (!stats) return;
   stats.tasks++;
   if (ms > stats.longestMs) stats.longestMs = ms;
+  if (stats.totalMs !== undefined) stats.totalMs += ms;
 }
 
 // setTimeout(0) is clamped to 4 ms after a few nestings; a MessageChannel is not.
