@@ -112,7 +112,7 @@ test('Back and Forward walk through the steps without reloading the trace', asyn
   const sixthStart = demoEvent('aten::conv2d', 5).ts!;
 
   await page.goBack();
-  await expect.poll(() => selectedTab(page)).toBe('Kernels');
+  await expect.poll(() => selectedTab(page)).toBe('Overview'); // a trace with GPU work opens on the Overview
   let s = await apiState(page);
   expect(s.selection!.name).toBe('aten::conv2d');
   const at5 = s.selection!.start;

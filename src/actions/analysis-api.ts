@@ -1,10 +1,11 @@
-// window.kinetoscope's analysis calls (a contract, see the README): table(), search(), details().
+// window.kinetoscope's analysis calls (a contract, see the README): table(), search(), details(), overview().
 
 import { analyseSlice, type LinkedSlice } from '../analysis/details.ts';
 import { kernelRow, kernelSmEfficiency, smCounts, type KernelRow } from '../analysis/kernels.ts';
 import type { TraceModel } from '../model/types.ts';
 import type { AppStore } from '../store/app-store.ts';
-import { analysisStats, findTrace, operatorShapeTableFor, runSearch, tableFor } from './analysis.ts';
+import type { Breakdown } from '../analysis/steps.ts';
+import { analysisStats, findTrace, operatorShapeTableFor, overviewFor, runSearch, tableFor } from './analysis.ts';
 import { openDrawerTab } from '../store/actions.ts';
 import { eventIfRead, eventOf } from './events.ts';
 
@@ -38,6 +39,13 @@ export interface Details {
 
 export type TableRow = Record<string, unknown>;
 
+export interface OverviewResult {
+  /** µs from the trace's start, as state().view; the breakdown's parts sum to end − start. */
+  steps: { name: string; start: number; end: number; breakdown: Breakdown }[];
+  /** Over [first step start, last step end]; device = the kernels' args.device. */
+  devices: { device: string; utilizationPct: number; smEfficiencyPct: number; occupancyPct: number | null }[];
+}
+
 export interface AnalysisApi {
   /**
    * `groupBy: 'shapes'` (operators only): one row per operator name and input shapes, each with
@@ -47,6 +55,8 @@ export interface AnalysisApi {
   search(query: string): Promise<{ count: number }>;
   /** The selected slice's details; `args` is null until the event has been read back (a moment after selecting). */
   details(): Details | null;
+  /** The steps and their time breakdown, and per GPU device its utilization, SM efficiency and occupancy (the Overview tab's figures). */
+  overview(options?: { trace?: string }): Promise<OverviewResult>;
   /** The longest task (ms) the tables and searches have taken on the page, and how many tasks they ran in; `reset` starts afresh. */
   analysisStats(reset?: boolean): { longestMs: number; tasks: number };
 }
@@ -105,6 +115,15 @@ export function createAnalysisApi(store: AppStore): AnalysisApi {
       if (kind === 'operators') return (await tableFor(t.model, 'operators', w)).map((r) => ({ ...r }));
       if (kind === 'slices') return (await tableFor(t.model, 'range', w)).rows.map((r) => ({ ...r }));
       throw new Error(`unknown table "${String(kind)}": kernels, operators or slices`);
+    },
+    async overview(options = {}) {
+      const t = findTrace(store, options.trace);
+      if (!t) throw new Error(options.trace ? `no loaded trace "${options.trace}"` : 'no trace is loaded');
+      const o = await overviewFor(t.model);
+      return {
+        steps: o.steps.map((s, k) => ({ name: s.name, start: s.start, end: s.end, breakdown: { ...o.breakdowns[k]! } })),
+        devices: o.devices.map((d) => ({ device: d.device, utilizationPct: d.utilizationPct, smEfficiencyPct: d.smEfficiencyPct, occupancyPct: d.occupancyPct })),
+      };
     },
     search(query) {
       // Shown in the page too: the Search tab, with the query in its box.

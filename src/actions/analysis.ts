@@ -5,6 +5,7 @@
 import { categoryRoles, ROLE_OPERATOR } from '../analysis/roles.ts';
 import { parentsInBackground } from '../analysis/nesting.ts';
 import { kernelTableWork, type KernelRow } from '../analysis/kernels.ts';
+import { overviewWork, type Overview } from '../analysis/overview.ts';
 import { operatorShapeTableWork, operatorSlices, operatorTableWork, type OperatorRow, type OperatorShapeRow, type SliceShapes } from '../analysis/operators.ts';
 import { nameTest, parseQuery, sliceNameIds, matchesWork, nameIndexWork } from '../analysis/search.ts';
 import { runSliced, type SliceStats, type Work } from '../analysis/sliced.ts';
@@ -42,6 +43,19 @@ export function tableFor<K extends TableKind>(model: TraceModel, kind: K, window
     if (perModel.size > 24) perModel.delete(perModel.keys().next().value!);
   }
   return p as Promise<Result<K>>;
+}
+
+const overviews = new WeakMap<TraceModel, Promise<Overview>>();
+
+/** The trace's steps, their breakdown and the device figures (analysis/overview.ts), once per trace. */
+export function overviewFor(model: TraceModel): Promise<Overview> {
+  let p = overviews.get(model);
+  if (!p) {
+    p = runSliced(overviewWork(model), 8, undefined, analysisStats);
+    overviews.set(model, p);
+    p.catch(() => overviews.get(model) === p && overviews.delete(model)); // try again next time
+  }
+  return p;
 }
 
 /** Operators read to tell whether a trace has Input Dims (Kineto writes them on every op, or on none). */

@@ -6,6 +6,12 @@ import type { AppState, AppStore, CounterRef, DrawerTab, Highlight, LibraryState
 
 type View = AppState['view'];
 
+/** Kernels, memcpy or memset in the trace (the Overview tab comes first for it). */
+export function hasGpuWork(t: LoadedTrace | undefined): boolean {
+  const g = t?.model.summary.gpu;
+  return g !== undefined && g.kernels + g.memcpy + g.memset > 0;
+}
+
 export function setView(store: AppStore, view: View): void {
   store.setState({ view });
 }
@@ -124,8 +130,12 @@ export function loadEnded(store: AppStore, error: string | null): void {
 /**
  * A trace is in. `fresh`: the page starts anew on it (a first trace, or one opened in place
  * of the others); else it joins the comparison and the view, selection and the rest stay.
+ * A fresh trace with GPU work opens on the Overview tab; one without, on the Kernels tab if
+ * the Overview was showing (else the tab stays).
  */
 export function traceLoaded(store: AppStore, traces: LoadedTrace[], view: AppState['view'], fresh: boolean, notice: string | null): void {
+  const d = store.getState().drawer;
+  const tab: DrawerTab = !fresh ? d.tab : hasGpuWork(traces[0]) ? 'overview' : d.tab === 'overview' ? 'kernels' : d.tab;
   store.setState({
     traces,
     loading: null,
@@ -137,6 +147,7 @@ export function traceLoaded(store: AppStore, traces: LoadedTrace[], view: AppSta
       ? {
           selection: null, hover: null, range: null, scrollY: 0, collapsed: {}, counterSelection: null, counterHover: null,
           search: { text: '', count: null, error: null, busy: false },
+          drawer: { ...d, tab },
         }
       : {}),
   });

@@ -55,7 +55,7 @@ export interface LoadingState {
   events: number;
 }
 
-export type DrawerTab = 'range' | 'kernels' | 'operators' | 'search';
+export type DrawerTab = 'overview' | 'range' | 'kernels' | 'operators' | 'search';
 
 /** Slices shown highlighted (the rest dimmed) and stepped through: a table row's or a search's. */
 export interface Highlight {

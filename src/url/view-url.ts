@@ -14,7 +14,7 @@
 //                              the selected slice: start, its track (process pid, thread/stream tid), name;
 //                              strace=1 when it is in the compared trace
 //   range=START,END            the time range
-//   tab=range|kernels|operators|search   drawer=0 when the drawer is closed
+//   tab=overview|range|kernels|operators|search   drawer=0 when the drawer is closed
 //   q=TEXT                     the search text
 //   fold=I:PID (repeated)      a collapsed process: trace index (0, or 1 for the compared one) and pid
 //   align=…                    reserved for the compare alignment (not written yet; ignored with a problem)
@@ -22,8 +22,8 @@
 
 export const URL_VERSION = 1;
 
-export type UrlTab = 'range' | 'kernels' | 'operators' | 'search';
-const TABS: readonly UrlTab[] = ['range', 'kernels', 'operators', 'search'];
+export type UrlTab = 'overview' | 'range' | 'kernels' | 'operators' | 'search';
+const TABS: readonly UrlTab[] = ['overview', 'range', 'kernels', 'operators', 'search'];
 
 export interface Span {
   start: number;

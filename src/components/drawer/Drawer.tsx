@@ -1,24 +1,29 @@
-// The bottom panel under the timeline: tabs for the range statistics, the kernel and
-// operator tables and search. Resizable by its top edge (drag, or focus it and ↑/↓),
+// The bottom panel under the timeline: tabs for the step overview, the range statistics, the
+// kernel and operator tables and search. Resizable by its top edge (drag, or focus it and ↑/↓),
 // collapsible; its height and state are kept in the store.
 
 import { useEffect, useRef, type KeyboardEvent, type PointerEvent } from 'react';
 import { useAppStore, useAppStoreApi } from '../../store/hooks.tsx';
 import type { DrawerTab } from '../../store/app-store.ts';
 import { KernelsTab, OperatorsTab, RangeTab, SearchTab } from './tabs.tsx';
+import { OverviewTab } from './OverviewTab.tsx';
 import { InstanceStepper } from './InstanceStepper.tsx';
 import './drawer.css';
-import { openDrawerTab, setDrawerHeight, toggleDrawer } from '../../store/actions.ts';
+import { hasGpuWork, openDrawerTab, setDrawerHeight, toggleDrawer } from '../../store/actions.ts';
 
 export const DRAWER_MIN = 120;
 const KEY_STEP = 24;
 
-const TABS: { id: DrawerTab; label: string }[] = [
+const TABLE_TABS: { id: DrawerTab; label: string }[] = [
   { id: 'range', label: 'Range' },
   { id: 'kernels', label: 'Kernels' },
   { id: 'operators', label: 'Operators' },
   { id: 'search', label: 'Search' },
 ];
+const OVERVIEW = { id: 'overview' as DrawerTab, label: 'Overview' };
+/** The Overview comes first for a trace with GPU work, last for one without. */
+const GPU_TABS = [OVERVIEW, ...TABLE_TABS];
+const CPU_TABS = [...TABLE_TABS, OVERVIEW];
 
 function maxHeight(): number {
   return Math.max(DRAWER_MIN, Math.round(window.innerHeight * 0.75));
@@ -28,6 +33,8 @@ export function Drawer() {
   const store = useAppStoreApi();
   const drawer = useAppStore((s) => s.drawer);
   const hasTrace = useAppStore((s) => s.traces.length > 0);
+  const gpu = useAppStore((s) => hasGpuWork(s.traces[0]));
+  const TABS = gpu ? GPU_TABS : CPU_TABS;
   const drag = useRef<{ y0: number; h0: number } | null>(null);
   const tabRefs = useRef<Record<string, HTMLButtonElement | null>>({});
 
@@ -104,6 +111,7 @@ export function Drawer() {
       </div>
       {drawer.open && (
         <div className="drawer-panel" id="drawer-panel" role="tabpanel" aria-labelledby={`tab-${drawer.tab}`}>
+          {drawer.tab === 'overview' && <OverviewTab />}
           {drawer.tab === 'range' && <RangeTab />}
           {drawer.tab === 'kernels' && <KernelsTab />}
           {drawer.tab === 'operators' && <OperatorsTab />}

@@ -1,4 +1,4 @@
-// The drawer's four tabs. Each table is computed for the chosen trace (and the range, for the
+// The drawer's table tabs (the Overview is OverviewTab.tsx). Each table is computed for the chosen trace (and the range, for the
 // Range tab) in short tasks (actions/analysis.ts), shown with DataTable, and a row click
 // highlights that name's slices on the canvas and steps to the first of them.
 
@@ -17,7 +17,7 @@ import { cellText } from './table-format.ts';
 import { useAsync } from './useAsync.ts';
 
 /** The trace a tab shows: the first, or the one picked when two are open. */
-function useTabTrace(): [LoadedTrace | undefined, ReactElement | null] {
+export function useTabTrace(): [LoadedTrace | undefined, ReactElement | null] {
   const traces = useAppStore((s) => s.traces);
   const [id, setId] = useState<string | null>(null);
   const t = traces.find((x) => x.id === id) ?? traces[0];
@@ -290,7 +290,7 @@ export function SearchTab() {
   );
 }
 
-function TableState({ busy, error, children }: { busy: boolean; error: string | null; children: ReactNode }) {
+export function TableState({ busy, error, children }: { busy: boolean; error: string | null; children: ReactNode }) {
   if (error) return <p className="dt-empty" role="alert">Could not compute this table: {error}</p>;
   return <div className={`tab-body${busy ? ' busy' : ''}`} aria-busy={busy}>{children}</div>;
 }
