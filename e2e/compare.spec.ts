@@ -90,7 +90,7 @@ test('B shifted by a known offset draws its first slice at the right pixel; A do
     await page.evaluate(([s0, s1]) => window.kinetoscope.setView(s0!, s1!), [t - 40, t + 60]);
     await settled(page);
     const boxes = await page.evaluate(() => window.kinetoscope.trackBoxes());
-    const x = await leftmostSlice(page, boxes.filter((x) => x.trace === b!.id));
+    const x = await leftmostSlice(page, boxes.filter((box) => box.trace === b!.id));
     expect(Math.abs(x - 0.4 * width)).toBeLessThanOrEqual(1.5);
   }
   // A, unshifted, still has its slice at its own time: back at 0, B's first slice is where A's is.

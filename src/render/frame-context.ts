@@ -63,7 +63,7 @@ export function scaleOf(fc: Pick<FrameContext, 'scale' | 'scales'>, traceId: str
  * at offset 0 are left out (they use the view's scale).
  */
 export function traceScales(traces: readonly LoadedTrace[], view: TimeScale, out: Map<string, TimeScale>): Map<string, TimeScale> {
-  for (const id of [...out.keys()]) if (!traces.some((t) => t.id === id && offsetOf(t) !== 0)) out.delete(id);
+  for (const id of out.keys()) if (!traces.some((t) => t.id === id && offsetOf(t) !== 0)) out.delete(id);
   for (const t of traces) {
     const o = offsetOf(t);
     if (o === 0) continue;
