@@ -42,11 +42,11 @@ async function settled(page: Page): Promise<void> {
  * The leftmost x (canvas CSS px) where a slice is drawn in the given track boxes' first rows:
  * a column whose row middle differs from the track's top padding (grid lines cover both).
  */
-async function leftmostSlice(page: Page, boxes: { y: number; rows: number }[]): Promise<number> {
+async function leftmostSlice(page: Page, boxes: { y: number; rows: number }[], reachingRight = false): Promise<number> {
   const canvas = page.getByTestId('timeline-canvas');
   const png = await canvas.screenshot();
   return page.evaluate(
-    async ({ b64, rows }) => {
+    async ({ b64, rows, right }) => {
       const bin = atob(b64);
       const bytes = new Uint8Array(bin.length);
       for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
@@ -60,8 +60,16 @@ async function leftmostSlice(page: Page, boxes: { y: number; rows: number }[]): 
         return (img.data[i]! << 16) | (img.data[i + 1]! << 8) | img.data[i + 2]!;
       };
       let best = Infinity;
+      const slice = (x: number, y: number): boolean => px(x, y + 9) !== px(x, y - 1);
       for (const r of rows) {
         if (r.rows < 1 || r.y < 30 || r.y + 18 > img.height) continue;
+        if (right) {
+          // The left edge of the slice that runs to the right edge (1 px gaps between slices end it).
+          let x = img.width - 1;
+          while (x > 0 && slice(x - 1, r.y)) x--;
+          if (slice(img.width - 1, r.y)) best = Math.min(best, x);
+          continue;
+        }
         for (let x = 0; x < img.width && x < best; x++) {
           if (px(x, r.y + 9) !== px(x, r.y - 1)) {
             best = x;
@@ -71,7 +79,7 @@ async function leftmostSlice(page: Page, boxes: { y: number; rows: number }[]): 
       }
       return best;
     },
-    { b64: png.toString('base64'), rows: boxes },
+    { b64: png.toString('base64'), rows: boxes, right: reachingRight },
   );
 }
 
@@ -102,4 +110,89 @@ test('B shifted by a known offset draws its first slice at the right pixel; A do
   const boxes = await page.evaluate(() => window.kinetoscope.trackBoxes());
   expect(Math.abs((await leftmostSlice(page, boxes.filter((x) => x.trace === a!.id))) - 0.4 * width)).toBeLessThanOrEqual(1.5);
   expect(Math.abs((await leftmostSlice(page, boxes.filter((x) => x.trace === b!.id))) - (0.4 * width + (firstB - firstA) * width / 100))).toBeLessThanOrEqual(1.5);
+});
+
+/** The track box (canvas px) of the row holding the nth slice named `name` in a trace, found through select(). */
+async function rowOf(page: Page, trace: string, name: string): Promise<{ y: number; rows: number }> {
+  expect(await page.evaluate(([n, t]) => window.kinetoscope.select({ name: n!, trace: t! }), [name, trace])).toBe(true);
+  const track = (await apiState(page)).selection!.track;
+  const boxes = await page.evaluate(() => window.kinetoscope.trackBoxes());
+  const box = boxes.find((x) => x.trace === trace && x.name === track)!;
+  await page.keyboard.press('Escape');
+  return { y: box.y, rows: 1 };
+}
+
+test('aligned on a step picked in each run, the two step slices start at the same pixel, and zoom moves both', async ({ page }) => {
+  await openPair(page, BASE, TEST);
+  const stepTs = (events: RawEvent[], name: string): number => relative(events).find((e) => e.name === name)!.rel;
+  const evA = await rawEvents(BASE);
+  const evB = await rawEvents(TEST);
+  const tA = stepTs(evA, 'ProfilerStep#1010');
+  const tB = stepTs(evB, 'ProfilerStep#1009');
+  // Pick the steps in the bar.
+  await page.getByTestId('align-step-a').selectOption('ProfilerStep#1010');
+  await page.getByTestId('align-step-b').selectOption('ProfilerStep#1009');
+  const cmp = await page.evaluate(() => window.kinetoscope.compare());
+  expect(cmp!.aligned).toBe('step');
+  expect(cmp!.offsetUs).toBeCloseTo(tA - tB, 6);
+  await expect(page.getByTestId('compare-note')).toContainText('ProfilerStep#1010 (A) and ProfilerStep#1009 (B)');
+  const [a, b] = (await apiState(page)).traces;
+  const width = (await page.getByTestId('timeline-canvas').boundingBox())!.width;
+  await page.evaluate(([s0, s1]) => window.kinetoscope.setView(s0!, s1!), [tA - 40, tA + 60]);
+  const rowA = await rowOf(page, a!.id, 'ProfilerStep#1010');
+  const rowB = await rowOf(page, b!.id, 'ProfilerStep#1009');
+  await settled(page);
+  // The step slices run past the right edge: their left edges.
+  const xA = await leftmostSlice(page, [rowA], true);
+  const xB = await leftmostSlice(page, [rowB], true);
+  expect(Math.abs(xA - 0.4 * width)).toBeLessThanOrEqual(1.5);
+  expect(Math.abs(xB - xA)).toBeLessThanOrEqual(1);
+
+  // Linked zoom: W at the canvas's left edge zooms the one view, both step starts move together.
+  const box = (await page.getByTestId('timeline-canvas').boundingBox())!;
+  await page.mouse.move(box.x + 5, box.y + box.height - 10);
+  const before = (await apiState(page)).view;
+  await page.keyboard.press('w');
+  await expect.poll(async () => (await apiState(page)).view.end - (await apiState(page)).view.start).toBeLessThan(before.end - before.start);
+  await settled(page);
+  const [zA, zB] = [await leftmostSlice(page, [rowA], true), await leftmostSlice(page, [rowB], true)];
+  expect(Math.abs(zA - xA)).toBeGreaterThan(5); // the zoom moved A's step…
+  expect(Math.abs(zB - zA)).toBeLessThanOrEqual(1); // …and B's with it
+
+  // Back at the start: the API, and the bar says so.
+  await page.evaluate(() => window.kinetoscope.align({ step: 'ProfilerStep#1010' }));
+  expect((await page.evaluate(() => window.kinetoscope.compare()))!.offsetUs).toBeCloseTo(stepTs(evA, 'ProfilerStep#1010') - stepTs(evB, 'ProfilerStep#1010'), 6);
+  await page.getByTestId('align-start').click();
+  expect(await page.evaluate(() => window.kinetoscope.compare())).toEqual({ aligned: 'start', offsetUs: 0 });
+  await expect(page.getByTestId('compare-note')).toHaveText('A and B aligned at their starts');
+});
+
+test('Alt+drag on B shifts B alone; unlinked, a plain drag on B does too', async ({ page }) => {
+  await openPair(page, BASE, TEST);
+  const [, b] = (await apiState(page)).traces;
+  const box = (await page.getByTestId('timeline-canvas').boundingBox())!;
+  const s0 = (await apiState(page)).view;
+  const usPerPx = (s0.end - s0.start) / box.width;
+  const bBox = (await page.evaluate(() => window.kinetoscope.trackBoxes())).find((x) => x.trace === b!.id && x.rows > 0)!;
+  const y = box.y + bBox.y + 5;
+  await page.keyboard.down('Alt');
+  await page.mouse.move(box.x + 300, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 350, y, { steps: 5 });
+  await page.mouse.up();
+  await page.keyboard.up('Alt');
+  let cmp = await page.evaluate(() => window.kinetoscope.compare());
+  expect(cmp!.aligned).toBe('manual');
+  expect(cmp!.offsetUs).toBeCloseTo(50 * usPerPx, 3);
+  expect((await apiState(page)).view).toEqual(s0); // the view did not pan
+  await expect(page.getByTestId('compare-note')).toContainText('by hand');
+  // Unlinked: a plain drag on B shifts it back.
+  await page.getByTestId('link-toggle').uncheck();
+  await page.mouse.move(box.x + 350, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 300, y, { steps: 5 });
+  await page.mouse.up();
+  cmp = await page.evaluate(() => window.kinetoscope.compare());
+  expect(Math.abs(cmp!.offsetUs)).toBeLessThan(1e-6 * (s0.end - s0.start));
+  expect((await apiState(page)).view).toEqual(s0);
 });

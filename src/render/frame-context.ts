@@ -27,6 +27,8 @@ export interface FrameContext {
   colors: ThemeColors;
   layout: TrackLayout;
   traces: readonly LoadedTrace[];
+  /** Said at the ruler's right end: how the compared run is shifted (store/trace-time.ts compareNote). */
+  rulerNote?: string | null;
   /** The store's scrollY, snapped to device pixels so rows stay crisp. */
   scrollY: number;
   /** Slices shown highlighted, the rest dimmed (a table row's or a search's). */

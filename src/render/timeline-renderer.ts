@@ -21,6 +21,7 @@ import { canvasY, modelOf, snap, traceScales, visibleLayoutRange, type FrameCont
 import { FrameTimer, type FrameStats } from './frame-timer.ts';
 import { counterHitAt, hitTestAt } from './hit-test.ts';
 import { TimeScale } from './time-scale.ts';
+import { compareNote } from '../store/trace-time.ts';
 import { itemIndexAt, PROCESS_HEADER_HEIGHT, RULER_HEIGHT, trackLayoutFor, type TrackLayout } from './track-layout.ts';
 
 type Schedule = (cb: () => void) => number;
@@ -151,7 +152,7 @@ export class TimelineRenderer {
   private onState(s: AppState, prev: AppState): void {
     if (
       s.traces !== prev.traces || s.collapsed !== prev.collapsed || s.view !== prev.view || s.scrollY !== prev.scrollY ||
-      s.theme !== prev.theme || s.showAllFlows !== prev.showAllFlows || s.highlight !== prev.highlight
+      s.theme !== prev.theme || s.showAllFlows !== prev.showAllFlows || s.highlight !== prev.highlight || s.compare !== prev.compare
     ) {
       this.invalidate(true);
     } else if (
@@ -202,6 +203,7 @@ export class TimelineRenderer {
       height: this.height,
       scale: this.scale,
       scales: traceScales(s.traces, this.scale, this.scales),
+      rulerNote: compareNote(s.traces, s.compare),
       colors: themeColors(s.theme),
       layout: this.layout(s),
       traces: s.traces,

@@ -8,7 +8,8 @@
 // slice) or turns view times into a trace's (the range → a window of the trace) goes
 // through these.
 
-import type { LoadedTrace } from './app-store.ts';
+import { formatIn, unitForValue } from '../lib/time-format.ts';
+import type { Comparison, LoadedTrace } from './app-store.ts';
 
 type Shifted = Pick<LoadedTrace, 'id'> & { offsetUs?: number };
 
@@ -65,4 +66,24 @@ export function viewExtent(traces: readonly Pick<LoadedTrace, 'model' | 'offsetU
   }
   if (!(end > start)) return { start: Number.isFinite(start) ? start : 0, end: (Number.isFinite(start) ? start : 0) + 1 };
   return { start, end };
+}
+
+/** "+1.234 ms": a shift, signed, to the ns in the unit of its size. */
+export function formatShift(us: number): string {
+  const unit = unitForValue(Math.abs(us) || 1);
+  return `${us < 0 ? '−' : '+'}${formatIn(Math.abs(us), unit, 3)}`;
+}
+
+/**
+ * What the ruler says of a comparison: "B shifted +1.234 ms, aligned on ProfilerStep#5";
+ * null with one trace.
+ */
+export function compareNote(traces: readonly Pick<LoadedTrace, 'offsetUs'>[], c: Comparison): string | null {
+  if (traces.length < 2) return null;
+  const o = offsetOf(traces[1]) - offsetOf(traces[0]);
+  if (c.aligned === 'step' && c.stepA !== null && c.stepB !== null) {
+    return `B shifted ${formatShift(o)}, aligned on ${c.stepA === c.stepB ? c.stepA : `${c.stepA} (A) and ${c.stepB} (B)`}`;
+  }
+  if (c.aligned === 'manual') return `B shifted ${formatShift(o)} by hand`;
+  return o === 0 ? 'A and B aligned at their starts' : `B shifted ${formatShift(o)}`;
 }

@@ -34,7 +34,7 @@ export function TrackHeaders() {
       <div className="kt-headers-viewport">
         <div ref={inner} className="kt-headers-inner" style={{ height: layout.totalHeight }}>
           {layout.items.map((item) => (
-            <Header key={item.key} item={item} onToggle={toggle} />
+            <Header key={item.key} item={item} onToggle={toggle} run={traces.length === 2 ? (item.traceId === traces[0]!.id ? 'A' : 'B') : null} />
           ))}
         </div>
       </div>
@@ -42,12 +42,13 @@ export function TrackHeaders() {
   );
 }
 
-function Header({ item, onToggle }: { item: LayoutItem; onToggle: (key: string) => void }) {
+/** `run`: "A" or "B" while two runs are compared. */
+function Header({ item, onToggle, run }: { item: LayoutItem; onToggle: (key: string) => void; run: string | null }) {
   const style = { top: item.y, height: item.height };
   if (item.kind === 'trace') {
     return (
       <div className="kt-header kt-header-trace" style={style} title={item.label}>
-        <span className="kt-header-label">{item.label}</span>
+        <span className="kt-header-label">{run !== null && <b>{run} · </b>}{item.label}</span>
       </div>
     );
   }
@@ -77,3 +78,4 @@ function Header({ item, onToggle }: { item: LayoutItem; onToggle: (key: string) 
     </div>
   );
 }
+
