@@ -4,6 +4,7 @@
 // Work is bounded by visible rows × pixels; nothing here walks a track's slices.
 
 import { FLAG_INSTANT, FLAG_UNFINISHED, type TraceModel } from '../model/types.ts';
+import { highlightIn } from '../store/app-store.ts';
 import { nameColorIndex, PALETTE_SIZE } from './colors.ts';
 import { canvasY, scaleOf, snap, visibleLayoutRange, type FrameContext } from './frame-context.ts';
 import { durPrefix, LodBuffer, lodRow } from './lod.ts';
@@ -58,7 +59,7 @@ export class SlicePainter {
     this.nInstants = 0;
     // With a highlight on this trace, everything else is dimmed; merged runs too (the
     // highlighted slices inside them are painted over them by paintHighlight).
-    const mask = fc.highlight && fc.highlight.trace === item.traceId ? fc.highlight.names : null;
+    const mask = highlightIn(fc.highlight, item.traceId)?.names ?? null;
     for (let r = row0; r <= row1; r++) {
       const y = canvasY(fc, rowTop(item, r)) + 1;
       const n = lodRow(start, dur, track.rowStart[r]!, track.rowStart[r + 1]!, t0, t1, fc.width, this.lod, prefix);

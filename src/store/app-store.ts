@@ -62,7 +62,7 @@ export interface LoadingState {
   events: number;
 }
 
-export type DrawerTab = 'overview' | 'range' | 'kernels' | 'operators' | 'search';
+export type DrawerTab = 'overview' | 'range' | 'kernels' | 'operators' | 'search' | 'diff';
 
 /** Slices shown highlighted (the rest dimmed) and stepped through: a table row's or a search's. */
 export interface Highlight {
@@ -77,6 +77,18 @@ export interface Highlight {
   byRow: Uint32Array;
   /** The instance stepped to last (-1: none yet). */
   at: number;
+  /**
+   * The same highlighted in other traces (a Diff row: the name in both runs), painted the same
+   * way; the stepper steps through this one's instances.
+   */
+  more?: Highlight[];
+}
+
+/** The highlight painted on trace `traceId` (the highlight's own, or one of its `more`), or null. */
+export function highlightIn(h: Highlight | null, traceId: string): Highlight | null {
+  if (!h) return null;
+  if (h.trace === traceId) return h;
+  return h.more?.find((x) => x.trace === traceId) ?? null;
 }
 
 export interface SearchState {

@@ -22,8 +22,8 @@
 
 export const URL_VERSION = 1;
 
-export type UrlTab = 'overview' | 'range' | 'kernels' | 'operators' | 'search';
-const TABS: readonly UrlTab[] = ['overview', 'range', 'kernels', 'operators', 'search'];
+export type UrlTab = 'overview' | 'range' | 'kernels' | 'operators' | 'search' | 'diff';
+const TABS: readonly UrlTab[] = ['overview', 'range', 'kernels', 'operators', 'search', 'diff'];
 
 export interface Span {
   start: number;

@@ -7,6 +7,7 @@ import { useAppStore, useAppStoreApi } from '../../store/hooks.tsx';
 import type { DrawerTab } from '../../store/app-store.ts';
 import { KernelsTab, OperatorsTab, RangeTab, SearchTab } from './tabs.tsx';
 import { OverviewTab } from './OverviewTab.tsx';
+import { DiffTab } from './DiffTab.tsx';
 import { InstanceStepper } from './InstanceStepper.tsx';
 import './drawer.css';
 import { hasGpuWork, openDrawerTab, setDrawerHeight, toggleDrawer } from '../../store/actions.ts';
@@ -19,6 +20,7 @@ const TABLE_TABS: { id: DrawerTab; label: string }[] = [
   { id: 'kernels', label: 'Kernels' },
   { id: 'operators', label: 'Operators' },
   { id: 'search', label: 'Search' },
+  { id: 'diff', label: 'Diff' },
 ];
 const OVERVIEW = { id: 'overview' as DrawerTab, label: 'Overview' };
 /** The Overview comes first for a trace with GPU work, last for one without. */
@@ -116,6 +118,7 @@ export function Drawer() {
           {drawer.tab === 'kernels' && <KernelsTab />}
           {drawer.tab === 'operators' && <OperatorsTab />}
           {drawer.tab === 'search' && <SearchTab />}
+          {drawer.tab === 'diff' && <DiffTab />}
         </div>
       )}
     </section>
