@@ -196,3 +196,96 @@ test('Alt+drag on B shifts B alone; unlinked, a plain drag on B does too', async
   expect(Math.abs(cmp!.offsetUs)).toBeLessThan(1e-6 * (s0.end - s0.start));
   expect((await apiState(page)).view).toEqual(s0);
 });
+
+/** Count and summed dur per (cat, name) of the X events: the plain scan compareTable is checked against. */
+function sums(events: RawEvent[]): Map<string, { count: number; total: number }> {
+  const out = new Map<string, { count: number; total: number }>();
+  for (const e of events) {
+    if (e.ph !== 'X') continue;
+    const k = `${e.cat}|${e.name}`;
+    const r = out.get(k) ?? { count: 0, total: 0 };
+    r.count++;
+    r.total += Number(e.dur ?? 0);
+    out.set(k, r);
+  }
+  return out;
+}
+
+for (const [A, B] of [[BASE, TEST], ['kineto__before_fix_trace.json', 'kineto__after_fix_trace.json']] as const) {
+  test(`compareTable() of ${A} and ${B} matches sums from the raw files`, async ({ page }) => {
+    await openPair(page, A, B);
+    const sa = sums(await rawEvents(A));
+    const sb = sums(await rawEvents(B));
+    const rows = await page.evaluate(() => window.kinetoscope.compareTable());
+    const byKey = new Map(rows.map((r) => [`${r.kind}|${r.name}`, r]));
+    const keys = new Set([...sa.keys(), ...sb.keys()]);
+    expect(keys.size).toBeGreaterThan(5);
+    for (const k of keys) {
+      const r = byKey.get(k);
+      expect(r, k).toBeDefined();
+      expect(r!.countA, k).toBe(sa.get(k)?.count ?? 0);
+      expect(r!.countB, k).toBe(sb.get(k)?.count ?? 0);
+      expect(r!.totalUsA, k).toBeCloseTo(sa.get(k)?.total ?? 0, 3);
+      expect(r!.totalUsB, k).toBeCloseTo(sb.get(k)?.total ?? 0, 3);
+    }
+    // Sorted by |Δ total|.
+    const d = rows.map((r) => Math.abs(r.totalUsB - r.totalUsA));
+    for (let i = 1; i < d.length; i++) expect(d[i]!).toBeLessThanOrEqual(d[i - 1]! + 1e-9);
+  });
+}
+
+test('a Diff row highlights the name in both runs; the op-tree diff of the step pair has the raw host time', async ({ page }) => {
+  await openPair(page, BASE, TEST);
+  const [a, b] = (await apiState(page)).traces;
+  await page.getByRole('tab', { name: 'Diff' }).click();
+  await expect(page.getByTestId('diff-summary')).toContainText('Mean step time');
+  const rows = await page.evaluate(() => window.kinetoscope.compareTable());
+  // A kernel in both runs.
+  const kernel = rows.find((r) => r.kind === 'kernel' && r.countA > 0 && r.countB > 0)!;
+  expect(kernel).toBeDefined();
+  await page.evaluate(() => window.kinetoscope.setView(0, 300_000));
+  await page.keyboard.press('Escape');
+  await settled(page);
+  const canvas = page.getByTestId('timeline-canvas');
+  const before = await canvas.screenshot();
+  await page.getByTestId('filter-diff').fill(kernel.name);
+  await page.getByTestId('row-diff').filter({ hasText: kernel.kind }).first().click();
+  await expect(page.getByTestId('stepper')).toContainText(kernel.name);
+  await page.evaluate(() => window.kinetoscope.setView(0, 300_000));
+  await page.keyboard.press('Escape'); // the selection's outline off; the highlight stays
+  await settled(page);
+  const after = await canvas.screenshot();
+  const boxes = await page.evaluate(() => window.kinetoscope.trackBoxes());
+  const { comparePngs } = await import('./helpers/viewer.ts');
+  const cw = (await canvas.boundingBox())!.width;
+  for (const id of [a!.id, b!.id]) {
+    // The other names dimmed on each run's tracks: its pixels change.
+    const mine = boxes.filter((x) => x.trace === id && x.rows > 0);
+    const top = Math.min(...mine.map((x) => x.y));
+    const bottom = Math.max(...mine.map((x) => x.y + x.height));
+    const diff = await comparePngs(page, before, after, { x: 0, y: Math.round(top), w: Math.round(cw), h: Math.round(bottom - top) });
+    expect(diff.changed, `dimmed in ${id}`).toBeGreaterThan(50);
+  }
+
+  // The op-tree diff of ProfilerStep#1009 (the first of each: not aligned on a step).
+  await page.getByTestId('diff-view-tree').click();
+  const tree = page.getByTestId('optree');
+  await expect(tree).toBeVisible();
+  const first = tree.locator('tbody tr[aria-level="2"]').first();
+  const name = (await first.locator('.optree-name').textContent())!;
+  const hostA = (await first.locator('td').nth(1).textContent())!;
+  // The raw file: the ops named so directly under the step on its thread (no enclosing op).
+  const ev = await rawEvents(BASE);
+  const step = ev.find((e) => e.name === 'ProfilerStep#1009')!;
+  const ops = ev.filter((e) => e.ph === 'X' && e.cat === 'cpu_op' && e.tid === step.tid && e.pid === step.pid && e.ts! >= step.ts! && e.ts! + e.dur! <= step.ts! + step.dur!);
+  const top = ops.filter((o) => !ops.some((p) => p !== o && p.ts! <= o.ts! && p.ts! + p.dur! >= o.ts! + o.dur! && p.dur! > o.dur!));
+  const want = top.filter((o) => o.name === name).reduce((s, o) => s + o.dur!, 0);
+  expect(want).toBeGreaterThan(0);
+  const m = /^([\d.]+) (ns|µs|ms|s)$/.exec(hostA.trim())!;
+  const shown = Number(m[1]) * { ns: 1e-3, 'µs': 1, ms: 1e3, s: 1e6 }[m[2] as 'ns' | 'µs' | 'ms' | 's'];
+  expect(Math.abs(shown - want) / want).toBeLessThan(0.01); // three significant digits
+  // A click selects A's instance.
+  await first.click();
+  await expect.poll(async () => (await apiState(page)).selection?.name).toBe(name);
+  expect((await apiState(page)).selection!.trace).toBe(a!.id);
+});

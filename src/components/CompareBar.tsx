@@ -22,8 +22,11 @@ function CompareControls({ a, b }: { a: LoadedTrace; b: LoadedTrace }) {
   const note = useAppStore((s) => compareNote(s.traces, s.compare));
   const stepsA = profilerSteps(a.model).map((s) => s.name);
   const stepsB = profilerSteps(b.model).map((s) => s.name);
-  const [pickA, setPickA] = useState(compare.stepA ?? stepsA[0] ?? '');
-  const [pickB, setPickB] = useState(compare.stepB ?? stepsB[0] ?? '');
+  const [localA, setPickA] = useState(stepsA[0] ?? '');
+  const [localB, setPickB] = useState(stepsB[0] ?? '');
+  // Aligned on a step (here or through align()): the lists show those steps.
+  const pickA = compare.aligned === 'step' && compare.stepA !== null ? compare.stepA : localA;
+  const pickB = compare.aligned === 'step' && compare.stepB !== null ? compare.stepB : localB;
   const [error, setError] = useState<string | null>(null);
   const run = (f: () => void): void => {
     try {
