@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { apiState, openApp, rawEvents, TRACES, type RawEvent } from './helpers/viewer.ts';
+import { apiState, comparePngs, openApp, rawEvents, settledLink, TRACES, type RawEvent } from './helpers/viewer.ts';
 
 const BASE = 'hta__trace_compare_base.json.gz';
 const TEST = 'hta__trace_compare_test.json.gz';
@@ -256,7 +256,6 @@ test('a Diff row highlights the name in both runs; the op-tree diff of the step 
   await settled(page);
   const after = await canvas.screenshot();
   const boxes = await page.evaluate(() => window.kinetoscope.trackBoxes());
-  const { comparePngs } = await import('./helpers/viewer.ts');
   const cw = (await canvas.boundingBox())!.width;
   for (const id of [a!.id, b!.id]) {
     // The other names dimmed on each run's tracks: its pixels change.
@@ -288,4 +287,40 @@ test('a Diff row highlights the name in both runs; the op-tree diff of the step 
   await first.click();
   await expect.poll(async () => (await apiState(page)).selection?.name).toBe(name);
   expect((await apiState(page)).selection!.trace).toBe(a!.id);
+});
+
+test('the permalink carries both runs, the alignment, the link toggle and the view', async ({ page, context }) => {
+  // The two runs as a served folder would serve them.
+  await context.route((url) => url.pathname.startsWith('/trace/runs/'), (route) =>
+    route.fulfill({ status: 200, contentType: 'application/gzip', body: readFileSync(TRACES + decodeURIComponent(new URL(route.request().url()).pathname.split('/').pop()!)) }));
+  await page.goto(`/?trace=/trace/runs/${BASE}&cmp=/trace/runs/${TEST}`);
+  await page.waitForFunction(() => window.kinetoscope.state().traces.length === 2, null, { timeout: 60_000 });
+  await page.evaluate(() => window.kinetoscope.align({ step: 'ProfilerStep#1010' }));
+  await page.getByTestId('align-step-b').selectOption('ProfilerStep#1009');
+  await page.getByTestId('link-toggle').uncheck();
+  await page.evaluate(() => window.kinetoscope.setView(100_000.125, 101_000.5));
+  const cmp = await page.evaluate(() => window.kinetoscope.compare());
+  expect(cmp!.aligned).toBe('step');
+  const link = await settledLink(page);
+  const q = new URL(link).searchParams;
+  expect(q.get('align')).toBe('step');
+  expect(q.get('astep')).toBe('ProfilerStep#1010');
+  expect(q.get('bstep')).toBe('ProfilerStep#1009');
+  expect(q.get('link')).toBe('0');
+
+  const b = await context.newPage();
+  await b.goto(link);
+  await b.waitForFunction(() => window.kinetoscope.state().traces.length === 2, null, { timeout: 60_000 });
+  await expect.poll(() => b.evaluate(() => window.kinetoscope.compare())).toEqual(cmp);
+  const s = await apiState(b);
+  expect(Math.abs(s.view.start - 100_000.125)).toBeLessThanOrEqual(1e-3);
+  expect(Math.abs(s.view.end - 101_000.5)).toBeLessThanOrEqual(1e-3);
+  await expect(b.getByTestId('link-toggle')).not.toBeChecked();
+  await expect(b.getByTestId('compare-note')).toContainText('ProfilerStep#1010 (A) and ProfilerStep#1009 (B)');
+  await expect(b.getByTestId('align-step-b')).toHaveValue('ProfilerStep#1009');
+  // A link of before (no alignment fields) still opens both at their starts.
+  const c = await context.newPage();
+  await c.goto(`/?trace=/trace/runs/${BASE}&cmp=/trace/runs/${TEST}`);
+  await c.waitForFunction(() => window.kinetoscope.state().traces.length === 2, null, { timeout: 60_000 });
+  expect(await c.evaluate(() => window.kinetoscope.compare())).toEqual({ aligned: 'start', offsetUs: 0 });
 });
