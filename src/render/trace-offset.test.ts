@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadEvents } from '../testing/load-text.ts';
 import { recordingContext } from '../testing/recording-context.ts';
-import { createAppStore, type LoadedTrace } from '../store/app-store.ts';
+import { createAppStore, highlightIn, type LoadedTrace } from '../store/app-store.ts';
 import { setTraceOffsets } from '../store/actions.ts';
 import { offsetById, offsetOf, toTrace, toView, traceWindow, viewExtent, viewSpan } from '../store/trace-time.ts';
 import { viewLimits } from '../components/timeline/view-math.ts';
@@ -146,4 +146,24 @@ describe('a shifted trace on screen', () => {
     expect(firstVisibleSlice(traces, layout, { start: 140, end: 180 }, 0, 500)).toEqual({ trace: 'b', slice: 0 });
     expect(firstVisibleSlice([a], computeTrackLayout([a], {}), { start: 140, end: 180 }, 0, 500)).toBeNull();
   });
+
+  it('paints a highlight that covers both runs (a Diff row) on each, each at its own offset', async () => {
+    const a = await threeSlices('a');
+    const b = await threeSlices('b', 50);
+    const { fc, ops } = frame([a, b], new TimeScale(0, 400, 400));
+    const mask = (t: LoadedTrace): Uint8Array => {
+      const m = new Uint8Array(t.model.strings.length);
+      m[t.model.strings.indexOf('s2')] = 1;
+      return m;
+    };
+    const hb = { trace: 'b', label: 's2', names: mask(b), instances: Uint32Array.of(2), byRow: Uint32Array.of(2), at: -1 };
+    fc.highlight = { trace: 'a', label: 's2', names: mask(a), instances: Uint32Array.of(2), byRow: Uint32Array.of(2), at: -1, more: [hb] };
+    paintHighlight(fc);
+    expect(ops.filter((o) => o.name === 'fillRect').map((o) => o.args[0])).toEqual([200, 250]);
+    // The dimming mask of each run's tracks is that run's highlight.
+    expect(highlightIn(fc.highlight, 'a')).toBe(fc.highlight);
+    expect(highlightIn(fc.highlight, 'b')).toBe(hb);
+    expect(highlightIn(fc.highlight, 'c')).toBeNull();
+  });
 });
+
