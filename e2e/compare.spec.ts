@@ -33,6 +33,11 @@ function relative(events: RawEvent[]): (RawEvent & { rel: number })[] {
   return events.filter((e) => e.ph === 'X' && typeof e.ts === 'number').map((e) => ({ ...e, rel: e.ts! - t0 }));
 }
 
+/** The start of the X event named `name`, from the trace's start. */
+function stepTs(events: RawEvent[], name: string): number {
+  return relative(events).find((e) => e.name === name)!.rel;
+}
+
 /** Waits for the canvas to show the current state. */
 async function settled(page: Page): Promise<void> {
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
@@ -124,7 +129,6 @@ async function rowOf(page: Page, trace: string, name: string): Promise<{ y: numb
 
 test('aligned on a step picked in each run, the two step slices start at the same pixel, and zoom moves both', async ({ page }) => {
   await openPair(page, BASE, TEST);
-  const stepTs = (events: RawEvent[], name: string): number => relative(events).find((e) => e.name === name)!.rel;
   const evA = await rawEvents(BASE);
   const evB = await rawEvents(TEST);
   const tA = stepTs(evA, 'ProfilerStep#1010');

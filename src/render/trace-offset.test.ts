@@ -26,6 +26,13 @@ async function threeSlices(id: string, offsetUs?: number): Promise<LoadedTrace> 
   return { id, name: `${id}.json`, model, url: null, ...(offsetUs !== undefined ? { offsetUs } : {}) };
 }
 
+/** The names mask of `s2` in the trace. */
+function mask(t: LoadedTrace): Uint8Array {
+  const m = new Uint8Array(t.model.strings.length);
+  m[t.model.strings.indexOf('s2')] = 1;
+  return m;
+}
+
 function frame(traces: LoadedTrace[], view: TimeScale, log = true): { fc: FrameContext; ops: ReturnType<typeof recordingContext>['ops'] } {
   const rec = recordingContext({ log });
   const fc: FrameContext = {
@@ -151,11 +158,6 @@ describe('a shifted trace on screen', () => {
     const a = await threeSlices('a');
     const b = await threeSlices('b', 50);
     const { fc, ops } = frame([a, b], new TimeScale(0, 400, 400));
-    const mask = (t: LoadedTrace): Uint8Array => {
-      const m = new Uint8Array(t.model.strings.length);
-      m[t.model.strings.indexOf('s2')] = 1;
-      return m;
-    };
     const hb = { trace: 'b', label: 's2', names: mask(b), instances: Uint32Array.of(2), byRow: Uint32Array.of(2), at: -1 };
     fc.highlight = { trace: 'a', label: 's2', names: mask(a), instances: Uint32Array.of(2), byRow: Uint32Array.of(2), at: -1, more: [hb] };
     paintHighlight(fc);

@@ -102,12 +102,14 @@ function DiffRuns({ a, b }: { a: LoadedTrace; b: LoadedTrace }) {
   );
 }
 
+const pct = (v: number | null): string => (v === null ? '—' : `${v.toFixed(1)} %`);
+const num = (v: number): string => (v >= 100 ? formatCount(Math.round(v)) : v.toFixed(1));
+/** " (+12.3 %)": y against x. */
+const delta = (x: number, y: number): string => (x > 0 ? ` (${y >= x ? '+' : '−'}${Math.abs((100 * (y - x)) / x).toFixed(1)} %)` : '');
+
 function SummaryStrip({ figures, rows }: { figures: [RunFigures, RunFigures] | null; rows: DiffRow[] | null }) {
   if (!figures) return <div className="diff-summary muted">Working out the runs' figures…</div>;
   const [fa, fb] = figures;
-  const pct = (v: number | null): string => (v === null ? '—' : `${v.toFixed(1)} %`);
-  const num = (v: number): string => (v >= 100 ? formatCount(Math.round(v)) : v.toFixed(1));
-  const delta = (x: number, y: number): string => (x > 0 ? ` (${y >= x ? '+' : '−'}${Math.abs((100 * (y - x)) / x).toFixed(1)} %)` : '');
   const top = (rows ?? []).filter((r) => r.deltaUs !== 0).slice(0, 3);
   const perStep = fa.steps > 0 && fb.steps > 0 ? 'per step' : 'per run (no ProfilerStep in a run: one step)';
   return (
