@@ -23,7 +23,7 @@ const onlyTag = (r: DiffRow): string => (r.only === 'A' ? 'only in A' : r.only =
 const signed = (us: number): string => `${us > 0 ? '+' : us < 0 ? '−' : ''}${formatMicros(Math.abs(us))}`;
 
 const DIFF_COLUMNS: ColumnSpec<DiffRow>[] = [
-  { id: 'kind', header: 'Category', kind: 'text', value: (r) => r.kind, width: 'minmax(80px, 0.6fr)', help: 'The category as written in the trace (cat)' },
+  { id: 'kind', header: 'Category', kind: 'text', value: (r) => r.kind || '(none)', width: 'minmax(80px, 0.6fr)', help: 'The category as written in the trace (cat)' },
   { id: 'name', header: 'Name', kind: 'text', value: (r) => r.name, width: 'minmax(160px, 3fr)' },
   { id: 'only', header: 'In', kind: 'text', value: onlyTag, width: 'minmax(72px, 0.5fr)', help: 'Names found in one run only' },
   { id: 'countA', header: 'Count A', kind: 'count', value: (r) => r.countA },
