@@ -250,7 +250,8 @@ export function forgetHighlights(): void {
 
 /** The trace is still loaded and no newer highlight was asked for since `seq`. */
 function current(store: AppStore, t: LoadedTrace, seq: number): boolean {
-  return seq === highlightSeq && store.getState().traces.includes(t);
+  // By id and model: aligning a run replaces its LoadedTrace (a new offset), not its model.
+  return seq === highlightSeq && store.getState().traces.some((x) => x.id === t.id && x.model === t.model);
 }
 
 /** Highlights every slice of the trace whose name id is marked, and returns the highlight. */
@@ -258,6 +259,32 @@ export async function highlightNames(store: AppStore, t: LoadedTrace, names: Uin
   const { byTime, byRow } = await runSliced(matchesWork(t.model, names), 8, undefined, analysisStats);
   const h: Highlight = { trace: t.id, label, names, instances: byTime, byRow, at: -1 };
   if (current(store, t, seq)) setHighlight(store, h);
+  return h;
+}
+
+/**
+ * Highlights the slices named `name` in every trace given that has it (a Diff row: both runs);
+ * the first with the name is the one stepped through. Null when none has it.
+ */
+export async function highlightNameIn(store: AppStore, traces: readonly LoadedTrace[], name: string): Promise<Highlight | null> {
+  const seq = ++highlightSeq;
+  const hs: Highlight[] = [];
+  for (const t of traces) {
+    const mask = new Uint8Array(t.model.strings.length);
+    let any = false;
+    for (const id of sliceNameIds(t.model)) {
+      if (t.model.strings[id] === name) {
+        mask[id] = 1;
+        any = true;
+      }
+    }
+    if (!any) continue;
+    const { byTime, byRow } = await runSliced(matchesWork(t.model, mask), 8, undefined, analysisStats);
+    hs.push({ trace: t.id, label: name, names: mask, instances: byTime, byRow, at: -1 });
+  }
+  if (hs.length === 0) return null;
+  const h: Highlight = { ...hs[0]!, more: hs.slice(1) };
+  if (seq === highlightSeq && traces.every((t) => store.getState().traces.some((x) => x.id === t.id && x.model === t.model))) setHighlight(store, h);
   return h;
 }
 

@@ -12,6 +12,7 @@ import { select, setView } from '../store/actions.ts';
 import { permalink } from './permalink.ts';
 import { libraryList } from './library.ts';
 import { eventOf } from './events.ts';
+import { align, comparisonOf, runsOf, wholeDiffNow } from './compare.ts';
 
 export interface RendererHandle {
   nextFrame(): Promise<void>;
@@ -47,6 +48,19 @@ export interface KinetoscopeApi extends AnalysisApi {
   permalink(): string;
   /** The traces kept in this browser, newest first (after any being kept now); open one with open('lib:' + key). */
   library(): Promise<{ key: string; name: string; bytes: number; opened: string }[]>;
+  /**
+   * Places the compared run (B) against the first: at its start, so that the steps named
+   * `step` start together, or shifted by `offsetUs` µs (B's time t then shows at t + offsetUs).
+   * Throws with one trace open, or for a step B or A does not have.
+   */
+  align(how: { start: true } | { step: string } | { offsetUs: number }): void;
+  /**
+   * The two runs' diff over the whole runs: one row per (category as written in the trace,
+   * name), count and summed duration (µs) in A and B, sorted by |Δ total|. Throws with one trace.
+   */
+  compareTable(): { kind: string; name: string; countA: number; countB: number; totalUsA: number; totalUsB: number }[];
+  /** The comparison: how B is aligned and the shift applied to it (µs); null with one trace. */
+  compare(): null | { aligned: 'start' | 'step' | 'manual'; offsetUs: number };
 }
 
 export function createAutomationApi(store: AppStore, renderer: () => RendererHandle | null): KinetoscopeApi {
@@ -156,6 +170,16 @@ export function createAutomationApi(store: AppStore, renderer: () => RendererHan
     },
     permalink: () => permalink(store),
     library: () => libraryList(),
+    align: (how) => align(store, how),
+    compareTable() {
+      const runs = runsOf(store.getState().traces);
+      if (!runs) throw new Error('one trace is open: open a second to compare (Compare…, Shift+drop, or open(source, { compare: true }))');
+      return wholeDiffNow(runs[0].model, runs[1].model).map((r) => ({ kind: r.kind, name: r.name, countA: r.countA, countB: r.countB, totalUsA: r.totalUsA, totalUsB: r.totalUsB }));
+    },
+    compare() {
+      const s = store.getState();
+      return comparisonOf(s.traces, s.compare);
+    },
   };
 }
 

@@ -5,7 +5,8 @@
 
 import type { Summary } from '../model/types.ts';
 import type { AppState, AppStore, LoadedTrace, SliceRef } from '../store/app-store.ts';
-import { dismissError, notify, restoreView, setLinkWait } from '../store/actions.ts';
+import { alignRuns, dismissError, notify, restoreView, setLinked, setLinkWait } from '../store/actions.ts';
+import { offsetOf } from '../store/trace-time.ts';
 import { emptyUrlState, formatViewUrl, parseViewUrl, problemsNotice, type UrlState } from '../url/view-url.ts';
 import { findSliceByKey, sliceKey } from '../url/slice-key.ts';
 import { runSearch } from './analysis.ts';
@@ -32,6 +33,12 @@ export function urlStateOf(s: AppState): UrlState {
   if (b) {
     st.cmp = refOf(b);
     st.cmpName = nameFor(b);
+    // B's place against A: how, and the shift (exact, so the link needs no step search).
+    st.align = s.compare.aligned;
+    st.stepA = s.compare.aligned === 'step' ? s.compare.stepA : null;
+    st.stepB = s.compare.aligned === 'step' ? s.compare.stepB : null;
+    st.offsetUs = s.compare.aligned === 'start' ? 0 : offsetOf(b) - offsetOf(a);
+    st.linked = s.compare.linked;
   }
   st.view = { ...s.view };
   st.scrollY = Math.round(s.scrollY);
@@ -88,6 +95,14 @@ export function applyUrlState(store: AppStore, st: UrlState): string[] {
     if (t && slice >= 0) selection = { trace: t.id, slice };
     else if (t) problems.push(`the selection (${t.name} has no slice “${k.name}” at ${k.start} µs in pid ${k.pid}, tid ${k.tid})`);
   }
+  // The comparison first: the view is in A's time either way, and B's place is its offset.
+  const b = s.traces[1];
+  if (b) {
+    alignRuns(store, { aligned: st.align, stepA: st.stepA, stepB: st.stepB }, { [b.id]: offsetOf(s.traces[0]) + (st.align === 'start' ? 0 : st.offsetUs) });
+    setLinked(store, st.linked);
+  } else if (st.align !== 'start' || !st.linked) {
+    problems.push('the alignment (the link has no compared trace)');
+  }
   restoreView(store, {
     view: st.view ?? s.view,
     scrollY: st.scrollY,
@@ -128,6 +143,7 @@ function stepKey(st: UrlState): string[] {
     JSON.stringify(st.range),
     JSON.stringify([st.tab, st.drawerOpen]),
     JSON.stringify(st.collapsed),
+    JSON.stringify([st.align, st.stepA, st.stepB, st.offsetUs, st.linked]),
   ];
 }
 
@@ -232,7 +248,7 @@ export function startUrlSync(store: AppStore, open: Opener): () => void {
     }
     if (s.traces === prev.traces && s.view === prev.view && s.scrollY === prev.scrollY && s.selection === prev.selection
       && s.range === prev.range && s.drawer === prev.drawer && s.search.text === prev.search.text && s.collapsed === prev.collapsed
-      && s.linkWait === prev.linkWait) return;
+      && s.linkWait === prev.linkWait && s.compare === prev.compare) return;
     const st = urlStateOf(s);
     const url = formatViewUrl(st, pageOptions());
     if (url === written) return;

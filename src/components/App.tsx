@@ -13,6 +13,7 @@ import { HelpOverlay } from './HelpOverlay.tsx';
 import { LoadReport } from './LoadReport.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 import { Toolbar } from './Toolbar.tsx';
+import { CompareBar } from './CompareBar.tsx';
 import { ServedTraces } from './ServedTraces.tsx';
 import { openServed } from '../actions/served.ts';
 import { LinkWait } from './link/LinkWait.tsx';
@@ -106,6 +107,7 @@ export function App({ api, setRenderer }: { api: KinetoscopeApi; setRenderer: (r
       onDrop={onDrop}
     >
       <Toolbar onOpen={() => fileInput.current?.click()} onCompare={() => compareInput.current?.click()} onOpenServed={openServedTrace} />
+      <CompareBar />
       <input ref={fileInput} type="file" hidden data-testid="file-input" accept=".json,.gz,application/json,application/gzip"
         onChange={(e) => { openFiles(e.target.files); e.target.value = ''; }} />
       <input ref={compareInput} type="file" hidden data-testid="compare-input" accept=".json,.gz,application/json,application/gzip"

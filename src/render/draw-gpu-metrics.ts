@@ -10,7 +10,7 @@
 import { bucketMeans, meanOver } from '../lib/step-function.ts';
 import type { GpuMetricTrack } from '../model/types.ts';
 import type { LoadedTrace } from '../store/app-store.ts';
-import { canvasY, type FrameContext } from './frame-context.ts';
+import { canvasY, scaleOf, type FrameContext } from './frame-context.ts';
 import type { TimeScale } from './time-scale.ts';
 import type { LayoutItem } from './track-layout.ts';
 
@@ -63,7 +63,8 @@ let sm = new Float32Array(1024);
 const grid: BucketGrid = { w: 0, first: 0, n: 0 };
 
 export function paintGpuMetrics(fc: FrameContext, item: LayoutItem, track: GpuMetricTrack): void {
-  const { ctx, scale, colors } = fc;
+  const { ctx, colors } = fc;
+  const scale = scaleOf(fc, item.traceId); // a compared run or a rank may be shifted
   const W = fc.width;
   const top = canvasY(fc, item.y) + PAD_TOP;
   const bottom = canvasY(fc, item.y + item.height) - 1;

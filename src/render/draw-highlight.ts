@@ -4,8 +4,9 @@
 // run of `byRow`; it is walked by bisection, one slice per pixel column, so the work is
 // bounded by rows × pixels however many slices match.
 
+import type { Highlight } from '../store/app-store.ts';
 import { nameColorIndex } from './colors.ts';
-import { canvasY, modelOf, snap, visibleLayoutRange, type FrameContext } from './frame-context.ts';
+import { canvasY, modelOf, scaleOf, snap, visibleLayoutRange, type FrameContext } from './frame-context.ts';
 import { itemIndexAt, ROW_HEIGHT, rowTop } from './track-layout.ts';
 
 const SLICE_HEIGHT = ROW_HEIGHT - 2;
@@ -20,13 +21,21 @@ function firstAtLeast(lo: number, hi: number, v: number, key: (k: number) => num
   return lo;
 }
 
+/** The highlight on every trace it covers (a Diff row's covers both runs). */
 export function paintHighlight(fc: FrameContext): void {
   const h = fc.highlight;
-  if (!h || h.byRow.length === 0) return;
+  if (!h) return;
+  paintOne(fc, h);
+  for (const m of h.more ?? []) paintOne(fc, m);
+}
+
+function paintOne(fc: FrameContext, h: Highlight): void {
+  if (h.byRow.length === 0) return;
   const model = modelOf(fc.traces, h.trace);
   if (!model) return;
   const { start, dur, name } = model.slices;
-  const { ctx, scale, dpr, layout } = fc;
+  const { ctx, dpr, layout } = fc;
+  const scale = scaleOf(fc, h.trace);
   const rows = h.byRow;
   const [top, bottom] = visibleLayoutRange(fc);
   const t0 = scale.start;

@@ -59,6 +59,14 @@ export function paintRuler(fc: FrameContext, ticks: TickSet, range: { start: num
     ctx.fillStyle = colors.text;
     ctx.fillText(origin, 5, labelY);
   }
+  if (fc.rulerNote) {
+    // The comparison's shift, in a box over the right end (over the tick labels there).
+    const w = ctx.measureText(fc.rulerNote).width + 12;
+    ctx.fillStyle = colors.rulerBackground;
+    ctx.fillRect(fc.width - w, 1, w, RULER_HEIGHT - 3);
+    ctx.fillStyle = colors.text;
+    ctx.fillText(fc.rulerNote, fc.width - w + 6, labelY);
+  }
   if (range && label) paintRange(fc, range.start, range.end, label, labelY);
 }
 

@@ -4,6 +4,7 @@
 import { firstEndingAtOrAfter, firstStartingAfter } from '../index/row-index.ts';
 import type { CounterRef, LoadedTrace, MetricRef, SliceRef } from '../store/app-store.ts';
 import { bucketAt } from './draw-gpu-metrics.ts';
+import { toTrace } from '../store/trace-time.ts';
 import type { TimeScale } from './time-scale.ts';
 import { itemIndexAt, ROW_HEIGHT, RULER_HEIGHT, TRACK_PAD, type LayoutItem, type TrackLayout } from './track-layout.ts';
 
@@ -38,7 +39,8 @@ export function rowAt(itemY: number, rows: number, y: number): number {
 }
 
 /**
- * The slice at canvas CSS point (x, y), or null (ruler, headers, counters, summaries, gaps).
+ * The slice at canvas CSS point (x, y), or null; `scale` is the view's (each trace's offset
+ * is applied here) (ruler, headers, counters, summaries, gaps).
  * `tolPx` lets a click land on a slice narrower than the pointer.
  */
 export function hitTestAt(
@@ -57,7 +59,7 @@ export function hitTestAt(
   if (row < 0) return null;
   const track = trace.model.tracks[ti]!;
   const { start, dur } = trace.model.slices;
-  const i = sliceNear(start, dur, track.rowStart[row]!, track.rowStart[row + 1]!, scale.pxToTime(x), tolPx * scale.usPerPx);
+  const i = sliceNear(start, dur, track.rowStart[row]!, track.rowStart[row + 1]!, toTrace(trace, scale.pxToTime(x)), tolPx * scale.usPerPx);
   return i < 0 ? null : { trace: trace.id, slice: i };
 }
 
@@ -80,7 +82,7 @@ export function counterHitAt(
   const { trace } = at;
   const series = trace.model.counters[counter];
   if (!series) return null;
-  const t = scale.pxToTime(x);
+  const t = toTrace(trace, scale.pxToTime(x));
   if (t > trace.model.endUs) return null;
   const sample = firstStartingAfter(series.times, 0, series.times.length, t) - 1;
   return sample < 0 ? null : { trace: trace.id, counter, sample };
@@ -106,7 +108,7 @@ export function metricHitAt(
   const trace = traces.find((t) => t.id === item.traceId);
   const gm = trace?.gpuMetrics?.[item.metric];
   if (!trace || !gm) return null;
-  const t = scale.pxToTime(x);
+  const t = toTrace(trace, scale.pxToTime(x)); // the bucket grid is in the trace's own time
   if (t < 0 || t > trace.model.endUs) return null;
   const b = bucketAt(scale, t);
   return { trace: trace.id, device: gm.device, start: b.start, end: b.end };

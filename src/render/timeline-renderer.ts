@@ -18,10 +18,11 @@ import { paintGrid, paintRuler } from './draw-ruler.ts';
 import { makeHatch, SlicePainter } from './draw-slices.ts';
 import { paintSummary } from './draw-summary.ts';
 import { paintHighlight } from './draw-highlight.ts';
-import { canvasY, modelOf, snap, visibleLayoutRange, type FrameContext } from './frame-context.ts';
+import { canvasY, modelOf, snap, traceScales, visibleLayoutRange, type FrameContext } from './frame-context.ts';
 import { FrameTimer, type FrameStats } from './frame-timer.ts';
 import { counterHitAt, hitTestAt, metricHitAt } from './hit-test.ts';
 import { TimeScale } from './time-scale.ts';
+import { compareNote } from '../store/trace-time.ts';
 import { itemIndexAt, PROCESS_HEADER_HEIGHT, RULER_HEIGHT, trackLayoutFor, type TrackLayout } from './track-layout.ts';
 
 type Schedule = (cb: () => void) => number;
@@ -32,6 +33,8 @@ export class TimelineRenderer {
   private readonly content: HTMLCanvasElement;
   private readonly contentCtx: CanvasRenderingContext2D | null;
   private readonly scale = new TimeScale();
+  /** Per shifted trace, its own time ↔ css x (frame-context.ts `scaleOf`). */
+  private readonly scales = new Map<string, TimeScale>();
   private readonly timer = new FrameTimer();
   private readonly slices = new SlicePainter();
   private readonly arrows = new ArrowBatch();
@@ -157,7 +160,7 @@ export class TimelineRenderer {
   private onState(s: AppState, prev: AppState): void {
     if (
       s.traces !== prev.traces || s.collapsed !== prev.collapsed || s.view !== prev.view || s.scrollY !== prev.scrollY ||
-      s.theme !== prev.theme || s.showAllFlows !== prev.showAllFlows || s.highlight !== prev.highlight
+      s.theme !== prev.theme || s.showAllFlows !== prev.showAllFlows || s.highlight !== prev.highlight || s.compare !== prev.compare
     ) {
       this.invalidate(true);
     } else if (
@@ -207,6 +210,8 @@ export class TimelineRenderer {
       width: this.width,
       height: this.height,
       scale: this.scale,
+      scales: traceScales(s.traces, this.scale, this.scales),
+      rulerNote: compareNote(s.traces, s.compare),
       colors: themeColors(s.theme),
       layout: this.layout(s),
       traces: s.traces,

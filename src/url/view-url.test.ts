@@ -15,6 +15,11 @@ function full(): UrlState {
     drawerOpen: false,
     search: '/ncclKernel.*AllReduce/i',
     collapsed: [[0, '1234'], [1, 'a:b,c']],
+    align: 'step',
+    stepA: 'ProfilerStep#12',
+    stepB: 'ProfilerStep#3 (b)',
+    offsetUs: 100343.001,
+    linked: false,
   };
 }
 
@@ -73,7 +78,7 @@ describe('view URL, version 1', () => {
       'view=12,abc (not two times in µs, start before end)',
       'y=-4 (not a whole number of pixels)',
       'range=5,3 (not two times in µs, start before end)',
-      'tab=flames (not one of overview, range, kernels, operators, search, hints, memory)',
+      'tab=flames (not one of overview, range, kernels, operators, search, hints, memory, diff)',
       'drawer=maybe (not 0 or 1)',
       'fold=2:9 (not a trace index 0 or 1, a colon and a pid)',
       'zoom (not a field of this version)',
@@ -90,10 +95,10 @@ describe('view URL, version 1', () => {
   });
 
   it('never throws on odd input', () => {
-    for (const q of ['', '?', '?v', '?v=&trace=', '?%zz=1', '?view=,', '?view=1,2,3', '?sel=&spid=&stid=&sname=', '?fold=', '?v=1.5', '?align=start']) {
+    for (const q of ['', '?', '?v', '?v=&trace=', '?%zz=1', '?view=,', '?view=1,2,3', '?sel=&spid=&stid=&sname=', '?fold=', '?v=1.5', '?align=start', '?align=step', '?boff=x&link=2']) {
       expect(() => parseViewUrl(q)).not.toThrow();
     }
-    expect(parseViewUrl('?v=1&align=start').problems).toEqual(['align (the compare alignment is not supported yet)']);
+    expect(parseViewUrl('?v=1&align=start').problems).toEqual([]);
     expect(parseViewUrl('?v=x&trace=a').problems).toEqual(['v=x (not a version number; read as version 1)']);
     expect(parseViewUrl('?v=9&trace=a&view=1,2').state.view).toEqual({ start: 1, end: 2 });
     expect(parseViewUrl('?v=9&trace=a').problems[0]).toMatch(/^v=9 \(made by a newer Kinetoscope/);
@@ -117,4 +122,25 @@ describe('version 0: the links of before (?trace=A&cmp=B)', () => {
     expect(r.state).toEqual({ ...emptyUrlState(), trace: 'demo/a.json.gz', cmp: 'b.json' });
     expect(formatViewUrl(r.state)).toBe('?v=1&trace=demo/a.json.gz&cmp=b.json');
   });
+
+  it('carries the comparison: alignment, steps, the shift of B and the link toggle, field by field', () => {
+    const st = { ...emptyUrlState(), trace: 'a.json', cmp: 'b.json', align: 'step' as const, stepA: 'ProfilerStep#5', stepB: 'ProfilerStep#7', offsetUs: -1234.567, linked: false };
+    const q = formatViewUrl(st);
+    expect(q).toContain('align=step&astep=ProfilerStep%235&bstep=ProfilerStep%237&boff=-1234.567&link=0');
+    const back = parseViewUrl(q);
+    expect(back.problems).toEqual([]);
+    expect(back.state).toEqual(st);
+    // By hand: the shift alone; at the start: nothing written.
+    expect(parseViewUrl('?v=1&boff=10.5').state).toMatchObject({ align: 'manual', offsetUs: 10.5, linked: true });
+    expect(formatViewUrl({ ...emptyUrlState(), trace: 'a' })).not.toContain('align');
+    // Each field on its own: a bad one is dropped with a reason, the others kept.
+    const bad = parseViewUrl('?v=1&align=sideways&boff=12&link=maybe&view=1,2');
+    expect(bad.state).toMatchObject({ align: 'manual', offsetUs: 12, linked: true, view: { start: 1, end: 2 } });
+    expect(bad.problems).toEqual(['align=sideways (not start, step or manual)', 'link=maybe (not 0 or 1)']);
+    const half = parseViewUrl('?v=1&align=step&astep=ProfilerStep%235&boff=3');
+    expect(half.state).toMatchObject({ align: 'manual', stepA: null, offsetUs: 3 });
+    expect(half.problems).toEqual(['align=step (astep and bstep are both needed; B is placed by boff)']);
+    expect(parseViewUrl('?v=1&align=start&boff=5').state.offsetUs).toBe(0);
+  });
 });
+

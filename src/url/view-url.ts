@@ -22,8 +22,8 @@
 
 export const URL_VERSION = 1;
 
-export type UrlTab = 'overview' | 'range' | 'kernels' | 'operators' | 'search' | 'hints' | 'memory';
-const TABS: readonly UrlTab[] = ['overview', 'range', 'kernels', 'operators', 'search', 'hints', 'memory'];
+export type UrlTab = 'overview' | 'range' | 'kernels' | 'operators' | 'search' | 'hints' | 'memory' | 'diff';
+const TABS: readonly UrlTab[] = ['overview', 'range', 'kernels', 'operators', 'search', 'hints', 'memory', 'diff'];
 
 export interface Span {
   start: number;
@@ -56,12 +56,21 @@ export interface UrlState {
   search: string;
   /** Collapsed processes as [trace index, pid]. */
   collapsed: [0 | 1, string][];
+  /** How the compared trace is aligned (`align`, default start) and its shift, µs (`boff`, default 0). */
+  align: 'start' | 'step' | 'manual';
+  /** The steps lined up (`astep`, `bstep`; align=step). */
+  stepA: string | null;
+  stepB: string | null;
+  offsetUs: number;
+  /** Zoom and pan linked (`link=0`: unlinked). */
+  linked: boolean;
 }
 
 export function emptyUrlState(): UrlState {
   return {
     trace: null, traceName: null, cmp: null, cmpName: null, view: null, scrollY: 0, selection: null,
     range: null, tab: null, drawerOpen: true, search: '', collapsed: [],
+    align: 'start', stepA: null, stepB: null, offsetUs: 0, linked: true,
   };
 }
 
@@ -112,7 +121,10 @@ export interface ParsedUrl {
   version: number;
 }
 
-const KNOWN = new Set(['v', 'trace', 'tname', 'cmp', 'cname', 'view', 'y', 'sel', 'spid', 'stid', 'sname', 'strace', 'range', 'tab', 'drawer', 'q', 'fold', ...PASS_THROUGH]);
+const KNOWN = new Set([
+  'v', 'trace', 'tname', 'cmp', 'cname', 'view', 'y', 'sel', 'spid', 'stid', 'sname', 'strace', 'range', 'tab', 'drawer', 'q', 'fold',
+  'align', 'astep', 'bstep', 'boff', 'link', ...PASS_THROUGH,
+]);
 
 /** Reads a query string (`?…` or a URLSearchParams); never throws. */
 export function parseViewUrl(search: string | URLSearchParams): ParsedUrl {
@@ -200,9 +212,45 @@ export function parseViewUrl(search: string | URLSearchParams): ParsedUrl {
     else bad('fold', f, 'not a trace index 0 or 1, a colon and a pid');
   }
 
+  // The comparison (added to version 1: fields a link before them simply lacks).
+  const boff = one('boff');
+  if (boff !== null) {
+    const o = parseUs(boff);
+    if (o === null) bad('boff', boff, 'not a time in µs');
+    else state.offsetUs = o;
+  }
+  const align = one('align');
+  if (align !== null) {
+    if (align === 'start' || align === 'manual') state.align = align;
+    else if (align === 'step') {
+      const sa = nonEmpty(one('astep'));
+      const sb = nonEmpty(one('bstep'));
+      if (sa !== null && sb !== null) {
+        state.align = 'step';
+        state.stepA = sa;
+        state.stepB = sb;
+      } else {
+        problems.push('align=step (astep and bstep are both needed; B is placed by boff)');
+        state.align = 'manual';
+      }
+    } else {
+      bad('align', align, 'not start, step or manual');
+      if (state.offsetUs !== 0) state.align = 'manual'; // B still goes where boff says
+    }
+  } else if (state.offsetUs !== 0) state.align = 'manual';
+  if (state.align === 'start' && state.offsetUs !== 0) {
+    problems.push(`boff=${boff} (align=start does not shift B)`);
+    state.offsetUs = 0;
+  }
+  const link = one('link');
+  if (link !== null) {
+    if (link === '0' || link === '1') state.linked = link === '1';
+    else bad('link', link, 'not 0 or 1');
+  }
+
   const unknown = new Set<string>();
   for (const k of p.keys()) if (!KNOWN.has(k)) unknown.add(k);
-  for (const k of unknown) problems.push(`${k} (${k === 'align' ? 'the compare alignment is not supported yet' : 'not a field of this version'})`);
+  for (const k of unknown) problems.push(`${k} (not a field of this version)`);
   return { state, problems, version: vText === null ? 0 : version };
 }
 
@@ -232,6 +280,12 @@ export function formatViewUrl(s: UrlState, options?: URLSearchParams): string {
   if (!s.drawerOpen) out.push(['drawer', '0']);
   if (s.search !== '') out.push(['q', s.search]);
   for (const [i, pid] of s.collapsed) out.push(['fold', `${i}:${pid}`]);
+  if (s.align !== 'start') {
+    out.push(['align', s.align]);
+    if (s.align === 'step' && s.stepA !== null && s.stepB !== null) out.push(['astep', s.stepA], ['bstep', s.stepB]);
+    out.push(['boff', formatUs(s.offsetUs)]);
+  }
+  if (!s.linked) out.push(['link', '0']);
   if (options) for (const k of PASS_THROUGH) for (const v of options.getAll(k)) out.push([k, v]);
   return `?${out.map(([k, v]) => `${k}=${encodeValue(v)}`).join('&')}`;
 }

@@ -8,6 +8,7 @@ import type { DrawerTab } from '../../store/app-store.ts';
 import { KernelsTab, OperatorsTab, RangeTab, SearchTab } from './tabs.tsx';
 import { OverviewTab } from './OverviewTab.tsx';
 import { MemoryTab } from './MemoryTab.tsx';
+import { DiffTab } from './DiffTab.tsx';
 import { InstanceStepper } from './InstanceStepper.tsx';
 import { HintsTab } from './HintsTab.tsx';
 import './drawer.css';
@@ -23,6 +24,7 @@ const TABLE_TABS: { id: DrawerTab; label: string }[] = [
   { id: 'search', label: 'Search' },
   { id: 'hints', label: 'Hints' },
   { id: 'memory', label: 'Memory' },
+  { id: 'diff', label: 'Diff' },
 ];
 const OVERVIEW = { id: 'overview' as DrawerTab, label: 'Overview' };
 /** The Overview comes first for a trace with GPU work, last for one without. */
@@ -122,6 +124,7 @@ export function Drawer() {
           {drawer.tab === 'search' && <SearchTab />}
           {drawer.tab === 'hints' && <HintsTab />}
           {drawer.tab === 'memory' && <MemoryTab />}
+          {drawer.tab === 'diff' && <DiffTab />}
         </div>
       )}
     </section>

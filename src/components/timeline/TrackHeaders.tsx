@@ -36,7 +36,7 @@ export function TrackHeaders() {
       <div className="kt-headers-viewport">
         <div ref={inner} className="kt-headers-inner" style={{ height: layout.totalHeight }}>
           {layout.items.map((item) => (
-            <Header key={item.key} item={item} onToggle={toggle} theme={theme} />
+            <Header key={item.key} item={item} onToggle={toggle} theme={theme} run={traces.length === 2 ? (item.traceId === traces[0]!.id ? 'A' : 'B') : null} />
           ))}
         </div>
       </div>
@@ -44,7 +44,8 @@ export function TrackHeaders() {
   );
 }
 
-function Header({ item, onToggle, theme }: { item: LayoutItem; onToggle: (key: string) => void; theme: 'light' | 'dark' }) {
+/** `run`: "A" or "B" while two runs are compared. */
+function Header({ item, onToggle, theme, run }: { item: LayoutItem; onToggle: (key: string) => void; theme: 'light' | 'dark'; run: string | null }) {
   const style = { top: item.y, height: item.height };
   if (item.metric !== undefined) {
     // The legend in the canvas's colours: the light area is utilization, the solid one SM efficiency.
@@ -69,7 +70,7 @@ function Header({ item, onToggle, theme }: { item: LayoutItem; onToggle: (key: s
   if (item.kind === 'trace') {
     return (
       <div className="kt-header kt-header-trace" style={style} title={item.label}>
-        <span className="kt-header-label">{item.label}</span>
+        <span className="kt-header-label">{run !== null && <b>{run} · </b>}{item.label}</span>
       </div>
     );
   }
@@ -99,3 +100,4 @@ function Header({ item, onToggle, theme }: { item: LayoutItem; onToggle: (key: s
     </div>
   );
 }
+

@@ -8,15 +8,19 @@
 //   click selects (empty clears)                ←/→/↑/↓ previous/next/parent/first child
 //   F fits the last picked slice or range (else the whole trace)
 //   R makes the selected slice's span the range   Shift+drag on the tracks selects a range
+//   comparing two runs: Alt+drag on B's tracks shifts B against A (manual alignment); with
+//   zoom and pan unlinked, a plain drag or horizontal wheel over B's tracks does
 //   Esc closes the open dialog, else clears the selection and range      ? toggles help
 //   (L, copy a link to the view, is components/link/CopyLink.tsx's)
 
 import type { AppStore, CounterRef, MetricRef, SliceRef } from '../../store/app-store.ts';
 import type { TimelineRenderer } from '../../render/timeline-renderer.ts';
-import { RULER_HEIGHT, trackLayoutFor } from '../../render/track-layout.ts';
+import { itemIndexAt, RULER_HEIGHT, trackLayoutFor } from '../../render/track-layout.ts';
 import { firstVisibleSlice, neighbourSlice, type NavDirection } from './slice-nav.ts';
 import { clampScroll, fitRange, panBy, viewLimits, zoomAt, type View } from './view-math.ts';
 import * as actions from '../../store/actions.ts';
+import { offsetOf, toView, viewSpan } from '../../store/trace-time.ts';
+import { shiftCompared } from '../../actions/compare.ts';
 
 export interface InputTargets {
   /** The whole timeline (headers too): wheel events. */
@@ -38,7 +42,9 @@ const PAN_PER_MS = 1.2 / 1000; // held A/D: 1.2 widths per second
 const WHEEL_ZOOM = 0.0025;
 
 interface Drag {
-  kind: 'pan' | 'range';
+  /** shift: moves the compared run (B) alone, from offset0. */
+  kind: 'pan' | 'range' | 'shift';
+  offset0: number;
   pointerId: number;
   x0: number;
   y0: number;
@@ -138,12 +144,26 @@ export function attachTimelineInput(opts: InputTargets): () => void {
     hoverAt(mouse);
   };
 
+  /** Whether canvas y is over the compared run's (B's) rows, when two runs are open. */
+  const overCompared = (y: number): boolean => {
+    const s = store.getState();
+    const b = s.traces[1];
+    if (!b || y < RULER_HEIGHT) return false;
+    const items = trackLayoutFor(s.traces, s.collapsed).items;
+    const k = itemIndexAt(items, y - RULER_HEIGHT + s.scrollY);
+    return k >= 0 && items[k]!.traceId === b.id && y - RULER_HEIGHT + s.scrollY < items[k]!.y + items[k]!.height;
+  };
+  /** Moving B alone (by hand) rather than the shared view. */
+  const shiftsCompared = (y: number, alt: boolean): boolean => (alt || !store.getState().compare.linked) && overCompared(y);
+
   const onPointerDown = (e: PointerEvent): void => {
     if (e.button !== 0) return;
     const p = local(e);
     const s = store.getState();
-    // On the ruler, or with Shift anywhere, a drag selects a time range; else it pans.
-    drag = { kind: p.y < RULER_HEIGHT || e.shiftKey ? 'range' : 'pan', pointerId: e.pointerId, x0: p.x, y0: p.y, view0: s.view, scroll0: s.scrollY, moved: false };
+    // On the ruler, or with Shift anywhere, a drag selects a time range; on the compared run
+    // with Alt (or unlinked) it shifts that run; else it pans.
+    const kind = p.y < RULER_HEIGHT || e.shiftKey ? 'range' : shiftsCompared(p.y, e.altKey) ? 'shift' : 'pan';
+    drag = { kind, offset0: offsetOf(s.traces[1]), pointerId: e.pointerId, x0: p.x, y0: p.y, view0: s.view, scroll0: s.scrollY, moved: false };
     // No preventDefault: the default mousedown focuses the canvas (without a focus ring, as
     // the pointer did it), which is what keyboard users tabbing back expect.
     canvas.setPointerCapture?.(e.pointerId);
@@ -166,6 +186,9 @@ export function attachTimelineInput(opts: InputTargets): () => void {
         canvas.style.cursor = 'grabbing';
         setView(panBy(drag.view0, -dx * usPerPx, limits()));
         scrollTo(drag.scroll0 - dy);
+      } else if (drag.kind === 'shift') {
+        canvas.style.cursor = 'ew-resize';
+        shiftCompared(store, drag.offset0 + dx * usPerPx);
       } else {
         const a = drag.view0.start + drag.x0 * usPerPx;
         const b = drag.view0.start + Math.max(0, Math.min(width(), p.x)) * usPerPx;
@@ -210,6 +233,9 @@ export function attachTimelineInput(opts: InputTargets): () => void {
     if (e.ctrlKey || e.metaKey) {
       const factor = Math.exp(Math.max(-200, Math.min(200, dy)) * WHEEL_ZOOM);
       setView(zoomAt(s.view, factor, x >= 0 && x <= r.width ? x / width() : 0.5, limits()));
+    } else if ((e.shiftKey || Math.abs(dx) > Math.abs(dy)) && shiftsCompared(e.clientY - r.top, e.altKey)) {
+      // Unlinked (or Alt): a horizontal wheel over B moves B alone, as a drag there does.
+      shiftCompared(store, offsetOf(s.traces[1]) - (e.shiftKey ? dy || dx : dx) * usPerPx);
     } else if (e.shiftKey) {
       setView(panBy(s.view, (dy || dx) * usPerPx, limits()));
     } else if (Math.abs(dx) > Math.abs(dy)) {
@@ -249,11 +275,11 @@ export function attachTimelineInput(opts: InputTargets): () => void {
       setView(fitRange(s.range.start, s.range.end, lim));
     } else if (s.selection && t) {
       const i = s.selection.slice;
-      const st = t.model.slices.start[i]!;
+      const st = toView(t, t.model.slices.start[i]!);
       setView(fitRange(st, st + t.model.slices.dur[i]!, lim));
       opts.reveal(s.selection);
     } else {
-      setView({ start: 0, end: lim.whole });
+      setView({ start: lim.start, end: lim.whole });
     }
   };
 
@@ -313,7 +339,7 @@ export function attachTimelineInput(opts: InputTargets): () => void {
       if (s.selection && t) {
         e.preventDefault();
         const st = t.model.slices.start[s.selection.slice]!;
-        actions.setRange(store, { start: st, end: st + t.model.slices.dur[s.selection.slice]! });
+        actions.setRange(store, viewSpan(t, { start: st, end: st + t.model.slices.dur[s.selection.slice]! }));
       }
     } else if (k === 'Escape') {
       if (!actions.closeTopDialog(store)) actions.clearSelection(store);
