@@ -12,6 +12,7 @@ import { select, setView } from '../store/actions.ts';
 import { permalink } from './permalink.ts';
 import { libraryList } from './library.ts';
 import { eventOf } from './events.ts';
+import { align, comparisonOf } from './compare.ts';
 
 export interface RendererHandle {
   nextFrame(): Promise<void>;
@@ -47,6 +48,14 @@ export interface KinetoscopeApi extends AnalysisApi {
   permalink(): string;
   /** The traces kept in this browser, newest first (after any being kept now); open one with open('lib:' + key). */
   library(): Promise<{ key: string; name: string; bytes: number; opened: string }[]>;
+  /**
+   * Places the compared run (B) against the first: at its start, so that the steps named
+   * `step` start together, or shifted by `offsetUs` µs (B's time t then shows at t + offsetUs).
+   * Throws with one trace open, or for a step B or A does not have.
+   */
+  align(how: { start: true } | { step: string } | { offsetUs: number }): void;
+  /** The comparison: how B is aligned and the shift applied to it (µs); null with one trace. */
+  compare(): null | { aligned: 'start' | 'step' | 'manual'; offsetUs: number };
 }
 
 export function createAutomationApi(store: AppStore, renderer: () => RendererHandle | null): KinetoscopeApi {
@@ -151,6 +160,11 @@ export function createAutomationApi(store: AppStore, renderer: () => RendererHan
     },
     permalink: () => permalink(store),
     library: () => libraryList(),
+    align: (how) => align(store, how),
+    compare() {
+      const s = store.getState();
+      return comparisonOf(s.traces, s.compare);
+    },
   };
 }
 

@@ -14,6 +14,7 @@ import { isLibraryRef } from './library-records.ts';
 import { forgetHighlights } from './analysis.ts';
 import { nameIndexWork } from '../analysis/search.ts';
 import { runSliced } from '../analysis/sliced.ts';
+import { toView, viewExtent } from '../store/trace-time.ts';
 
 let nextId = 1;
 
@@ -111,11 +112,9 @@ export async function openTrace(
   return model.summary;
 }
 
-/** The whole of every loaded trace (each is measured from its own start). */
+/** The whole of every loaded trace on the shared timeline (each shifted by its offset). */
 export function fitView(traces: LoadedTrace[]): { start: number; end: number } {
-  let end = 0;
-  for (const t of traces) end = Math.max(end, t.model.endUs);
-  return { start: 0, end: end > 0 ? end : 1 };
+  return viewExtent(traces);
 }
 
 /**
@@ -125,9 +124,9 @@ export function fitView(traces: LoadedTrace[]): { start: number; end: number } {
 export function contentView(traces: LoadedTrace[]): { start: number; end: number } {
   let start = Infinity;
   let end = -Infinity;
-  for (const { model: m } of traces) {
-    start = Math.min(start, m.contentStartUs);
-    end = Math.max(end, m.contentEndUs);
+  for (const t of traces) {
+    start = Math.min(start, toView(t, t.model.contentStartUs));
+    end = Math.max(end, toView(t, t.model.contentEndUs));
   }
   return end > start ? { start, end } : fitView(traces);
 }

@@ -133,7 +133,7 @@ export function matchCollectives(ranks: CollectiveKernel[][]): Collective[] {
       nth.set(g, n + 1);
       const key = k.seq !== undefined ? `${g}#${k.seq}` : `${g}@${n}`;
       let c = byKey.get(key);
-      if (!c) byKey.set(key, (c = { order: byKey.size, name: k.name, kernels: new Array<number>(ranks.length).fill(-1) }));
+      if (!c) byKey.set(key, (c = { order: byKey.size, name: k.name, kernels: Array.from({ length: ranks.length }, () => -1) }));
       if (c.kernels[r]! < 0) c.kernels[r] = i;
     });
   });

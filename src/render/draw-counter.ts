@@ -5,7 +5,7 @@
 
 import { firstStartingAfter } from '../index/row-index.ts';
 import type { CounterSeries, TraceModel } from '../model/types.ts';
-import { canvasY, type FrameContext } from './frame-context.ts';
+import { canvasY, scaleOf, type FrameContext } from './frame-context.ts';
 import type { LayoutItem } from './track-layout.ts';
 
 const MAX_SAMPLES_PER_PX = 16;
@@ -42,7 +42,8 @@ export function paintCounter(fc: FrameContext, item: LayoutItem, model: TraceMod
   if (item.track === undefined) return;
   const series = model.counters[model.tracks[item.track]!.counter];
   if (!series || series.times.length === 0) return;
-  const { ctx, scale, colors } = fc;
+  const { ctx, colors } = fc;
+  const scale = scaleOf(fc, item.traceId);
   const { times, values } = series;
   const n = times.length;
   const { min, max } = seriesRange(series);

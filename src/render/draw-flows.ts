@@ -8,7 +8,7 @@
 
 import { firstEndingAtOrAfter, firstStartingAfter } from '../index/row-index.ts';
 import type { TraceModel } from '../model/types.ts';
-import { canvasY, type FrameContext } from './frame-context.ts';
+import { canvasY, scaleOf, type FrameContext } from './frame-context.ts';
 import { PROCESS_HEADER_HEIGHT, ROW_HEIGHT, rowTop, SUMMARY_HEIGHT } from './track-layout.ts';
 
 export const ALL_FLOWS_CAP = 2000;
@@ -68,8 +68,9 @@ export class ArrowBatch {
     const y0 = sliceCenterY(fc, traceId, model, from);
     const y1 = sliceCenterY(fc, traceId, model, to);
     if (Number.isNaN(y0) || Number.isNaN(y1)) return;
-    const x0 = clamp(fc.scale.timeToPx(model.slices.start[from]!), fc.width);
-    const x1 = clamp(fc.scale.timeToPx(model.slices.start[to]!), fc.width);
+    const scale = scaleOf(fc, traceId);
+    const x0 = clamp(scale.timeToPx(model.slices.start[from]!), fc.width);
+    const x1 = clamp(scale.timeToPx(model.slices.start[to]!), fc.width);
     const dx = Math.max(16, Math.min(80, Math.abs(x1 - x0) / 2));
     const ctx = fc.ctx;
     ctx.moveTo(x0, y0);
@@ -116,12 +117,13 @@ function inView(model: TraceModel, i: number, t0: number, t1: number): boolean {
 
 /** Every flow with an end in the visible time window, up to `cap`. Returns how many were drawn. */
 export function paintAllFlows(fc: FrameContext, batch: ArrowBatch, cap = ALL_FLOWS_CAP): number {
-  const { ctx, scale } = fc;
-  const t0 = scale.start;
-  const t1 = scale.end;
+  const { ctx } = fc;
   batch.begin(ctx);
   outer: for (const trace of fc.traces) {
     const m = trace.model;
+    const scale = scaleOf(fc, trace.id);
+    const t0 = scale.start;
+    const t1 = scale.end;
     const F = m.flows;
     if (F.from.length === 0) continue;
     const { start, dur } = m.slices;

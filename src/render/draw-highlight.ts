@@ -5,7 +5,7 @@
 // bounded by rows × pixels however many slices match.
 
 import { nameColorIndex } from './colors.ts';
-import { canvasY, modelOf, snap, visibleLayoutRange, type FrameContext } from './frame-context.ts';
+import { canvasY, modelOf, scaleOf, snap, visibleLayoutRange, type FrameContext } from './frame-context.ts';
 import { itemIndexAt, ROW_HEIGHT, rowTop } from './track-layout.ts';
 
 const SLICE_HEIGHT = ROW_HEIGHT - 2;
@@ -26,7 +26,8 @@ export function paintHighlight(fc: FrameContext): void {
   const model = modelOf(fc.traces, h.trace);
   if (!model) return;
   const { start, dur, name } = model.slices;
-  const { ctx, scale, dpr, layout } = fc;
+  const { ctx, dpr, layout } = fc;
+  const scale = scaleOf(fc, h.trace);
   const rows = h.byRow;
   const [top, bottom] = visibleLayoutRange(fc);
   const t0 = scale.start;

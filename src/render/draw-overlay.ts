@@ -7,7 +7,7 @@ import type { AppState, CounterRef } from '../store/app-store.ts';
 import { counterValueY } from './draw-counter.ts';
 import { paintSliceFlows, type ArrowBatch } from './draw-flows.ts';
 import { paintRuler } from './draw-ruler.ts';
-import { canvasY, modelOf, type FrameContext } from './frame-context.ts';
+import { canvasY, modelOf, scaleOf, type FrameContext } from './frame-context.ts';
 import { ROW_HEIGHT, rowTop, RULER_HEIGHT } from './track-layout.ts';
 
 const rect = new Float64Array(4);
@@ -17,8 +17,9 @@ export function sliceBox(fc: FrameContext, traceId: string, model: TraceModel, s
   const idx = fc.layout.trackItem.get(traceId)?.[model.slices.track[slice]!] ?? -1;
   if (idx < 0) return false;
   const item = fc.layout.items[idx]!;
-  const x0 = fc.scale.timeToPx(model.slices.start[slice]!);
-  const x1 = fc.scale.timeToPx(model.slices.start[slice]! + model.slices.dur[slice]!);
+  const scale = scaleOf(fc, traceId);
+  const x0 = scale.timeToPx(model.slices.start[slice]!);
+  const x1 = scale.timeToPx(model.slices.start[slice]! + model.slices.dur[slice]!);
   const instant = (model.slices.flags[slice]! & FLAG_INSTANT) !== 0;
   const left = instant ? x0 - 5 : Math.max(x0, -4);
   const right = instant ? x0 + 5 : Math.min(Math.max(x1, x0 + 1), fc.width + 4);
@@ -88,7 +89,8 @@ function paintSample(fc: FrameContext, ref: CounterRef, selected: boolean): void
   const idx = fc.layout.trackItem.get(ref.trace)?.[series.track] ?? -1;
   if (idx < 0) return;
   const item = fc.layout.items[idx]!;
-  const { ctx, colors, scale } = fc;
+  const { ctx, colors } = fc;
+  const scale = scaleOf(fc, ref.trace);
   const x0 = scale.timeToPx(series.times[ref.sample]!);
   const next = ref.sample + 1 < series.times.length ? series.times[ref.sample + 1]! : model.endUs;
   const x1 = Math.min(scale.timeToPx(next), fc.width + 2);

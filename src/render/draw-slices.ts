@@ -5,7 +5,7 @@
 
 import { FLAG_INSTANT, FLAG_UNFINISHED, type TraceModel } from '../model/types.ts';
 import { nameColorIndex, PALETTE_SIZE } from './colors.ts';
-import { canvasY, snap, visibleLayoutRange, type FrameContext } from './frame-context.ts';
+import { canvasY, scaleOf, snap, visibleLayoutRange, type FrameContext } from './frame-context.ts';
 import { durPrefix, LodBuffer, lodRow } from './lod.ts';
 import { RectBatch } from './rect-batch.ts';
 import { LABEL_FONT, LABEL_MIN_WIDTH, LABEL_PAD, TextFitter } from './text-fit.ts';
@@ -44,7 +44,8 @@ export class SlicePainter {
 
   paint(fc: FrameContext, item: LayoutItem, model: TraceModel): void {
     if (item.track === undefined || item.depthRows === 0) return;
-    const { ctx, scale, dpr } = fc;
+    const { ctx, dpr } = fc;
+    const scale = scaleOf(fc, item.traceId);
     const track = model.tracks[item.track]!;
     const { start, dur, flags, name } = model.slices;
     const prefix = durPrefix(dur);

@@ -7,7 +7,7 @@
 
 import { firstEndingAtOrAfter, firstStartingAfter } from '../index/row-index.ts';
 import type { TraceModel, TrackInfo } from '../model/types.ts';
-import { canvasY, type FrameContext } from './frame-context.ts';
+import { canvasY, scaleOf, type FrameContext } from './frame-context.ts';
 import { PROCESS_HEADER_HEIGHT, SUMMARY_HEIGHT, type LayoutItem } from './track-layout.ts';
 
 const BUCKET_PX = 2;
@@ -48,7 +48,8 @@ export function paintSummary(fc: FrameContext, item: LayoutItem, model: TraceMod
   const proc = model.processes[item.process]!;
   const tracks = proc.tracks.map((t) => model.tracks[t]!).filter((t) => t.kind !== 'counter');
   if (tracks.length === 0) return;
-  const { ctx, scale, colors } = fc;
+  const { ctx, colors } = fc;
+  const scale = scaleOf(fc, item.traceId);
   const bottom = canvasY(fc, item.y + PROCESS_HEADER_HEIGHT + SUMMARY_HEIGHT) - 1;
   const full = SUMMARY_HEIGHT - 3;
   const bucketUs = BUCKET_PX * scale.usPerPx;

@@ -3,6 +3,7 @@
 
 import { firstEndingAtOrAfter, firstStartingAfter } from '../index/row-index.ts';
 import type { CounterRef, LoadedTrace, SliceRef } from '../store/app-store.ts';
+import { toTrace } from '../store/trace-time.ts';
 import type { TimeScale } from './time-scale.ts';
 import { itemIndexAt, ROW_HEIGHT, RULER_HEIGHT, TRACK_PAD, type LayoutItem, type TrackLayout } from './track-layout.ts';
 
@@ -37,7 +38,8 @@ export function rowAt(itemY: number, rows: number, y: number): number {
 }
 
 /**
- * The slice at canvas CSS point (x, y), or null (ruler, headers, counters, summaries, gaps).
+ * The slice at canvas CSS point (x, y), or null; `scale` is the view's (each trace's offset
+ * is applied here) (ruler, headers, counters, summaries, gaps).
  * `tolPx` lets a click land on a slice narrower than the pointer.
  */
 export function hitTestAt(
@@ -56,7 +58,7 @@ export function hitTestAt(
   if (row < 0) return null;
   const track = trace.model.tracks[ti]!;
   const { start, dur } = trace.model.slices;
-  const i = sliceNear(start, dur, track.rowStart[row]!, track.rowStart[row + 1]!, scale.pxToTime(x), tolPx * scale.usPerPx);
+  const i = sliceNear(start, dur, track.rowStart[row]!, track.rowStart[row + 1]!, toTrace(trace, scale.pxToTime(x)), tolPx * scale.usPerPx);
   return i < 0 ? null : { trace: trace.id, slice: i };
 }
 
@@ -79,7 +81,7 @@ export function counterHitAt(
   const { trace } = at;
   const series = trace.model.counters[counter];
   if (!series) return null;
-  const t = scale.pxToTime(x);
+  const t = toTrace(trace, scale.pxToTime(x));
   if (t > trace.model.endUs) return null;
   const sample = firstStartingAfter(series.times, 0, series.times.length, t) - 1;
   return sample < 0 ? null : { trace: trace.id, counter, sample };

@@ -17,7 +17,7 @@ import { paintGrid, paintRuler } from './draw-ruler.ts';
 import { makeHatch, SlicePainter } from './draw-slices.ts';
 import { paintSummary } from './draw-summary.ts';
 import { paintHighlight } from './draw-highlight.ts';
-import { canvasY, modelOf, snap, visibleLayoutRange, type FrameContext } from './frame-context.ts';
+import { canvasY, modelOf, snap, traceScales, visibleLayoutRange, type FrameContext } from './frame-context.ts';
 import { FrameTimer, type FrameStats } from './frame-timer.ts';
 import { counterHitAt, hitTestAt } from './hit-test.ts';
 import { TimeScale } from './time-scale.ts';
@@ -31,6 +31,8 @@ export class TimelineRenderer {
   private readonly content: HTMLCanvasElement;
   private readonly contentCtx: CanvasRenderingContext2D | null;
   private readonly scale = new TimeScale();
+  /** Per shifted trace, its own time ↔ css x (frame-context.ts `scaleOf`). */
+  private readonly scales = new Map<string, TimeScale>();
   private readonly timer = new FrameTimer();
   private readonly slices = new SlicePainter();
   private readonly arrows = new ArrowBatch();
@@ -199,6 +201,7 @@ export class TimelineRenderer {
       width: this.width,
       height: this.height,
       scale: this.scale,
+      scales: traceScales(s.traces, this.scale, this.scales),
       colors: themeColors(s.theme),
       layout: this.layout(s),
       traces: s.traces,

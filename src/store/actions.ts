@@ -2,7 +2,7 @@
 // change the store only through these (the async workflows, opening a trace or running a
 // search, live in actions/ and use them too). Each takes the store first.
 
-import type { AppState, AppStore, CounterRef, DrawerTab, Highlight, LibraryState, LinkWait, LoadedTrace, LoadingState, SearchState, SliceRef } from './app-store.ts';
+import { START_ALIGNED, type AppState, type AppStore, type Comparison, type CounterRef, type DrawerTab, type Highlight, type LibraryState, type LinkWait, type LoadedTrace, type LoadingState, type SearchState, type SliceRef } from './app-store.ts';
 
 type View = AppState['view'];
 
@@ -136,12 +136,15 @@ export function loadEnded(store: AppStore, error: string | null): void {
 export function traceLoaded(store: AppStore, traces: LoadedTrace[], view: AppState['view'], fresh: boolean, notice: string | null): void {
   const d = store.getState().drawer;
   const tab: DrawerTab = !fresh ? d.tab : hasGpuWork(traces[0]) ? 'overview' : d.tab === 'overview' ? 'kernels' : d.tab;
+  // A run joining the comparison comes in at its start (offset 0), linked as the last one was.
+  const linked = store.getState().compare.linked;
   store.setState({
     traces,
     loading: null,
     error: null,
     view,
     highlight: null,
+    compare: { ...START_ALIGNED, linked },
     ...(notice !== null ? { notice } : {}),
     ...(fresh
       ? {
@@ -184,4 +187,33 @@ export function setTraceRef(store: AppStore, traceId: string, url: string | null
   const { traces } = store.getState();
   if (!traces.some((t) => t.id === traceId && t.url !== url)) return;
   store.setState({ traces: traces.map((t) => (t.id === traceId ? { ...t, url } : t)) });
+}
+
+/**
+ * Shifts traces on the shared timeline: `offsets` maps a trace id to its new offset, µs (its
+ * time t shows at view time t + offset). Traces not named keep theirs.
+ */
+export function setTraceOffsets(store: AppStore, offsets: Readonly<Record<string, number>>): void {
+  const { traces } = store.getState();
+  let changed = false;
+  const next = traces.map((t) => {
+    const o = offsets[t.id];
+    if (o === undefined || !Number.isFinite(o) || (t.offsetUs ?? 0) === o) return t;
+    changed = true;
+    return { ...t, offsetUs: o };
+  });
+  if (changed) store.setState({ traces: next });
+}
+
+/** The compared run aligned (how, and the steps) with the offsets that do it, in one change. */
+export function alignRuns(store: AppStore, how: Pick<Comparison, 'aligned' | 'stepA' | 'stepB'>, offsets: Readonly<Record<string, number>>): void {
+  setTraceOffsets(store, offsets);
+  const c = store.getState().compare;
+  if (c.aligned !== how.aligned || c.stepA !== how.stepA || c.stepB !== how.stepB) store.setState({ compare: { ...c, ...how } });
+}
+
+/** Linked: zoom and pan move both runs; unlinked: a drag or horizontal wheel over B's tracks moves B alone. */
+export function setLinked(store: AppStore, linked: boolean): void {
+  const c = store.getState().compare;
+  if (c.linked !== linked) store.setState({ compare: { ...c, linked } });
 }

@@ -2,7 +2,8 @@
 // The store is the single source of truth for what the page shows; the URL mirrors the view
 // part of it (actions/permalink.ts).
 //
-// Times in the view are µs from each trace's own start (compared traces line up at their starts).
+// Times in the view ("view time") are µs on the shared timeline: the first trace's own time;
+// every other trace is shifted by its `offsetUs` (store/trace-time.ts converts).
 
 import { createStore } from 'zustand/vanilla';
 import type { Summary, TraceModel } from '../model/types.ts';
@@ -16,6 +17,12 @@ export interface LoadedTrace {
    * this browser's library, or null (a file not kept, or not yet).
    */
   url: string | null;
+  /**
+   * Its shift on the shared timeline, µs: its time t shows at view time t + offsetUs (absent:
+   * 0). The first trace is at 0; a compared run is aligned by moving it; the ranks of a
+   * distributed run are put on one clock with it. Only store/trace-time.ts reads it.
+   */
+  offsetUs?: number;
 }
 
 /** A trace kept in this browser's library (actions/library.ts), as the page lists it. */
@@ -90,8 +97,23 @@ export interface LinkWait {
   compare: boolean;
 }
 
+/** How the compared run (the second trace) is placed against the first, and whether the view moves both. */
+export interface Comparison {
+  /** start: both at their starts (offset 0); step: chosen steps' slices start together; manual: dragged or set. */
+  aligned: 'start' | 'step' | 'manual';
+  /** The steps lined up (`aligned: 'step'`), in A and in B; else null. */
+  stepA: string | null;
+  stepB: string | null;
+  /** Zoom and pan move both runs (the shared view); unlinked, a drag or a horizontal wheel over B's tracks moves B alone. */
+  linked: boolean;
+}
+
+export const START_ALIGNED: Comparison = { aligned: 'start', stepA: null, stepB: null, linked: true };
+
 export interface AppState {
   traces: LoadedTrace[];
+  /** The compared run's alignment (meaningful with two traces). */
+  compare: Comparison;
   view: { start: number; end: number };
   /** First visible pixel row of the track area (CSS px). */
   scrollY: number;
@@ -124,6 +146,7 @@ export type AppStore = ReturnType<typeof createAppStore>;
 export function createAppStore(initial: Partial<AppState> = {}) {
   return createStore<AppState>()(() => ({
     traces: [],
+    compare: START_ALIGNED,
     view: { start: 0, end: 1 },
     scrollY: 0,
     selection: null,

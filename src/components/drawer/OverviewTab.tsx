@@ -12,6 +12,7 @@ import { setView } from '../../store/actions.ts';
 import type { AppStore, LoadedTrace } from '../../store/app-store.ts';
 import { useAppStoreApi } from '../../store/hooks.tsx';
 import { clampView, viewLimits } from '../timeline/view-math.ts';
+import { viewSpan } from '../../store/trace-time.ts';
 import { DataTable } from './DataTable.tsx';
 import type { ColumnSpec } from './table-format.ts';
 import { TableState, useTabTrace } from './tabs.tsx';
@@ -46,8 +47,8 @@ interface StepRow {
 }
 
 /** Zooms the timeline to the step (exactly its span, within the view's limits). */
-function zoomToStep(store: AppStore, step: Step): void {
-  setView(store, clampView({ start: step.start, end: step.end }, viewLimits(store.getState().traces)));
+function zoomToStep(store: AppStore, trace: LoadedTrace, step: Step): void {
+  setView(store, clampView(viewSpan(trace, { start: step.start, end: step.end }), viewLimits(store.getState().traces)));
 }
 
 const shortName = (name: string): string => (name.startsWith('ProfilerStep#') ? `#${name.slice('ProfilerStep#'.length)}` : name);
@@ -240,7 +241,7 @@ export function OverviewTab() {
   const rows: StepRow[] = value ? value.steps.map((step, k) => ({ k, step, bd: value.breakdowns[k]! })) : [];
   const pick = (r: StepRow): void => {
     setPicked(r.k);
-    zoomToStep(store, r.step);
+    zoomToStep(store, t, r.step);
   };
   const whole = value !== null && value.steps.length === 1 && value.steps[0]!.name === WHOLE_TRACE;
   return (

@@ -10,6 +10,7 @@ import { hasInputShapes, highlightName, highlightNameShapes, operatorShapeTableF
 import { formatCount, formatMicros } from '../../lib/format.ts';
 import type { AppStore, LoadedTrace } from '../../store/app-store.ts';
 import { useAppStore, useAppStoreApi } from '../../store/hooks.tsx';
+import { traceWindow } from '../../store/trace-time.ts';
 import { DataTable } from './DataTable.tsx';
 import { stepAndReveal } from './InstanceStepper.tsx';
 import type { ColumnSpec } from './table-format.ts';
@@ -189,7 +190,9 @@ export function RangeTab() {
   const [t, picker] = useTabTrace();
   const highlight = useAppStore((s) => s.highlight);
   const range = useSettled(useAppStore((s) => s.range), 150);
-  const { value, busy, error } = useAsync(t ? () => tableFor(t.model, 'range', range) : null, [t, range]);
+  // The range is in view time; the table is over this trace's own time (its offset taken off).
+  const win = range && t ? traceWindow(t, range) : null;
+  const { value, busy, error } = useAsync(t ? () => tableFor(t.model, 'range', win) : null, [t, range]);
   const [group, setGroup] = useState<'all' | SliceRow['group']>('all');
   if (!t) return null;
   const span = range ? range.end - range.start : t.model.endUs;
@@ -205,8 +208,9 @@ export function RangeTab() {
       ))}
     </span>
   );
-  const title = range
-    ? `Range ${formatMicros(range.start)} – ${formatMicros(range.end)} (${formatMicros(span)})`
+  const shifted = win !== null && win !== range;
+  const title = win
+    ? `Range ${formatMicros(win.start)} – ${formatMicros(win.end)} (${formatMicros(span)})${shifted ? ` of ${t.name}'s own time` : ''}`
     : 'Whole trace (no range: drag on the ruler, Shift-drag on the tracks, or press R with a slice selected)';
   return (
     <TableState busy={busy} error={error}>

@@ -13,6 +13,7 @@ import { attachTimelineInput } from './timeline-input.ts';
 import { TrackHeaders } from './TrackHeaders.tsx';
 import { SelectionAnnouncer, Tooltip } from './Tooltip.tsx';
 import { clampScroll, panToReveal, scrollToReveal, viewLimits } from './view-math.ts';
+import { toView } from '../../store/trace-time.ts';
 import './timeline.css';
 import { setScroll, showSlice } from '../../store/actions.ts';
 
@@ -130,7 +131,7 @@ function revealSlice(store: AppStore, ref: SliceRef, canvasHeight: number): void
   const t = s.traces.find((x) => x.id === ref.trace);
   if (!t) return;
   const m = t.model;
-  const start = m.slices.start[ref.slice]!;
+  const start = toView(t, m.slices.start[ref.slice]!);
   const view = panToReveal(s.view, start, start + m.slices.dur[ref.slice]!, viewLimits(s.traces));
   const proc = m.processes[m.tracks[m.slices.track[ref.slice]!]!.process]!;
   const key = processKey(t.id, proc.pid);

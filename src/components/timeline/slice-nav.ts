@@ -13,6 +13,7 @@ import type { TraceModel } from '../../model/types.ts';
 import { firstEndingAtOrAfter, firstStartingAfter, firstStartingAtOrAfter } from '../../index/row-index.ts';
 import { itemIndexAt, ROW_HEIGHT, rowTop, type TrackLayout } from '../../render/track-layout.ts';
 import type { View } from './view-math.ts';
+import { offsetOf } from '../../store/trace-time.ts';
 
 export type NavDirection = 'left' | 'right' | 'up' | 'down';
 
@@ -63,28 +64,32 @@ export function neighbourSlice(m: TraceModel, i: number, dir: NavDirection): num
  * visible band of the track area, in layout y; traces are tried in layout order.
  */
 export function firstVisibleSlice(
-  traces: readonly { id: string; model: TraceModel }[],
+  traces: readonly { id: string; model: TraceModel; offsetUs?: number }[],
   layout: TrackLayout,
   view: View,
   scrollY: number,
   height: number,
 ): { trace: string; slice: number } | null {
   const { items } = layout;
-  const byId = new Map(traces.map((t) => [t.id, t.model]));
+  const byId = new Map(traces.map((t) => [t.id, t]));
   for (let k = Math.max(0, itemIndexAt(items, scrollY)); k < items.length; k++) {
     const it = items[k]!;
     if (it.y >= scrollY + height) break;
     if (it.kind !== 'track' || it.track === undefined || it.counter) continue;
-    const m = byId.get(it.traceId);
-    if (!m) continue;
+    const t = byId.get(it.traceId);
+    if (!t) continue;
+    const m = t.model;
+    // The view in this trace's own time.
+    const v0 = view.start - offsetOf(t);
+    const v1 = view.end - offsetOf(t);
     const { start, dur } = m.slices;
     const rs = m.tracks[it.track]!.rowStart;
     for (let r = 0; r + 1 < rs.length; r++) {
       const top = rowTop(it, r);
       if (top + ROW_HEIGHT <= scrollY) continue;
       if (top >= scrollY + height) break;
-      const j = firstEndingAtOrAfter(start, dur, rs[r]!, rs[r + 1]!, view.start);
-      if (j < rs[r + 1]! && start[j]! <= view.end) return { trace: it.traceId, slice: j };
+      const j = firstEndingAtOrAfter(start, dur, rs[r]!, rs[r + 1]!, v0);
+      if (j < rs[r + 1]! && start[j]! <= v1) return { trace: it.traceId, slice: j };
     }
   }
   return null;

@@ -17,6 +17,7 @@ import { RULER_HEIGHT, trackLayoutFor } from '../../render/track-layout.ts';
 import { firstVisibleSlice, neighbourSlice, type NavDirection } from './slice-nav.ts';
 import { clampScroll, fitRange, panBy, viewLimits, zoomAt, type View } from './view-math.ts';
 import * as actions from '../../store/actions.ts';
+import { toView, viewSpan } from '../../store/trace-time.ts';
 
 export interface InputTargets {
   /** The whole timeline (headers too): wheel events. */
@@ -241,11 +242,11 @@ export function attachTimelineInput(opts: InputTargets): () => void {
       setView(fitRange(s.range.start, s.range.end, lim));
     } else if (s.selection && t) {
       const i = s.selection.slice;
-      const st = t.model.slices.start[i]!;
+      const st = toView(t, t.model.slices.start[i]!);
       setView(fitRange(st, st + t.model.slices.dur[i]!, lim));
       opts.reveal(s.selection);
     } else {
-      setView({ start: 0, end: lim.whole });
+      setView({ start: lim.start, end: lim.whole });
     }
   };
 
@@ -305,7 +306,7 @@ export function attachTimelineInput(opts: InputTargets): () => void {
       if (s.selection && t) {
         e.preventDefault();
         const st = t.model.slices.start[s.selection.slice]!;
-        actions.setRange(store, { start: st, end: st + t.model.slices.dur[s.selection.slice]! });
+        actions.setRange(store, viewSpan(t, { start: st, end: st + t.model.slices.dur[s.selection.slice]! }));
       }
     } else if (k === 'Escape') {
       if (!actions.closeTopDialog(store)) actions.clearSelection(store);

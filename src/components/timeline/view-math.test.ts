@@ -4,12 +4,12 @@ import type { LoadedTrace } from '../../store/app-store.ts';
 import { computeTrackLayout, RULER_HEIGHT } from '../../render/track-layout.ts';
 import { clampScroll, clampView, fitRange, MIN_SPAN_US, panBy, panToReveal, viewLimits, zoomAt } from './view-math.ts';
 
-const lim = { whole: 1000, maxSpan: 1100 };
+const lim = { start: 0, whole: 1000, maxSpan: 1100 };
 const t = (endUs: number): LoadedTrace => ({ id: 'x', name: 'x', url: null, model: { endUs } as TraceModel });
 
 describe('view math', () => {
   it('takes its limits from the longest trace', () => {
-    expect(viewLimits([t(500), t(1000)])).toEqual({ whole: 1000, maxSpan: 1100 });
+    expect(viewLimits([t(500), t(1000)])).toEqual({ start: 0, whole: 1000, maxSpan: 1100 });
     expect(viewLimits([]).whole).toBe(1);
   });
 

@@ -1,7 +1,9 @@
 // Pure view arithmetic for the timeline's input handling: zoom about an anchor, pan, limits,
-// fitting a slice, vertical scroll bounds. Views are {start, end} in µs of trace time.
+// fitting a slice, vertical scroll bounds. Views are {start, end} in µs of view time (the
+// shared timeline: store/trace-time.ts).
 
 import type { LoadedTrace, SliceRef } from '../../store/app-store.ts';
+import { viewExtent } from '../../store/trace-time.ts';
 import { rowTop, ROW_HEIGHT, RULER_HEIGHT, type TrackLayout } from '../../render/track-layout.ts';
 
 export interface View {
@@ -13,23 +15,25 @@ export interface View {
 export const MIN_SPAN_US = 0.01;
 
 export interface ViewLimits {
-  /** The end of the longest loaded trace (all traces start at 0). */
+  /** Where the earliest loaded trace starts in view time (0 unless a trace is shifted before the first). */
+  start: number;
+  /** Where the last loaded trace ends in view time. */
   whole: number;
   maxSpan: number;
 }
 
 export function viewLimits(traces: readonly LoadedTrace[]): ViewLimits {
-  let whole = 0;
-  for (const t of traces) whole = Math.max(whole, t.model.endUs);
-  if (!(whole > 0)) whole = 1;
-  return { whole, maxSpan: whole * 1.1 };
+  const e = traces.length > 0 ? viewExtent(traces) : { start: 0, end: 1 };
+  const start = Math.min(0, e.start);
+  const whole = e.end > start ? e.end : start + 1;
+  return { start, whole, maxSpan: (whole - start) * 1.1 };
 }
 
 /** Span within [MIN_SPAN_US, maxSpan]; position kept so the view never leaves the trace plus 5 %. */
 export function clampView(v: View, lim: ViewLimits): View {
   const span = Math.min(lim.maxSpan, Math.max(MIN_SPAN_US, v.end - v.start));
-  const pad = (lim.maxSpan - lim.whole) / 2;
-  const lo = -pad;
+  const pad = (lim.maxSpan - (lim.whole - lim.start)) / 2;
+  const lo = lim.start - pad;
   const hi = lim.whole + pad - span;
   const start = Math.min(Math.max(v.start, lo), Math.max(lo, hi));
   return { start, end: start + span };
