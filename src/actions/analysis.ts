@@ -195,7 +195,7 @@ export function stepHighlight(store: AppStore, delta: number): { trace: string; 
   const n = h.instances.length;
   const at = h.at < 0 ? (delta >= 0 ? 0 : n - 1) : (((h.at + delta) % n) + n) % n;
   setHighlight(store, { ...h, at });
-  return { trace: h.trace, slice: h.instances[at]! };
+  return { trace: h.instanceTraces?.[at] ?? h.trace, slice: h.instances[at]! };
 }
 
 export function clearHighlight(store: AppStore): void {

@@ -7,6 +7,7 @@
 import { nameColorIndex } from './colors.ts';
 import { canvasY, modelOf, scaleOf, snap, visibleLayoutRange, type FrameContext } from './frame-context.ts';
 import { itemIndexAt, ROW_HEIGHT, rowTop } from './track-layout.ts';
+import type { HighlightPart } from '../store/app-store.ts';
 
 const SLICE_HEIGHT = ROW_HEIGHT - 2;
 
@@ -22,7 +23,13 @@ function firstAtLeast(lo: number, hi: number, v: number, key: (k: number) => num
 
 export function paintHighlight(fc: FrameContext): void {
   const h = fc.highlight;
-  if (!h || h.byRow.length === 0) return;
+  if (!h) return;
+  paintPart(fc, h);
+  for (const p of h.also ?? []) paintPart(fc, p);
+}
+
+function paintPart(fc: FrameContext, h: HighlightPart): void {
+  if (h.byRow.length === 0) return;
   const model = modelOf(fc.traces, h.trace);
   if (!model) return;
   const { start, dur, name } = model.slices;

@@ -8,6 +8,7 @@ import { nameColorIndex, PALETTE_SIZE } from './colors.ts';
 import { canvasY, scaleOf, snap, visibleLayoutRange, type FrameContext } from './frame-context.ts';
 import { durPrefix, LodBuffer, lodRow } from './lod.ts';
 import { RectBatch } from './rect-batch.ts';
+import { highlightIn } from '../store/app-store.ts';
 import { LABEL_FONT, LABEL_MIN_WIDTH, LABEL_PAD, TextFitter } from './text-fit.ts';
 import { ROW_HEIGHT, rowTop, type LayoutItem } from './track-layout.ts';
 
@@ -58,7 +59,7 @@ export class SlicePainter {
     this.nInstants = 0;
     // With a highlight on this trace, everything else is dimmed; merged runs too (the
     // highlighted slices inside them are painted over them by paintHighlight).
-    const mask = fc.highlight && fc.highlight.trace === item.traceId ? fc.highlight.names : null;
+    const mask = highlightIn(fc.highlight, item.traceId)?.names ?? null;
     for (let r = row0; r <= row1; r++) {
       const y = canvasY(fc, rowTop(item, r)) + 1;
       const n = lodRow(start, dur, track.rowStart[r]!, track.rowStart[r + 1]!, t0, t1, fc.width, this.lod, prefix);
