@@ -179,3 +179,47 @@ export function ncclKernels(m: TraceModel, offsetUs: number): { slices: number[]
   slices.sort((a, b) => start[a]! - start[b]! || a - b);
   return { slices, kernels: slices.map((i) => ({ name: m.strings[name[i]!]!, start: start[i]! + offsetUs, dur: dur[i]! })) };
 }
+
+/** The slowest rank and the imbalance of a run, for the page to say in words. */
+export interface RunBalance {
+  /** By mean step time (index into the ranks given); null without steps. */
+  slowest: { index: number; meanUs: number } | null;
+  fastest: { index: number; meanUs: number } | null;
+  /** The step (by name, on at least two ranks) whose time varies most across ranks: max − min, µs. */
+  imbalance: { step: string; spreadUs: number; slowIndex: number; fastIndex: number } | null;
+  /** Per rank given: the wait summed over its collectives (µs). */
+  waitUs: number[];
+}
+
+/** Slowest rank, the largest step-time spread across ranks, each rank's summed collective wait. */
+export function runBalance(ranks: { steps: StepSpan[] }[], collectives: Collective[]): RunBalance {
+  let slowest: RunBalance['slowest'] = null;
+  let fastest: RunBalance['fastest'] = null;
+  ranks.forEach((r, index) => {
+    if (r.steps.length === 0) return;
+    const meanUs = r.steps.reduce((a, s) => a + (s.end - s.start), 0) / r.steps.length;
+    if (!slowest || meanUs > slowest.meanUs) slowest = { index, meanUs };
+    if (!fastest || meanUs < fastest.meanUs) fastest = { index, meanUs };
+  });
+  const byName = new Map<string, { index: number; us: number }[]>();
+  ranks.forEach((r, index) => {
+    for (const s of r.steps) {
+      let l = byName.get(s.name);
+      if (!l) byName.set(s.name, (l = []));
+      l.push({ index, us: s.end - s.start });
+    }
+  });
+  let imbalance: RunBalance['imbalance'] = null;
+  for (const [step, l] of byName) {
+    if (new Set(l.map((x) => x.index)).size < 2) continue;
+    let hi = l[0]!;
+    let lo = l[0]!;
+    for (const x of l) {
+      if (x.us > hi.us) hi = x;
+      if (x.us < lo.us) lo = x;
+    }
+    if (!imbalance || hi.us - lo.us > imbalance.spreadUs) imbalance = { step, spreadUs: hi.us - lo.us, slowIndex: hi.index, fastIndex: lo.index };
+  }
+  const waitUs = ranks.map((_, r) => collectives.reduce((a, c) => a + (Number.isNaN(c.waitUs[r]!) ? 0 : c.waitUs[r]!), 0));
+  return { slowest, fastest, imbalance, waitUs };
+}

@@ -38,6 +38,11 @@ export function App({ api, setRenderer }: { api: KinetoscopeApi; setRenderer: (r
       const list = files ? Array.from(files) : [];
       const [first, second] = list;
       if (!first) return;
+      // Several files without Shift: the ranks of one distributed run, side by side.
+      if (!compare && list.length > 1) {
+        api.open(list).catch(() => undefined);
+        return;
+      }
       // Shift with two files compares them; one trace (or two to compare) is opened, never more.
       const pair = compare && second !== undefined;
       const note = skippedNotice(list, pair ? 2 : 1);
@@ -91,6 +96,7 @@ export function App({ api, setRenderer }: { api: KinetoscopeApi; setRenderer: (r
   };
 
   const openServedTrace = useCallback((url: string) => void openServed(api, url), [api]);
+  const openServedRanks = useCallback((urls: string[]) => void api.open(urls).catch(() => undefined), [api]);
 
   const fetchEvent = useCallback((slice: number, traceId: string) => eventOf(traceId, slice).then((ev) => ev ?? {}), []);
 
@@ -105,8 +111,8 @@ export function App({ api, setRenderer }: { api: KinetoscopeApi; setRenderer: (r
       }}
       onDrop={onDrop}
     >
-      <Toolbar onOpen={() => fileInput.current?.click()} onCompare={() => compareInput.current?.click()} onOpenServed={openServedTrace} />
-      <input ref={fileInput} type="file" hidden data-testid="file-input" accept=".json,.gz,application/json,application/gzip"
+      <Toolbar onOpen={() => fileInput.current?.click()} onCompare={() => compareInput.current?.click()} onOpenServed={openServedTrace} onOpenRanks={openServedRanks} />
+      <input ref={fileInput} type="file" hidden multiple data-testid="file-input" accept=".json,.gz,application/json,application/gzip"
         onChange={(e) => { openFiles(e.target.files); e.target.value = ''; }} />
       <input ref={compareInput} type="file" hidden data-testid="compare-input" accept=".json,.gz,application/json,application/gzip"
         onChange={(e) => { openFiles(e.target.files, true); e.target.value = ''; }} />
@@ -138,13 +144,13 @@ export function App({ api, setRenderer }: { api: KinetoscopeApi; setRenderer: (r
           <div className="empty">
             <div className="empty-box">
               <h1>Kinetoscope</h1>
-              <p>Drop a PyTorch profiler trace (<code>*.pt.trace.json</code> or <code>.json.gz</code>) or any Chrome trace anywhere on this page.</p>
+              <p>Drop a PyTorch profiler trace (<code>*.pt.trace.json</code> or <code>.json.gz</code>) or any Chrome trace anywhere on this page; drop (or select) several rank files of one run to see them side by side.</p>
               <p>
                 <button type="button" onClick={() => fileInput.current?.click()}>Open a trace…</button>{' '}
                 <button type="button" onClick={() => api.open('demo/resnet50.pt.trace.json.gz').catch(() => undefined)}>Open the demo trace</button>
               </p>
               <p className="hint">Files stay in your browser: nothing is uploaded.</p>
-              <ServedTraces onOpen={openServedTrace} />
+              <ServedTraces onOpen={openServedTrace} onOpenRanks={openServedRanks} />
               <LibraryList onOpen={(ref) => api.open(ref).catch(() => undefined)} />
             </div>
           </div>
@@ -159,6 +165,7 @@ export function App({ api, setRenderer }: { api: KinetoscopeApi; setRenderer: (r
           <div className="drop-hint-box">
             <strong>Drop a trace to open it</strong>
             {hasTrace ? 'Hold Shift to compare it with the open trace' : 'Hold Shift and drop two files to compare them'}
+            <span className="drop-hint-more">Several rank files dropped together open as one distributed run</span>
           </div>
         </div>
       )}

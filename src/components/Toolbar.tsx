@@ -4,7 +4,7 @@ import { setHelp, setShowAllFlows, setShowLibrary, toggleTheme } from '../store/
 import { ServedTracesButton } from './ServedTraces.tsx';
 import { CopyLink } from './link/CopyLink.tsx';
 
-export function Toolbar({ onOpen, onCompare, onOpenServed }: { onOpen: () => void; onCompare: () => void; onOpenServed: (url: string) => void }) {
+export function Toolbar({ onOpen, onCompare, onOpenServed, onOpenRanks }: { onOpen: () => void; onCompare: () => void; onOpenServed: (url: string) => void; onOpenRanks?: (urls: string[]) => void }) {
   const store = useAppStoreApi();
   const names = useAppStore((s) => s.traces.map((t) => t.name).join(' ⟷ '));
   const hasTrace = useAppStore((s) => s.traces.length > 0);
@@ -16,7 +16,7 @@ export function Toolbar({ onOpen, onCompare, onOpenServed }: { onOpen: () => voi
       <span className="brand">Kinetoscope</span>
       <button type="button" onClick={onOpen} title="Open a trace (Ctrl+O)">Open…</button>
       {hasTrace && <button type="button" onClick={onCompare} title="Open a second trace beside this one">Compare…</button>}
-      {hasTrace && <ServedTracesButton onOpen={onOpenServed} />}
+      {hasTrace && <ServedTracesButton onOpen={onOpenServed} onOpenRanks={onOpenRanks} />}
       <span className="trace-name" data-testid="trace-name">{names}</span>
       <span className="spacer" />
       {hasTrace && <CopyLink />}
