@@ -6,7 +6,8 @@ import { CopyLink } from './link/CopyLink.tsx';
 
 export function Toolbar({ onOpen, onCompare, onOpenServed, onOpenRanks }: { onOpen: () => void; onCompare: () => void; onOpenServed: (url: string) => void; onOpenRanks?: (urls: string[]) => void }) {
   const store = useAppStoreApi();
-  const names = useAppStore((s) => s.traces.map((t) => t.name).join(' ⟷ '));
+  // A run of ranks is one run: "8 ranks: a.json, b.json, …"; two compared runs: "a ⟷ b".
+  const names = useAppStore((s) => (s.ranks ? `${s.traces.length} ranks: ${s.traces.map((t) => t.name).join(', ')}` : s.traces.map((t) => t.name).join(' ⟷ ')));
   const hasTrace = useAppStore((s) => s.traces.length > 0);
   const showAllFlows = useAppStore((s) => s.showAllFlows);
   const theme = useAppStore((s) => s.theme);
