@@ -123,11 +123,17 @@ export function distributedFor(traces: readonly LoadedTrace[]): Promise<Distribu
   const value = (async (): Promise<Distributed> => {
     const ranks: RankResult[] = [];
     const all: CollectiveKernel[][] = [];
+    // Each rank's passes are linear in its slices (a few ms per 10^5): one task each, the page
+    // gets a turn between them.
+    const turn = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
     for (const t of traces) {
       const o = await overviewFor(t.model);
+      await turn();
       const { slices, kernels } = ncclKernels(t.model, offsetOf(t));
       await groupArgs(t, kernels, slices);
-      ranks.push({ trace: t, rank: t.rank ?? null, steps: o.steps, breakdown: rankBreakdown(t.model, o.steps), ncclSlices: slices });
+      await turn();
+      const breakdown = rankBreakdown(t.model, o.steps);
+      ranks.push({ trace: t, rank: t.rank ?? null, steps: o.steps, breakdown, ncclSlices: slices });
       all.push(kernels);
     }
     const collectives = matchCollectives(all);
