@@ -165,7 +165,6 @@ export function App({ api, setRenderer }: { api: KinetoscopeApi; setRenderer: (r
           <div className="drop-hint-box">
             <strong>Drop a trace to open it</strong>
             {hasTrace ? 'Hold Shift to compare it with the open trace' : 'Hold Shift and drop two files to compare them'}
-            <span className="drop-hint-more">Several rank files dropped together open as one distributed run</span>
           </div>
         </div>
       )}

@@ -73,16 +73,14 @@ export function ServedTraces({ onOpen, onOpenRanks }: { onOpen: (url: string) =>
         <div className="served-groups">
           {groups.map((g) => (
             <div className="served-group" key={g.folder}>
-              <h3>
-                {g.folder === '' ? 'The folder itself' : `${g.folder}/`}
-                {onOpenRanks && g.traces.length > 1 && (
+              <h3>{g.folder === '' ? 'The folder itself' : `${g.folder}/`}</h3>
+              {onOpenRanks && g.traces.length > 1 && (
                   <button
                     type="button" className="served-ranks" data-testid="served-open-ranks"
                     title={`Open the ${g.traces.length} traces of this folder as the ranks of one distributed run, side by side on one clock`}
                     onClick={() => onOpenRanks(g.traces.map((t) => servedUrl(t.path)))}
                   >Open all {g.traces.length} as ranks of one run</button>
-                )}
-              </h3>
+              )}
               <ul>
                 {g.traces.map((t) => (
                   <li key={t.path} data-testid="served-trace">
