@@ -41,7 +41,7 @@ interface Expected {
   t0: number;
   steps: { name: string; computationUs: number; communicationUs: number; overlapUs: number; otherUs: number }[];
   /** NCCL kernels in start order, absolute µs. */
-  nccl: { name: string; ts: number; dur: number }[];
+  nccl: { name: string; ts: number; dur: number; tid: string }[];
 }
 
 /** The plugin's distributed breakdown of one rank file, by a plain scan (steps as the overview's). */
@@ -85,7 +85,7 @@ async function expectedRank(file: string): Promise<Expected> {
     const overlapUs = both(s, e);
     return { name, computationUs, communicationUs, overlapUs, otherUs: e - s - computationUs - communicationUs + overlapUs };
   });
-  const nccl = kernels.filter(isNccl).sort((a, b) => a.ts! - b.ts!).map((k) => ({ name: k.name!, ts: k.ts!, dur: k.dur ?? 0 }));
+  const nccl = kernels.filter(isNccl).sort((a, b) => a.ts! - b.ts!).map((k) => ({ name: k.name!, ts: k.ts!, dur: k.dur ?? 0, tid: String(k.tid) }));
   return { rank: j.distributedInfo?.rank ?? null, t0, steps, nccl };
 }
 
@@ -136,9 +136,46 @@ test('two sampled ranks opened with open([...]) are one run: by rank, one clock,
   expect(got.collectives[0]!.waitUs[1]).toBeCloseTo(b.dur - transfer, 6);
   expect(got.collectives[0]!.ranks).toBe(2);
   // Group headers on the timeline say which rank is which.
-  const boxes = await page.evaluate(() => window.kinetoscope.trackBoxes());
-  expect(new Set(boxes.map((x) => x.trace)).size).toBe(2);
+  const groups = await page.evaluate(() => window.kinetoscope.trackBoxes());
+  expect(new Set(groups.map((x) => x.trace)).size).toBe(2);
   await expect(page.getByTestId('ranks-straggler')).toContainText(/arrived last in \d+ of \d+ collectives/);
+
+  // On screen: a click on the first collective highlights its kernel on both ranks, each where
+  // the run's clock puts it. Compared with the second collective highlighted, the pixels at the
+  // middle of the first collective's kernel change in each rank's NCCL stream.
+  await page.setViewportSize({ width: 1280, height: 1700 });
+  const t0 = Math.min(want[0]!.t0, want[1]!.t0);
+  const k0 = want.map((w) => w.nccl[0]!);
+  const lo = Math.min(...k0.map((k) => k.ts)) - t0 - 2000;
+  const hi = Math.max(...k0.map((k) => k.ts + k.dur)) - t0 + 2000;
+  const shot = async (row: number): Promise<Buffer> => {
+    await page.getByTestId('row-collectives').nth(row).click();
+    await page.getByTestId('drawer-toggle').click(); // hidden: the canvas shows both ranks
+    await page.evaluate(([s, e]) => window.kinetoscope.setView(s!, e!), [lo, hi]);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const b = (await page.getByTestId('timeline-canvas').boundingBox())!;
+    const png = await page.screenshot({ clip: b });
+    await page.getByTestId('drawer-toggle').click();
+    return png;
+  };
+  const first = await shot(0);
+  await page.screenshot({ path: 'test-results/ranks-sampled-highlight.png' });
+  const second = await shot(1);
+  const cb = (await page.getByTestId('timeline-canvas').boundingBox())!;
+  await page.getByTestId('drawer-toggle').click();
+  const boxes = await page.evaluate(() => window.kinetoscope.trackBoxes());
+  await page.getByTestId('drawer-toggle').click();
+  for (let r = 0; r < 2; r++) {
+    const box = boxes.find((b) => b.trace === st.traces[r]!.id && b.name.trim() === `stream ${k0[r]!.tid}`);
+    expect(box, `rank ${r}'s stream ${k0[r]!.tid}`).toBeDefined();
+    expect(box!.y + 14).toBeLessThan(cb.height);
+    const mid = (k0[r]!.ts + k0[r]!.dur / 2 - t0 - lo) / (hi - lo) * cb.width;
+    const at = await comparePngs(page, first, second, { x: Math.round(mid) - 1, y: Math.round(box!.y) + 2, w: 3, h: 10 });
+    expect(at.changed, `rank ${r}: the kernel at x ≈ ${mid.toFixed(0)} px`).toBeGreaterThan(0);
+    // and not 40 px before the kernel starts (nothing of either collective is there)
+    const before = (k0[r]!.ts - t0 - lo) / (hi - lo) * cb.width - 40;
+    if (before > 0) expect((await comparePngs(page, first, second, { x: Math.round(before), y: Math.round(box!.y) + 2, w: 3, h: 10 })).changed).toBe(0);
+  }
 });
 
 test('eight DLRM ranks with NCCL through the multi-file input: rank order, one clock, breakdown, collectives; a collective click highlights it on every rank', async ({ page }) => {
@@ -153,8 +190,8 @@ test('eight DLRM ranks with NCCL through the multi-file input: rank order, one c
   checkBreakdown(got, want);
   // One clock: each rank's shift is its first timestamp minus the earliest (µs, exact).
   const t0 = Math.min(...want.map((w) => w.t0));
-  const starts = await page.evaluate(() => window.kinetoscope.trackBoxes().length);
-  expect(starts).toBeGreaterThan(8);
+  const headers = await page.evaluate(() => new Set(window.kinetoscope.trackBoxes().map((b) => b.trace)).size);
+  expect(headers).toBe(8);
   // Collectives matched by order: 8 NCCL kernels a rank.
   expect(want.every((w) => w.nccl.length === 8)).toBe(true);
   expect(got.collectives.length).toBe(8);
@@ -191,6 +228,7 @@ test('eight DLRM ranks with NCCL through the multi-file input: rank order, one c
   await page.evaluate(([s, e]) => window.kinetoscope.setView(s!, e!), [center - 5000, center + 5000]);
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   const after = await page.screenshot({ clip: cbox });
+  await page.screenshot({ path: 'test-results/ranks-dlrm-highlight.png' });
   const boxes = await page.evaluate(() => window.kinetoscope.trackBoxes().filter((b) => b.kind === 'gpu'));
   const ids = [...new Set(boxes.map((b) => b.trace))];
   let ranksChanged = 0;
