@@ -162,12 +162,12 @@ function collectiveColumns(d: Distributed): ColumnSpec<CollectiveRow>[] {
   return [
     { id: 'n', header: '#', kind: 'count', value: (r) => r.n + 1, width: 'minmax(44px, 0.4fr)', help: 'In the order first met, rank by rank' },
     { id: 'name', header: 'Collective (kernel)', kind: 'text', value: (r) => shortKernel(r.c.name), width: 'minmax(200px, 3fr)' },
-    { id: 'key', header: 'Matched as', kind: 'text', value: (r) => r.c.key, help: 'group#Seq, group@n (n-th in its process group) or @n (n-th NCCL kernel)' },
+    { id: 'key', header: 'Matched as', kind: 'text', value: (r) => r.c.key, width: 'minmax(100px, 1fr)', help: 'group#Seq, group@n (n-th in its process group) or @n (n-th NCCL kernel)' },
     { id: 'ranks', header: 'Ranks', kind: 'count', value: (r) => r.c.ranks, help: 'How many ranks ran it' },
     { id: 'transfer', header: 'Transfer', kind: 'us', value: (r) => r.c.transferUs, help: 'The shortest duration across ranks' },
     { id: 'maxwait', header: 'Max wait', kind: 'us', value: (r) => Math.max(0, ...r.c.waitUs.filter((x) => !Number.isNaN(x))), help: "The longest rank's duration minus the transfer time: synchronisation" },
-    { id: 'skew', header: 'Arrival skew', kind: 'us', value: (r) => r.c.skewUs, help: 'The latest start minus the earliest, on the run clock' },
-    { id: 'last', header: 'Last to arrive', kind: 'text', value: (r) => (r.c.ranks > 1 ? ranks[r.c.lastRank]! : '—') },
+    { id: 'skew', header: 'Arrival skew', kind: 'us', value: (r) => r.c.skewUs, width: 'minmax(108px, 1fr)', help: 'The latest start minus the earliest, on the run clock' },
+    { id: 'last', header: 'Last to arrive', kind: 'text', width: 'minmax(116px, 1fr)', value: (r) => (r.c.ranks > 1 ? ranks[r.c.lastRank]! : '—') },
     {
       id: 'waits', header: 'Wait per rank', kind: 'text', width: 'minmax(220px, 3fr)',
       value: (r) => r.c.waitUs.map((x, k) => `${d.ranks[k]!.rank ?? '?'}: ${Number.isNaN(x) ? '—' : formatMicros(x)}`).join(', '),
