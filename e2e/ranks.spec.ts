@@ -21,13 +21,14 @@ async function serveCorpus(context: BrowserContext): Promise<void> {
   });
 }
 
+const isNccl = (e: RawEvent): boolean => /nccl/i.test(e.name!);
 const lc = (e: RawEvent): string => String(e.cat ?? '').toLowerCase();
 const isGpu = (e: RawEvent): boolean => ['kernel', 'gpu_memcpy', 'memcpy', 'gpu_memset', 'memset'].includes(lc(e));
 
 /** Merged [s, e) pairs of intervals. */
 function merge(iv: [number, number][]): [number, number][] {
   const out: [number, number][] = [];
-  for (const [s, e] of [...iv].filter(([s, e]) => e > s).sort((a, b) => a[0] - b[0])) {
+  for (const [s, e] of [...iv].filter((x) => x[1] > x[0]).sort((x, y) => x[0] - y[0])) {
     const last = out[out.length - 1];
     if (last && s <= last[1]) last[1] = Math.max(last[1], e);
     else out.push([s, e]);
@@ -66,7 +67,6 @@ async function expectedRank(file: string): Promise<Expected> {
     prev = end;
   }
   const kernels = xs.filter((e) => lc(e) === 'kernel');
-  const isNccl = (e: RawEvent): boolean => /nccl/i.test(e.name!);
   const comp = merge(kernels.filter((k) => !isNccl(k)).map((k) => [k.ts!, k.ts! + (k.dur ?? 0)]));
   const comm = merge(kernels.filter(isNccl).map((k) => [k.ts!, k.ts! + (k.dur ?? 0)]));
   // Overlap by a sweep over both sets' boundaries (not an intersection of the merged lists).
@@ -129,11 +129,11 @@ test('two sampled ranks opened with open([...]) are one run: by rank, one clock,
   // Collectives: matched by order (no Seq in these files); count, and the wait and transfer of the first.
   const n = Math.max(want[0]!.nccl.length, want[1]!.nccl.length);
   expect(got.collectives.length).toBe(n);
-  const [a, b] = [want[0]!.nccl[0]!, want[1]!.nccl[0]!];
-  const transfer = Math.min(a.dur, b.dur);
+  const [ka, kb] = [want[0]!.nccl[0]!, want[1]!.nccl[0]!];
+  const transfer = Math.min(ka.dur, kb.dur);
   expect(got.collectives[0]!.transferUs).toBeCloseTo(transfer, 6);
-  expect(got.collectives[0]!.waitUs[0]).toBeCloseTo(a.dur - transfer, 6);
-  expect(got.collectives[0]!.waitUs[1]).toBeCloseTo(b.dur - transfer, 6);
+  expect(got.collectives[0]!.waitUs[0]).toBeCloseTo(ka.dur - transfer, 6);
+  expect(got.collectives[0]!.waitUs[1]).toBeCloseTo(kb.dur - transfer, 6);
   expect(got.collectives[0]!.ranks).toBe(2);
   // Group headers on the timeline say which rank is which.
   const groups = await page.evaluate(() => window.kinetoscope.trackBoxes());

@@ -116,6 +116,8 @@ async function groupArgs(t: LoadedTrace, kernels: CollectiveKernel[], slices: nu
 
 let cache: { key: string; value: Promise<Distributed> } | null = null;
 
+const turn = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+
 /** The run's breakdown per rank and step, and its collectives matched across ranks (once per run). */
 export function distributedFor(traces: readonly LoadedTrace[]): Promise<Distributed> {
   const key = traces.map((t) => `${t.id}@${offsetOf(t)}`).join(',');
@@ -125,7 +127,6 @@ export function distributedFor(traces: readonly LoadedTrace[]): Promise<Distribu
     const all: CollectiveKernel[][] = [];
     // Each rank's passes are linear in its slices (a few ms per 10^5): one task each, the page
     // gets a turn between them.
-    const turn = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
     for (const t of traces) {
       const o = await overviewFor(t.model);
       await turn();
