@@ -131,7 +131,7 @@ test('the load report counts kernels, memcpy and memset, and how many of all of 
   );
 });
 
-test('dropping two files opens the first and says the second was not; Shift drops two to compare', async ({ page }) => {
+test('dropping two files opens them as the ranks of one run; Shift drops two to compare', async ({ page }) => {
   await openApp(page);
   const two = async (a: string, b: string) =>
     page.evaluateHandle(
@@ -145,15 +145,14 @@ test('dropping two files opens the first and says the second was not; Shift drop
       [a, b] as const,
     );
   await dropTransfer(page, await two('a.json', 'b.json'));
-  await waitForTrace(page, 'a.json');
+  await page.waitForFunction(() => window.kinetoscope.state().traces.length === 2);
   const notice = page.getByTestId('notice');
-  await expect(notice).toContainText('Dropped 2 files: opening a.json only; b.json was not opened.');
-  await expect(notice).toContainText('hold Shift');
-  expect((await apiState(page)).traces.map((t) => t.name)).toEqual(['a.json']);
-  await expect(page.getByTestId('error')).toHaveCount(0);
-  await page.screenshot({ path: test.info().outputPath('notice.png') });
-  await notice.getByRole('button', { name: 'Dismiss the notice' }).click();
+  // No distributedInfo: in the order dropped, as one run (the Distributed tab), nothing left out.
+  expect((await apiState(page)).traces.map((t) => t.name)).toEqual(['a.json', 'b.json']);
+  await expect(page.getByTestId('trace-name')).toHaveText('2 ranks: a.json, b.json');
+  await expect(page.getByRole('tab', { name: 'Distributed' })).toHaveAttribute('aria-selected', 'true');
   await expect(notice).toHaveCount(0);
+  await expect(page.getByTestId('error')).toHaveCount(0);
 
   const zone = page.getByTestId('dropzone');
   const dt = await two('c.json', 'd.json');

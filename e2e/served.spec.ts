@@ -152,3 +152,17 @@ test('the preview server has no folder: the empty page shows no list', async ({ 
   await page.waitForTimeout(100);
   await expect(page.getByTestId('served-traces')).toHaveCount(0);
 });
+
+test('a folder of several traces opens them all as the ranks of one run', async ({ page }) => {
+  await openServedPage(page, 'light');
+  const buttons = page.getByTestId('served-open-ranks');
+  await expect(buttons).toHaveCount(1); // "run 1/" has two traces; the folder itself one
+  await expect(buttons).toHaveText('Open all 2 as ranks of one run');
+  await buttons.click();
+  await page.waitForFunction(() => window.kinetoscope.state().traces.length === 2, undefined, { timeout: 60_000 });
+  // The HTA file says rank 34 (distributedInfo); the catapult one gives none, so it comes last.
+  expect((await apiState(page)).traces.map((t) => t.name)).toEqual([GZ, PLAIN]);
+  await expect(page.getByRole('tab', { name: 'Distributed' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('notice')).toContainText('1 of 2 files have no distributedInfo.rank');
+  expect(new URL(page.url()).searchParams.getAll('trace')).toHaveLength(2);
+});

@@ -2,7 +2,7 @@
  * Writes a synthetic Kineto-shaped trace.
  *
  *   npx tsx scripts/gen-trace.ts --events 1000000 [--gzip] [--seed 1] [--threads 2] [--streams 2]
- *     [--devices 1] --out path
+ *     [--devices 1] [--rank 0] --out path
  *
  * Prints one JSON line: {"path","events","bytes"} (bytes = size of the file written).
  */
@@ -16,7 +16,7 @@ import { synthTraceChunks, type SynthExpected, type SynthOptions } from '../src/
 function usage(msg?: string): never {
   if (msg) process.stderr.write(`gen-trace: ${msg}\n`);
   process.stderr.write(
-    'usage: tsx scripts/gen-trace.ts --events N [--gzip] [--seed S] [--threads T] [--streams S] [--devices D] --out PATH\n',
+    'usage: tsx scripts/gen-trace.ts --events N [--gzip] [--seed S] [--threads T] [--streams S] [--devices D] [--rank R] --out PATH\n',
   );
   process.exit(2);
 }
@@ -47,6 +47,9 @@ function parseArgs(argv: string[]): { opts: SynthOptions; gzip: boolean; out: st
         break;
       case '--devices':
         opts.devices = num(++i, a);
+        break;
+      case '--rank':
+        opts.rank = num(++i, a);
         break;
       case '--gzip':
         gzip = true;

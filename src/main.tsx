@@ -45,4 +45,4 @@ const warm = params.get('warm');
 if (warm !== '0') warmUpWhileIdle(store, warm === 'start' ? 'start' : 'full');
 
 // ?trace=, ?cmp= and the view: opened and restored, then kept in step with the page.
-startUrlSync(store, api.open);
+startUrlSync(store, (source, options) => api.open(source, options), (sources) => api.open(sources));

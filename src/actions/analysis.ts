@@ -283,7 +283,7 @@ export async function highlightNameIn(store: AppStore, traces: readonly LoadedTr
     hs.push({ trace: t.id, label: name, names: mask, instances: byTime, byRow, at: -1 });
   }
   if (hs.length === 0) return null;
-  const h: Highlight = { ...hs[0]!, more: hs.slice(1) };
+  const h: Highlight = { ...hs[0]!, also: hs.slice(1) };
   if (seq === highlightSeq && traces.every((t) => store.getState().traces.some((x) => x.id === t.id && x.model === t.model))) setHighlight(store, h);
   return h;
 }
@@ -322,7 +322,7 @@ export function stepHighlight(store: AppStore, delta: number): { trace: string; 
   const n = h.instances.length;
   const at = h.at < 0 ? (delta >= 0 ? 0 : n - 1) : (((h.at + delta) % n) + n) % n;
   setHighlight(store, { ...h, at });
-  return { trace: h.trace, slice: h.instances[at]! };
+  return { trace: h.instanceTraces?.[at] ?? h.trace, slice: h.instances[at]! };
 }
 
 export function clearHighlight(store: AppStore): void {

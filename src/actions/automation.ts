@@ -12,6 +12,7 @@ import { select, setView } from '../store/actions.ts';
 import { permalink } from './permalink.ts';
 import { libraryList } from './library.ts';
 import { eventOf } from './events.ts';
+import { distributedFor, openRanks } from './ranks.ts';
 import { align, comparisonOf, runsOf, wholeDiffNow } from './compare.ts';
 
 export interface RendererHandle {
@@ -23,6 +24,14 @@ export interface RendererHandle {
 
 export interface KinetoscopeApi extends AnalysisApi {
   open(source: string | File | Blob, options?: { compare?: boolean }): Promise<Summary>;
+  /** An array: the rank files of one distributed run (in rank order, on one clock); their summaries in the order given. */
+  open(sources: (string | File | Blob)[], options?: { compare?: boolean }): Promise<Summary[]>;
+  /**
+   * The ranks of the run open (one trace: a run of one rank): per rank and step the
+   * computation / communication / overlap / other breakdown (µs), and the collectives matched
+   * across ranks with each rank's wait (NaN where a rank did not run it) and the transfer time.
+   */
+  distributed(): Promise<DistributedApiResult>;
   state(): {
     traces: { id: string; name: string; summary: Summary }[];
     view: { start: number; end: number };
@@ -63,6 +72,11 @@ export interface KinetoscopeApi extends AnalysisApi {
   compare(): null | { aligned: 'start' | 'step' | 'manual'; offsetUs: number };
 }
 
+export interface DistributedApiResult {
+  ranks: { rank: number | null; file: string; steps: { name: string; computationUs: number; communicationUs: number; overlapUs: number; otherUs: number }[] }[];
+  collectives: { name: string; ranks: number; waitUs: number[]; transferUs: number }[];
+}
+
 export function createAutomationApi(store: AppStore, renderer: () => RendererHandle | null): KinetoscopeApi {
   const waitForFrame: FrameWaiter = async () => {
     // The view mounts its renderer with the page; wait for it if a load comes first (?trace=).
@@ -74,7 +88,18 @@ export function createAutomationApi(store: AppStore, renderer: () => RendererHan
   };
   return {
     ...createAnalysisApi(store),
-    open: (source, options = {}) => openTrace(store, source, options, waitForFrame),
+    open: ((source: string | File | Blob | (string | File | Blob)[], options: { compare?: boolean } = {}) =>
+      Array.isArray(source) ? openRanks(store, source, waitForFrame) : openTrace(store, source, options, waitForFrame)) as KinetoscopeApi['open'],
+    async distributed() {
+      const { traces, ranks } = store.getState();
+      if (traces.length === 0) throw new Error('no trace is loaded');
+      // Two compared runs are not ranks of one: the first is then a run of one rank.
+      const d = await distributedFor(ranks ? traces : traces.slice(0, 1));
+      return {
+        ranks: d.ranks.map((r) => ({ rank: r.rank, file: r.trace.name, steps: r.breakdown.map((b) => ({ ...b })) })),
+        collectives: d.collectives.map((c) => ({ name: c.name, ranks: c.ranks, waitUs: [...c.waitUs], transferUs: c.transferUs })),
+      };
+    },
     state() {
       const s = store.getState();
       let selection = null;

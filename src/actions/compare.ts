@@ -29,9 +29,9 @@ export function profilerSteps(m: TraceModel): Step[] {
   return stepsCached(m).filter((s) => s.slice >= 0);
 }
 
-/** The two runs (A, B), or null with fewer than two traces. */
+/** The two runs (A, B), or null with fewer than two traces (or with the ranks of one run). */
 export function runsOf(traces: readonly LoadedTrace[]): [LoadedTrace, LoadedTrace] | null {
-  return traces.length >= 2 ? [traces[0]!, traces[1]!] : null;
+  return traces.length >= 2 && traces[0]!.rank === undefined ? [traces[0]!, traces[1]!] : null;
 }
 
 /**

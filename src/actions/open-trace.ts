@@ -34,6 +34,35 @@ export async function openTrace(
   options: OpenOptions,
   waitForFrame: FrameWaiter,
 ): Promise<Summary> {
+  const { entry, source, libRef } = await loadOne(store, requested);
+  const { traces } = store.getState();
+  let kept: LoadedTrace[];
+  // A comparison is of two runs: the ranks of a run are not one of them.
+  const base = store.getState().ranks ? [] : traces;
+  if (options.compare && base.length > 0) kept = [base[0]!, entry];
+  else kept = [entry];
+  for (const old of traces) if (!kept.includes(old)) void traceWorker().drop(old.id);
+  const fitsFirst = !options.compare || base.length === 0;
+  const replaced = options.compare && base.length > 1 ? base[base.length - 1]!.name : null;
+  const notice = replaced !== null ? `Replaced ${replaced} with ${entry.name} in the comparison (two traces at most).` : null;
+  forgetHighlights(); // a search or highlight still running was for the traces before
+  traceLoaded(store, kept, contentView(kept), fitsFirst, notice);
+  await afterLoad(store, [{ entry, source, libRef }], waitForFrame);
+  return entry.model.summary;
+}
+
+/** A trace loaded by the worker, not yet in the store. */
+export interface Loaded {
+  entry: LoadedTrace;
+  source: string | File | Blob;
+  libRef: string | null;
+}
+
+/**
+ * Loads one trace (the page shows its progress, as `shownAs` when given) without putting it in
+ * the store. A newer load replaces (cancels) this one.
+ */
+export async function loadOne(store: AppStore, requested: string | File | Blob, shownAs?: (name: string) => string): Promise<Loaded> {
   const id = `t${nextId++}`;
   // `lib:<key>`: a file kept in this browser's library, opened as that file.
   const libRef = typeof requested === 'string' && isLibraryRef(requested) ? requested : null;
@@ -58,10 +87,11 @@ export async function openTrace(
   }
   const source = fromLibrary ?? requested;
   const isUrl = typeof source === 'string';
-  const name = isUrl ? source.split('/').pop() || source : 'name' in source ? (source as File).name : 'trace';
-  load.name = name;
+  const fileName = isUrl ? source.split('/').pop() || source : 'name' in source ? (source as File).name : 'trace';
+  const name = shownAs ? shownAs(fileName) : fileName;
+  load.name = fileName;
   // Relative URLs are relative to the page, not to the worker's script.
-  const input: TraceInput = isUrl ? { kind: 'url', url: new URL(source, location.href).href } : { kind: 'blob', blob: source, name };
+  const input: TraceInput = isUrl ? { kind: 'url', url: new URL(source, location.href).href } : { kind: 'blob', blob: source, name: fileName };
   loadStarted(store, { name, bytesRead: 0, totalBytes: isUrl ? 0 : source.size, events: 0 });
   let model;
   try {
@@ -85,36 +115,35 @@ export async function openTrace(
   if (current !== load) {
     // Cancelled, or replaced by a newer load, after its last byte.
     void worker.drop(id);
-    throw new Error(`Loading ${name} was cancelled.`);
+    throw new Error(`Loading ${fileName} was cancelled.`);
   }
   current = null;
-  const entry: LoadedTrace = { id, name: model.name, model, url: isUrl ? source : libRef };
-  const { traces } = store.getState();
-  let kept: LoadedTrace[];
-  if (options.compare && traces.length > 0) kept = [traces[0]!, entry];
-  else kept = [entry];
-  for (const old of traces) if (!kept.includes(old)) void worker.drop(old.id);
-  const fitsFirst = !options.compare || traces.length === 0;
-  const replaced = options.compare && traces.length > 1 ? traces[traces.length - 1]!.name : null;
-  const notice = replaced !== null ? `Replaced ${replaced} with ${entry.name} in the comparison (two traces at most).` : null;
-  forgetHighlights(); // a search or highlight still running was for the traces before
-  traceLoaded(store, kept, contentView(kept), fitsFirst, notice);
+  return { entry: { id, name: model.name, model, url: isUrl ? source : libRef }, source, libRef };
+}
+
+/** After traces are in the store and drawn: kept in the library, parents and the name index in the background. */
+export async function afterLoad(store: AppStore, loaded: Loaded[], waitForFrame: FrameWaiter): Promise<void> {
   await waitForFrame();
-  // Kept in the background once drawn: the load itself does not wait for it.
-  if (source instanceof File) void keepInLibrary(store, id, source, libRef);
-  // The GPU metric tracks (utilization and SM efficiency per device): a sweep over the kernels
-  // in short tasks; the tracks appear in the GPU processes when it is done.
-  void gpuMetricsFor(model)
-    .then((g) => setGpuMetrics(store, id, g))
-    .catch(() => undefined);
+  for (const { entry, source, libRef } of loaded) {
+    // Kept in the background once drawn: the load itself does not wait for it.
+    if (source instanceof File) void keepInLibrary(store, entry.id, source, libRef);
+    // The GPU metric tracks (utilization and SM efficiency per device): a sweep over the
+    // kernels in short tasks; the tracks appear in the GPU processes when it is done.
+    const id = entry.id;
+    void gpuMetricsFor(entry.model)
+      .then((g) => setGpuMetrics(store, id, g))
+      .catch(() => undefined);
+  }
   // The details panel's self time and parents need every slice's parent: worked out now,
-  // in tasks of a few ms, so the first selection does not wait for it.
-  void parentsInBackground(model)
-    // then the slices grouped by name, so that a search or a row's highlight costs its matches
-    .then(() => runSliced(nameIndexWork(model)))
-    .catch(() => undefined);
+  // in tasks of a few ms, so the first selection does not wait for it; then the slices
+  // grouped by name, so that a search or a row's highlight costs its matches.
+  void (async () => {
+    for (const { entry } of loaded) {
+      await parentsInBackground(entry.model);
+      await runSliced(nameIndexWork(entry.model));
+    }
+  })().catch(() => undefined);
   startNameMatcher(); // for the first regular-expression search
-  return model.summary;
 }
 
 /** The whole of every loaded trace on the shared timeline (each shifted by its offset). */

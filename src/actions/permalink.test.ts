@@ -63,3 +63,30 @@ describe('the store\'s view as URL state, and back', () => {
     expect(store.getState().selection).toBeNull();
   });
 });
+
+describe('a run of ranks in the URL', () => {
+  it('is one trace= per rank file in rank order, with the selection and folds by rank index', async () => {
+    const [a, b] = await traces();
+    const ranks: LoadedTrace[] = [
+      { ...a!, url: 'runs/r0.json', rank: 0, label: 'rank 0 · a.json' },
+      { ...b!, url: 'lib:00ff', rank: 1, label: 'rank 1 · b.json', offsetUs: 3 },
+      { ...b!, id: 't11', url: 'runs/r2.json', rank: 2, label: 'rank 2 · b.json' },
+    ];
+    const op = slicesNamed({ model: b!.model } as never, 'op')[0]!;
+    const store = createAppStore({ traces: ranks, ranks: { clock: 'x' }, selection: { trace: 't11', slice: op }, collapsed: { 't11:3': true }, drawer: { open: true, tab: 'distributed', height: 200 } });
+    const st = urlStateOf(store.getState());
+    expect(st.ranks).toEqual(['runs/r0.json', 'lib:00ff', 'runs/r2.json']);
+    expect(st.selection).toMatchObject({ trace: 2, name: 'op' });
+    expect(st.collapsed).toEqual([[2, '3']]);
+    const q = formatViewUrl(st);
+    expect(new URLSearchParams(q).getAll('trace')).toEqual(['runs/r0.json', 'lib:00ff', 'runs/r2.json']);
+    expect(q).not.toContain('cmp=');
+    const back = parseViewUrl(q).state;
+    expect(back.ranks).toEqual(st.ranks);
+    // Put back on the same run under other ids.
+    const again = createAppStore({ traces: ranks.map((t, i) => ({ ...t, id: `n${i}` })), ranks: { clock: 'x' } });
+    expect(applyUrlState(again, back)).toEqual([]);
+    expect(again.getState().selection).toEqual({ trace: 'n2', slice: op });
+    expect(again.getState().collapsed).toEqual({ 'n2:3': true });
+  });
+});

@@ -12,6 +12,8 @@ import { findSliceByKey, sliceKey } from '../url/slice-key.ts';
 import { runSearch } from './analysis.ts';
 
 export type Opener = (source: string | File | Blob, options?: { compare?: boolean }) => Promise<Summary>;
+/** Opens the rank files of one run (window.kinetoscope.open with an array). */
+export type RanksOpener = (sources: string[]) => Promise<Summary[]>;
 
 /** Trace references a link can reopen: a URL, or a key of this browser's library. */
 function refOf(t: LoadedTrace): string | null {
@@ -30,7 +32,11 @@ export function urlStateOf(s: AppState): UrlState {
   if (!a) return st;
   st.trace = refOf(a);
   st.traceName = nameFor(a);
-  if (b) {
+  if (s.ranks) {
+    // A rank file with no reference (a local file not kept in this browser) cannot be in a link.
+    st.ranks = s.traces.map(refOf).filter((r): r is string => r !== null);
+    st.traceName = null;
+  } else if (b) {
     st.cmp = refOf(b);
     st.cmpName = nameFor(b);
     // B's place against A: how, and the shift (exact, so the link needs no step search).
@@ -44,7 +50,7 @@ export function urlStateOf(s: AppState): UrlState {
   st.scrollY = Math.round(s.scrollY);
   if (s.selection) {
     const i = s.traces.findIndex((t) => t.id === s.selection!.trace);
-    if (i === 0 || i === 1) st.selection = sliceKey(s.traces[i]!.model, s.selection.slice, i);
+    if (i === 0 || i === 1 || (s.ranks && i >= 0)) st.selection = sliceKey(s.traces[i]!.model, s.selection.slice, i);
   }
   st.range = s.range ? { ...s.range } : null;
   st.tab = s.drawer.tab;
@@ -53,7 +59,7 @@ export function urlStateOf(s: AppState): UrlState {
   for (const [key, on] of Object.entries(s.collapsed)) {
     if (!on) continue;
     const i = s.traces.findIndex((t) => key.startsWith(`${t.id}:`));
-    if (i === 0 || i === 1) st.collapsed.push([i, key.slice(s.traces[i]!.id.length + 1)]);
+    if (i === 0 || i === 1 || (s.ranks && i >= 0)) st.collapsed.push([i, key.slice(s.traces[i]!.id.length + 1)]);
   }
   st.collapsed.sort((x, y) => x[0] - y[0] || (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0));
   return st;
@@ -75,9 +81,9 @@ export function permalink(store: AppStore): string {
 export function applyUrlState(store: AppStore, st: UrlState): string[] {
   const problems: string[] = [];
   const s = store.getState();
-  const traceAt = (i: 0 | 1, what: string): LoadedTrace | null => {
+  const traceAt = (i: number, what: string): LoadedTrace | null => {
     const t = s.traces[i] ?? null;
-    if (!t) problems.push(`${what} (the link has no compared trace)`);
+    if (!t) problems.push(`${what} (${i === 1 ? 'the link has no compared trace' : `no trace ${i} is open`})`);
     return t;
   };
   const collapsed: AppState['collapsed'] = {};
@@ -117,6 +123,7 @@ export function applyUrlState(store: AppStore, st: UrlState): string[] {
 
 /** Whether the loaded traces are the ones a link names (then only its view needs restoring). */
 function sameTraces(s: AppState, st: UrlState): boolean {
+  if (st.ranks.length > 1 || s.ranks) return s.ranks !== null && st.ranks.length === s.traces.length && st.ranks.every((r, i) => refOf(s.traces[i]!) === r);
   const want = [{ ref: st.trace, name: st.traceName }, { ref: st.cmp, name: st.cmpName }].filter((r) => r.ref !== null || r.name !== null);
   if (want.length !== s.traces.length) return false;
   return want.every((w, i) => {
@@ -138,7 +145,7 @@ function nameOfRef(ref: string): string {
 /** Fields a step changes that make a history entry of its own (the rest only replaces it). */
 function stepKey(st: UrlState): string[] {
   return [
-    JSON.stringify([st.trace, st.traceName, st.cmp, st.cmpName]),
+    JSON.stringify([st.trace, st.traceName, st.cmp, st.cmpName, st.ranks]),
     JSON.stringify(st.selection),
     JSON.stringify(st.range),
     JSON.stringify([st.tab, st.drawerOpen]),
@@ -155,6 +162,7 @@ interface Sync {
   /** The link being restored, while one of its traces is awaited. */
   pending: { state: UrlState; problems: string[]; from: 0 | 1 } | null;
   open: Opener;
+  openRanks: RanksOpener;
   restore: (st: UrlState, problems: string[], from: 0 | 1, file?: File) => Promise<void>;
   settle: () => void;
 }
@@ -165,7 +173,7 @@ const syncs = new WeakMap<AppStore, Sync>();
  * Reads the page's URL (opening its traces, then restoring its view), then keeps the URL in
  * step with the store and Back/Forward with the view. Returns a function that stops it.
  */
-export function startUrlSync(store: AppStore, open: Opener): () => void {
+export function startUrlSync(store: AppStore, open: Opener, openRanks: RanksOpener): () => void {
   let restoring = false;
   let written = location.search;
   let lastKey = stepKey(parseViewUrl(location.search).state);
@@ -199,6 +207,18 @@ export function startUrlSync(store: AppStore, open: Opener): () => void {
   const restore = async (st: UrlState, problems: string[], from: 0 | 1, file?: File): Promise<void> => {
     restoring = true;
     try {
+      if (st.ranks.length > 1) {
+        // The rank files of one run: opened together; a failure is in the page's error.
+        try {
+          await sync.openRanks(st.ranks);
+        } catch {
+          return;
+        }
+        const more = applyUrlState(store, st);
+        const notice = problemsNotice([...problems, ...more]);
+        if (notice) notify(store, notice);
+        return;
+      }
       const refs = [{ ref: st.trace, name: st.traceName }, { ref: st.cmp, name: st.cmpName }] as const;
       for (const i of [0, 1] as const) {
         if (i < from) continue;
@@ -234,7 +254,7 @@ export function startUrlSync(store: AppStore, open: Opener): () => void {
     }
   };
 
-  const sync: Sync = { pending: null, open, restore, settle };
+  const sync: Sync = { pending: null, open, openRanks, restore, settle };
   syncs.set(store, sync);
 
   const unsubscribe = store.subscribe((s, prev) => {

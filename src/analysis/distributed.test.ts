@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadEvents } from '../testing/load-text.ts';
 import { mulberry32 } from '../engine/synth-trace.ts';
-import { coveredWithin, intersectIntervals, matchCollectives, mergeIntervals, ncclKernels, rankBreakdown, straggler } from './distributed.ts';
+import { coveredWithin, intersectIntervals, matchCollectives, mergeIntervals, ncclKernels, rankBreakdown, runBalance, straggler } from './distributed.ts';
 
 const K = (name: string, ts: number, dur: number, stream = 7): unknown => ({ ph: 'X', cat: 'kernel', name, pid: 0, tid: stream, ts, dur, args: { device: 0, stream } });
 
@@ -82,5 +82,26 @@ describe('collectives across ranks', () => {
     const m = (await loadEvents([K('ncclB', 50, 5, 9), K('gemm', 0, 10), K('NCCLa', 20, 5, 8)])).model;
     const { kernels } = ncclKernels(m, 1000);
     expect(kernels.map((k) => [k.name, k.start - 1000, k.dur])).toEqual([['NCCLa', 20, 5], ['ncclB', 50, 5]]);
+  });
+});
+
+describe('the balance of a run', () => {
+  it('names the slowest rank, the step that varies most and each rank\'s wait', () => {
+    const ranks = [
+      { steps: [{ name: 'ProfilerStep#1', start: 0, end: 100 }, { name: 'ProfilerStep#2', start: 100, end: 150 }] },
+      { steps: [{ name: 'ProfilerStep#1', start: 0, end: 130 }, { name: 'ProfilerStep#2', start: 130, end: 170 }] },
+      { steps: [] },
+    ];
+    const cs = matchCollectives([
+      [{ name: 'nccl', start: 10, dur: 5 }],
+      [{ name: 'nccl', start: 12, dur: 9 }],
+      [],
+    ]);
+    const b = runBalance(ranks, cs);
+    expect(b.slowest).toEqual({ index: 1, meanUs: 85 });
+    expect(b.fastest).toEqual({ index: 0, meanUs: 75 });
+    expect(b.imbalance).toEqual({ step: 'ProfilerStep#1', spreadUs: 30, slowIndex: 1, fastIndex: 0 });
+    expect(b.waitUs).toEqual([0, 4, 0]);
+    expect(runBalance([{ steps: [] }], []).slowest).toBeNull();
   });
 });

@@ -22,17 +22,35 @@ export interface RankStep {
 
 const isNccl = (name: string): boolean => name.toLowerCase().includes('nccl');
 
-/** Sorted, disjoint [start, end) pairs covering the intervals given (flat: s0, e0, s1, e1, ...). */
-export function mergeIntervals(flat: number[]): Float64Array {
-  const n = flat.length / 2;
-  const order = Array.from({ length: n }, (_, k) => k).sort((a, b) => flat[2 * a]! - flat[2 * b]!);
+/**
+ * Sorted, disjoint [start, end) pairs covering the intervals given (flat: s0, e0, s1, e1, ...);
+ * touching intervals merge. Built from the starts and the ends sorted apart (native typed-array
+ * sorts): the intervals open at t are #(starts ≤ t) − #(ends < t) whatever the pairing.
+ */
+export function mergeIntervals(flat: ArrayLike<number>): Float64Array {
+  let n = 0;
+  const S = new Float64Array(flat.length / 2);
+  const E = new Float64Array(flat.length / 2);
+  for (let k = 0; k + 1 < flat.length; k += 2) {
+    if (!(flat[k + 1]! > flat[k]!)) continue;
+    S[n] = flat[k]!;
+    E[n++] = flat[k + 1]!;
+  }
+  const starts = S.subarray(0, n).sort();
+  const ends = E.subarray(0, n).sort();
   const out: number[] = [];
-  for (const k of order) {
-    const s = flat[2 * k]!;
-    const e = flat[2 * k + 1]!;
-    if (e <= s) continue;
-    if (out.length > 0 && s <= out[out.length - 1]!) out[out.length - 1] = Math.max(out[out.length - 1]!, e);
-    else out.push(s, e);
+  let i = 0;
+  let j = 0;
+  let depth = 0;
+  let from = 0;
+  while (j < n) {
+    if (i < n && starts[i]! <= ends[j]!) {
+      if (depth++ === 0) from = starts[i]!;
+      i++;
+    } else {
+      if (--depth === 0) out.push(from, ends[j]!);
+      j++;
+    }
   }
   return Float64Array.from(out);
 }
@@ -52,10 +70,17 @@ export function intersectIntervals(a: Float64Array, b: Float64Array): Float64Arr
   return Float64Array.from(out);
 }
 
-/** How much of [s, e) the merged pairs cover. */
+/** How much of [s, e) the merged pairs cover (the first pair reaching s found by bisection). */
 export function coveredWithin(merged: Float64Array, s: number, e: number): number {
+  let lo = 0;
+  let hi = merged.length / 2;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (merged[2 * mid + 1]! <= s) lo = mid + 1;
+    else hi = mid;
+  }
   let t = 0;
-  for (let k = 0; k < merged.length; k += 2) {
+  for (let k = 2 * lo; k < merged.length; k += 2) {
     if (merged[k]! >= e) break;
     t += Math.max(0, Math.min(e, merged[k + 1]!) - Math.max(s, merged[k]!));
   }
@@ -175,7 +200,57 @@ export function ncclKernels(m: TraceModel, offsetUs: number): { slices: number[]
   const roles = categoryRoles(m);
   const { start, dur, name, cat } = m.slices;
   const slices: number[] = [];
-  for (let i = 0; i < start.length; i++) if (roles[cat[i]!] === ROLE_KERNEL && isNccl(m.strings[name[i]!]!)) slices.push(i);
+  const nccl = new Map<number, boolean>();
+  for (let i = 0; i < start.length; i++) {
+    if (roles[cat[i]!] !== ROLE_KERNEL) continue;
+    let c = nccl.get(name[i]!);
+    if (c === undefined) nccl.set(name[i]!, (c = isNccl(m.strings[name[i]!]!)));
+    if (c) slices.push(i);
+  }
   slices.sort((a, b) => start[a]! - start[b]! || a - b);
   return { slices, kernels: slices.map((i) => ({ name: m.strings[name[i]!]!, start: start[i]! + offsetUs, dur: dur[i]! })) };
+}
+
+/** The slowest rank and the imbalance of a run, for the page to say in words. */
+export interface RunBalance {
+  /** By mean step time (index into the ranks given); null without steps. */
+  slowest: { index: number; meanUs: number } | null;
+  fastest: { index: number; meanUs: number } | null;
+  /** The step (by name, on at least two ranks) whose time varies most across ranks: max − min, µs. */
+  imbalance: { step: string; spreadUs: number; slowIndex: number; fastIndex: number } | null;
+  /** Per rank given: the wait summed over its collectives (µs). */
+  waitUs: number[];
+}
+
+/** Slowest rank, the largest step-time spread across ranks, each rank's summed collective wait. */
+export function runBalance(ranks: { steps: StepSpan[] }[], collectives: Collective[]): RunBalance {
+  let slowest: RunBalance['slowest'] = null;
+  let fastest: RunBalance['fastest'] = null;
+  ranks.forEach((r, index) => {
+    if (r.steps.length === 0) return;
+    const meanUs = r.steps.reduce((a, s) => a + (s.end - s.start), 0) / r.steps.length;
+    if (!slowest || meanUs > slowest.meanUs) slowest = { index, meanUs };
+    if (!fastest || meanUs < fastest.meanUs) fastest = { index, meanUs };
+  });
+  const byName = new Map<string, { index: number; us: number }[]>();
+  ranks.forEach((r, index) => {
+    for (const s of r.steps) {
+      let l = byName.get(s.name);
+      if (!l) byName.set(s.name, (l = []));
+      l.push({ index, us: s.end - s.start });
+    }
+  });
+  let imbalance: RunBalance['imbalance'] = null;
+  for (const [step, l] of byName) {
+    if (new Set(l.map((x) => x.index)).size < 2) continue;
+    let hi = l[0]!;
+    let lo = l[0]!;
+    for (const x of l) {
+      if (x.us > hi.us) hi = x;
+      if (x.us < lo.us) lo = x;
+    }
+    if (!imbalance || hi.us - lo.us > imbalance.spreadUs) imbalance = { step, spreadUs: hi.us - lo.us, slowIndex: hi.index, fastIndex: lo.index };
+  }
+  const waitUs = ranks.map((_, r) => collectives.reduce((a, c) => a + (Number.isNaN(c.waitUs[r]!) ? 0 : c.waitUs[r]!), 0));
+  return { slowest, fastest, imbalance, waitUs };
 }

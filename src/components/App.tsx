@@ -39,6 +39,11 @@ export function App({ api, setRenderer }: { api: KinetoscopeApi; setRenderer: (r
       const list = files ? Array.from(files) : [];
       const [first, second] = list;
       if (!first) return;
+      // Several files without Shift: the ranks of one distributed run, side by side.
+      if (!compare && list.length > 1) {
+        api.open(list).catch(() => undefined);
+        return;
+      }
       // Shift with two files compares them; one trace (or two to compare) is opened, never more.
       const pair = compare && second !== undefined;
       const note = skippedNotice(list, pair ? 2 : 1);
@@ -92,6 +97,7 @@ export function App({ api, setRenderer }: { api: KinetoscopeApi; setRenderer: (r
   };
 
   const openServedTrace = useCallback((url: string) => void openServed(api, url), [api]);
+  const openServedRanks = useCallback((urls: string[]) => void api.open(urls).catch(() => undefined), [api]);
 
   const fetchEvent = useCallback((slice: number, traceId: string) => eventOf(traceId, slice).then((ev) => ev ?? {}), []);
 
@@ -106,9 +112,9 @@ export function App({ api, setRenderer }: { api: KinetoscopeApi; setRenderer: (r
       }}
       onDrop={onDrop}
     >
-      <Toolbar onOpen={() => fileInput.current?.click()} onCompare={() => compareInput.current?.click()} onOpenServed={openServedTrace} />
+      <Toolbar onOpen={() => fileInput.current?.click()} onCompare={() => compareInput.current?.click()} onOpenServed={openServedTrace} onOpenRanks={openServedRanks} />
       <CompareBar />
-      <input ref={fileInput} type="file" hidden data-testid="file-input" accept=".json,.gz,application/json,application/gzip"
+      <input ref={fileInput} type="file" hidden multiple data-testid="file-input" accept=".json,.gz,application/json,application/gzip"
         onChange={(e) => { openFiles(e.target.files); e.target.value = ''; }} />
       <input ref={compareInput} type="file" hidden data-testid="compare-input" accept=".json,.gz,application/json,application/gzip"
         onChange={(e) => { openFiles(e.target.files, true); e.target.value = ''; }} />
@@ -140,13 +146,13 @@ export function App({ api, setRenderer }: { api: KinetoscopeApi; setRenderer: (r
           <div className="empty">
             <div className="empty-box">
               <h1>Kinetoscope</h1>
-              <p>Drop a PyTorch profiler trace (<code>*.pt.trace.json</code> or <code>.json.gz</code>) or any Chrome trace anywhere on this page.</p>
+              <p>Drop a PyTorch profiler trace (<code>*.pt.trace.json</code> or <code>.json.gz</code>) or any Chrome trace anywhere on this page; drop (or select) several rank files of one run to see them side by side.</p>
               <p>
                 <button type="button" onClick={() => fileInput.current?.click()}>Open a trace…</button>{' '}
                 <button type="button" onClick={() => api.open('demo/resnet50.pt.trace.json.gz').catch(() => undefined)}>Open the demo trace</button>
               </p>
               <p className="hint">Files stay in your browser: nothing is uploaded.</p>
-              <ServedTraces onOpen={openServedTrace} />
+              <ServedTraces onOpen={openServedTrace} onOpenRanks={openServedRanks} />
               <LibraryList onOpen={(ref) => api.open(ref).catch(() => undefined)} />
             </div>
           </div>

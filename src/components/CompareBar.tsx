@@ -11,7 +11,8 @@ import { compareNote } from '../store/trace-time.ts';
 
 export function CompareBar() {
   const traces = useAppStore((s) => s.traces);
-  if (traces.length < 2) return null;
+  const ranks = useAppStore((s) => s.ranks);
+  if (traces.length < 2 || ranks !== null) return null; // a run of ranks is not a comparison
   // Keyed by the pair: a new B starts with its own step list.
   return <CompareControls key={`${traces[0]!.id}|${traces[1]!.id}`} a={traces[0]!} b={traces[1]!} />;
 }

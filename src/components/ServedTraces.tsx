@@ -37,7 +37,7 @@ function useServedTraces(): ServedTrace[] | null {
   return list;
 }
 
-export function ServedTraces({ onOpen }: { onOpen: (url: string) => void }) {
+export function ServedTraces({ onOpen, onOpenRanks }: { onOpen: (url: string) => void; onOpenRanks?: (urls: string[]) => void }) {
   const list = useServedTraces();
   const [filter, setFilter] = useState('');
   const groups = useMemo(() => groupServed(list ?? [], filter), [list, filter]);
@@ -74,6 +74,13 @@ export function ServedTraces({ onOpen }: { onOpen: (url: string) => void }) {
           {groups.map((g) => (
             <div className="served-group" key={g.folder}>
               <h3>{g.folder === '' ? 'The folder itself' : `${g.folder}/`}</h3>
+              {onOpenRanks && g.traces.length > 1 && (
+                  <button
+                    type="button" className="served-ranks" data-testid="served-open-ranks"
+                    title={`Open the ${g.traces.length} traces of this folder as the ranks of one distributed run, side by side on one clock`}
+                    onClick={() => onOpenRanks(g.traces.map((t) => servedUrl(t.path)))}
+                  >Open all {g.traces.length} as ranks of one run</button>
+              )}
               <ul>
                 {g.traces.map((t) => (
                   <li key={t.path} data-testid="served-trace">
@@ -92,7 +99,7 @@ export function ServedTraces({ onOpen }: { onOpen: (url: string) => void }) {
 }
 
 /** "Traces…" in the toolbar, when the page is served with a folder: the list in a dialog. */
-export function ServedTracesButton({ onOpen }: { onOpen: (url: string) => void }) {
+export function ServedTracesButton({ onOpen, onOpenRanks }: { onOpen: (url: string) => void; onOpenRanks?: (urls: string[]) => void }) {
   const [served, setServed] = useState(false);
   const [open, setOpen] = useState(false);
   const dialog = useModalFocus<HTMLDivElement>(open);
@@ -121,7 +128,7 @@ export function ServedTracesButton({ onOpen }: { onOpen: (url: string) => void }
               setOpen(false);
             }}
           >
-            <ServedTraces onOpen={(url) => { setOpen(false); onOpen(url); }} />
+            <ServedTraces onOpen={(url) => { setOpen(false); onOpen(url); }} onOpenRanks={onOpenRanks && ((urls) => { setOpen(false); onOpenRanks(urls); })} />
             <button type="button" data-autofocus onClick={() => setOpen(false)}>Close</button>
           </div>
         </div>

@@ -7,9 +7,10 @@ import type { LoadedTrace } from '../store/app-store.ts';
 import { ServedTracesButton } from './ServedTraces.tsx';
 import { CopyLink } from './link/CopyLink.tsx';
 
-export function Toolbar({ onOpen, onCompare, onOpenServed }: { onOpen: () => void; onCompare: () => void; onOpenServed: (url: string) => void }) {
+export function Toolbar({ onOpen, onCompare, onOpenServed, onOpenRanks }: { onOpen: () => void; onCompare: () => void; onOpenServed: (url: string) => void; onOpenRanks?: (urls: string[]) => void }) {
   const store = useAppStoreApi();
-  const names = useAppStore((s) => s.traces.map((t) => t.name).join(' ⟷ '));
+  // A run of ranks is one run: "8 ranks: a.json, b.json, …"; two compared runs: "a ⟷ b".
+  const names = useAppStore((s) => (s.ranks ? `${s.traces.length} ranks: ${s.traces.map((t) => t.name).join(', ')}` : s.traces.map((t) => t.name).join(' ⟷ ')));
   const hasTrace = useAppStore((s) => s.traces.length > 0);
   const showAllFlows = useAppStore((s) => s.showAllFlows);
   const theme = useAppStore((s) => s.theme);
@@ -19,7 +20,7 @@ export function Toolbar({ onOpen, onCompare, onOpenServed }: { onOpen: () => voi
       <span className="brand">Kinetoscope</span>
       <button type="button" onClick={onOpen} title="Open a trace (Ctrl+O)">Open…</button>
       {hasTrace && <button type="button" onClick={onCompare} title="Open a second trace beside this one">Compare…</button>}
-      {hasTrace && <ServedTracesButton onOpen={onOpenServed} />}
+      {hasTrace && <ServedTracesButton onOpen={onOpenServed} onOpenRanks={onOpenRanks} />}
       <span className="trace-name" data-testid="trace-name">{names}</span>
       <span className="spacer" />
       {hasTrace && <HintsBadge />}

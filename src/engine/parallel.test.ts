@@ -20,6 +20,7 @@ function canonical(m: TraceModel, offsets: Float64Array): unknown {
   return {
     summary,
     startUs: m.startUs,
+    origin: m.origin,
     endUs: m.endUs,
     processes: m.processes,
     tracks: m.tracks,

@@ -36,6 +36,8 @@ export interface SynthOptions {
   variety?: boolean;
   /** Added to the idle time between rounds of steps (ns; default 0). */
   roundGapNs?: number;
+  /** `distributedInfo.rank` (default 0; world_size is then rank + 1): the ranks of a run. */
+  rank?: number;
 }
 
 export interface SynthExpected {
@@ -542,6 +544,7 @@ class Gen {
   readonly nThreads: number;
   readonly nStreams: number;
   readonly nDevices: number;
+  private readonly rank: number;
   readonly pid: number;
   readonly tids: number[] = [];
   readonly streams: number[];
@@ -589,6 +592,7 @@ class Gen {
     this.nThreads = Math.max(1, Math.floor(opts.threads ?? 2));
     this.nStreams = Math.max(1, Math.floor(opts.streams ?? 2));
     this.nDevices = Math.max(1, Math.floor(opts.devices ?? 1));
+    this.rank = Math.max(0, Math.floor(opts.rank ?? 0));
     this.pool = kernelPool();
     this.streams = streamIds(this.nStreams);
     this.pid = 100_000 + Math.floor(this.rnd() * 3_000_000);
@@ -1026,7 +1030,7 @@ class Gen {
   "deviceProperties": [
 ${dev.join(',\n')}
   ],
-  "distributedInfo": {"backend": "nccl", "rank": 0, "world_size": 1},
+  "distributedInfo": {"backend": "nccl", "rank": ${this.rank}, "world_size": ${this.rank + 1}},
   "traceEvents": [
 `;
   }

@@ -104,6 +104,7 @@ export function finishTrace(c: Collector, outcome: ParseOutcome, fileName: strin
   const model: TraceModel = {
     name: fileName,
     startUs: traceStart + (Number.isFinite(tsBase) ? tsBase : 0),
+    origin: { baseUs: Number.isFinite(tsBase) ? tsBase : 0, relUs: traceStart },
     endUs: traceEnd - traceStart,
     contentStartUs: content.start,
     contentEndUs: content.end,

@@ -165,6 +165,13 @@ export interface TraceModel {
   name: string;
   /** Absolute start of the trace in µs (lossy at epoch scale; for display only). */
   startUs: Micros;
+  /**
+   * The same start exactly, in two parts: `baseUs` (an integer, the first timestamp's whole µs:
+   * exact below 2^53) + `relUs` (the smallest timestamp relative to it, fraction exact). Ranks
+   * of one run are put on one clock from these (analysis/rank-clock.ts). Absent in models
+   * built by hand.
+   */
+  origin?: { baseUs: number; relUs: number };
   /** End of the last event, relative to start. */
   endUs: Micros;
   /**

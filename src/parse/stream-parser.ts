@@ -330,6 +330,9 @@ export class StreamParser {
         } catch {
           value = raw;
         }
+        // An integer past 2^53 (baseTimeNanoseconds: ~1.7e18 ns) keeps its digits: as a
+        // number it would be rounded to 256 ns.
+        if (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value) && /^\s*-?\d+\s*$/.test(raw)) value = raw.trim();
         this.sink.metadata(this.currentKey, value);
         this.pos = sc.pos;
         this.state = State.AfterValue;

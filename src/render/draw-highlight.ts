@@ -4,10 +4,10 @@
 // run of `byRow`; it is walked by bisection, one slice per pixel column, so the work is
 // bounded by rows × pixels however many slices match.
 
-import type { Highlight } from '../store/app-store.ts';
 import { nameColorIndex } from './colors.ts';
 import { canvasY, modelOf, scaleOf, snap, visibleLayoutRange, type FrameContext } from './frame-context.ts';
 import { itemIndexAt, ROW_HEIGHT, rowTop } from './track-layout.ts';
+import type { HighlightPart } from '../store/app-store.ts';
 
 const SLICE_HEIGHT = ROW_HEIGHT - 2;
 
@@ -25,11 +25,11 @@ function firstAtLeast(lo: number, hi: number, v: number, key: (k: number) => num
 export function paintHighlight(fc: FrameContext): void {
   const h = fc.highlight;
   if (!h) return;
-  paintOne(fc, h);
-  for (const m of h.more ?? []) paintOne(fc, m);
+  paintPart(fc, h);
+  for (const p of h.also ?? []) paintPart(fc, p);
 }
 
-function paintOne(fc: FrameContext, h: Highlight): void {
+function paintPart(fc: FrameContext, h: HighlightPart): void {
   if (h.byRow.length === 0) return;
   const model = modelOf(fc.traces, h.trace);
   if (!model) return;

@@ -159,7 +159,7 @@ describe('a shifted trace on screen', () => {
     const b = await threeSlices('b', 50);
     const { fc, ops } = frame([a, b], new TimeScale(0, 400, 400));
     const hb = { trace: 'b', label: 's2', names: mask(b), instances: Uint32Array.of(2), byRow: Uint32Array.of(2), at: -1 };
-    fc.highlight = { trace: 'a', label: 's2', names: mask(a), instances: Uint32Array.of(2), byRow: Uint32Array.of(2), at: -1, more: [hb] };
+    fc.highlight = { trace: 'a', label: 's2', names: mask(a), instances: Uint32Array.of(2), byRow: Uint32Array.of(2), at: -1, also: [hb] };
     paintHighlight(fc);
     expect(ops.filter((o) => o.name === 'fillRect').map((o) => o.args[0])).toEqual([200, 250]);
     // The dimming mask of each run's tracks is that run's highlight.

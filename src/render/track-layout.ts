@@ -80,7 +80,7 @@ export function computeTrackLayout(traces: readonly LoadedTrace[], collapsed: Re
     trackItem.set(t.id, tItems);
     processItem.set(t.id, pItems);
     if (compare) {
-      items.push({ key: `trace:${t.id}`, kind: 'trace', traceId: t.id, y, height: TRACE_HEADER_HEIGHT, label: t.name, depthRows: 0 });
+      items.push({ key: `trace:${t.id}`, kind: 'trace', traceId: t.id, y, height: TRACE_HEADER_HEIGHT, label: t.label ?? t.name, depthRows: 0 });
       y += TRACE_HEADER_HEIGHT;
     }
     for (const p of m.processes) {

@@ -2,7 +2,7 @@
 // change the store only through these (the async workflows, opening a trace or running a
 // search, live in actions/ and use them too). Each takes the store first.
 
-import { START_ALIGNED, type AppState, type AppStore, type Comparison, type CounterRef, type DrawerTab, type Highlight, type LibraryState, type LinkWait, type LoadedTrace, type LoadingState, type MetricRef, type SearchState, type SliceRef } from './app-store.ts';
+import { START_ALIGNED, type AppState, type AppStore, type Comparison, type CounterRef, type DrawerTab, type Highlight, type LibraryState, type LinkWait, type LoadedTrace, type LoadingState, type MetricRef, type RanksRun, type SearchState, type SliceRef } from './app-store.ts';
 import type { GpuMetricTrack } from '../model/types.ts';
 
 type View = AppState['view'];
@@ -156,6 +156,7 @@ export function traceLoaded(store: AppStore, traces: LoadedTrace[], view: AppSta
     error: null,
     view,
     highlight: null,
+    ranks: null,
     compare: { ...START_ALIGNED, linked },
     ...(notice !== null ? { notice } : {}),
     ...(fresh
@@ -165,6 +166,22 @@ export function traceLoaded(store: AppStore, traces: LoadedTrace[], view: AppSta
           drawer: { ...d, tab },
         }
       : {}),
+  });
+}
+
+/**
+ * The ranks of a run are in (`traces` in rank order, each with its offset on the run's clock):
+ * the page starts anew on them, on the Distributed tab.
+ */
+export function ranksLoaded(store: AppStore, traces: LoadedTrace[], ranks: RanksRun, view: AppState['view'], notice: string | null): void {
+  const d = store.getState().drawer;
+  store.setState({
+    traces, ranks, loading: null, error: null, view, highlight: null,
+    compare: START_ALIGNED,
+    ...(notice !== null ? { notice } : {}),
+    selection: null, hover: null, range: null, scrollY: 0, collapsed: {}, counterSelection: null, counterHover: null,
+    search: { text: '', count: null, error: null, busy: false },
+    drawer: { ...d, tab: 'distributed', open: true },
   });
 }
 

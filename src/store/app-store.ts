@@ -29,6 +29,13 @@ export interface LoadedTrace {
    * distributed run are put on one clock with it. Only store/trace-time.ts reads it.
    */
   offsetUs?: number;
+  /** What the timeline's group header says (absent: the name); "rank 0 · file" for a rank. */
+  label?: string;
+  /**
+   * Present on the ranks of a distributed run (`AppState.ranks`): its `distributedInfo.rank`,
+   * null when the file gives none.
+   */
+  rank?: number | null;
 }
 
 /** A trace kept in this browser's library (actions/library.ts), as the page lists it. */
@@ -76,7 +83,7 @@ export interface LoadingState {
   events: number;
 }
 
-export type DrawerTab = 'overview' | 'range' | 'kernels' | 'operators' | 'search' | 'hints' | 'memory' | 'diff';
+export type DrawerTab = 'overview' | 'range' | 'kernels' | 'operators' | 'search' | 'hints' | 'memory' | 'diff' | 'distributed';
 
 /** Slices shown highlighted (the rest dimmed) and stepped through: a table row's or a search's. */
 export interface Highlight {
@@ -91,18 +98,24 @@ export interface Highlight {
   byRow: Uint32Array;
   /** The instance stepped to last (-1: none yet). */
   at: number;
-  /**
-   * The same highlighted in other traces (a Diff row: the name in both runs), painted the same
-   * way; the stepper steps through this one's instances.
-   */
-  more?: Highlight[];
+  /** Per instance, the trace it is in, where they are in several (a collective on every rank); absent: all in `trace`. */
+  instanceTraces?: string[];
+  /** The same for other traces: their slices painted highlighted, the rest of them dimmed. */
+  also?: HighlightPart[];
 }
 
-/** The highlight painted on trace `traceId` (the highlight's own, or one of its `more`), or null. */
-export function highlightIn(h: Highlight | null, traceId: string): Highlight | null {
+/** A highlight's share in one more trace. */
+export interface HighlightPart {
+  trace: string;
+  names: Uint8Array;
+  byRow: Uint32Array;
+}
+
+/** The highlight's names and slices in trace `id`, or null when it has none there. */
+export function highlightIn(h: Highlight | null, id: string): HighlightPart | null {
   if (!h) return null;
-  if (h.trace === traceId) return h;
-  return h.more?.find((x) => x.trace === traceId) ?? null;
+  if (h.trace === id) return h;
+  return h.also?.find((p) => p.trace === id) ?? null;
 }
 
 export interface SearchState {
@@ -136,8 +149,21 @@ export interface Comparison {
 
 export const START_ALIGNED: Comparison = { aligned: 'start', stepA: null, stepB: null, linked: true };
 
+/**
+ * The loaded traces are the ranks of one distributed run: stacked in rank order on one clock
+ * (each trace's `offsetUs`), analysed together (the Distributed tab). A state of its own, not
+ * a kind of comparison: a comparison is two runs, one aligned against the other by hand or by
+ * a step; ranks are N traces of one run whose placement follows from their clocks.
+ */
+export interface RanksRun {
+  /** How the ranks were put on one clock, as the page says it. */
+  clock: string;
+}
+
 export interface AppState {
   traces: LoadedTrace[];
+  /** Non-null: `traces` are the ranks of one run (and `compare` means nothing). */
+  ranks: RanksRun | null;
   /** The compared run's alignment (meaningful with two traces). */
   compare: Comparison;
   view: { start: number; end: number };
@@ -174,6 +200,7 @@ export type AppStore = ReturnType<typeof createAppStore>;
 export function createAppStore(initial: Partial<AppState> = {}) {
   return createStore<AppState>()(() => ({
     traces: [],
+    ranks: null,
     compare: START_ALIGNED,
     view: { start: 0, end: 1 },
     scrollY: 0,

@@ -3,7 +3,7 @@
 import type { TraceModel } from '../model/types.ts';
 import { formatUs, parseUs, type SliceKey } from './view-url.ts';
 
-export function sliceKey(m: TraceModel, slice: number, trace: 0 | 1): SliceKey {
+export function sliceKey(m: TraceModel, slice: number, trace: number): SliceKey {
   const track = m.tracks[m.slices.track[slice]!]!;
   return {
     trace,

@@ -7,23 +7,24 @@
 // Version 1 fields (times are µs from the trace's start, written to the ns):
 //   v=1
 //   trace=REF  tname=NAME      the trace: a URL (absolute or relative to the page) or lib:KEY; its file name
+//   trace=REF (repeated)       the rank files of one distributed run, in rank order (no tname, no cmp)
 //   cmp=REF    cname=NAME      the compared trace, the same way
 //   view=START,END             the visible window
 //   y=PX                       the tracks scrolled down by PX CSS pixels
-//   sel=START  spid=PID  stid=TID  sname=NAME  [strace=1]
+//   sel=START  spid=PID  stid=TID  sname=NAME  [strace=I]
 //                              the selected slice: start, its track (process pid, thread/stream tid), name;
-//                              strace=1 when it is in the compared trace
+//                              strace=1 when it is in the compared trace (I: the rank file's index in a run)
 //   range=START,END            the time range
-//   tab=overview|range|kernels|operators|search|hints   drawer=0 when the drawer is closed
+//   tab=overview|range|kernels|operators|search|hints|memory|diff|distributed   drawer=0 when the drawer is closed
 //   q=TEXT                     the search text
-//   fold=I:PID (repeated)      a collapsed process: trace index (0, or 1 for the compared one) and pid
+//   fold=I:PID (repeated)      a collapsed process: trace index (0, or 1 for the compared one; a rank file's index) and pid
 //   align=…                    reserved for the compare alignment (not written yet; ignored with a problem)
 // Options that are not view state pass through untouched: workers, reader, inflate.
 
 export const URL_VERSION = 1;
 
-export type UrlTab = 'overview' | 'range' | 'kernels' | 'operators' | 'search' | 'hints' | 'memory' | 'diff';
-const TABS: readonly UrlTab[] = ['overview', 'range', 'kernels', 'operators', 'search', 'hints', 'memory', 'diff'];
+export type UrlTab = 'overview' | 'range' | 'kernels' | 'operators' | 'search' | 'hints' | 'memory' | 'diff' | 'distributed';
+const TABS: readonly UrlTab[] = ['overview', 'range', 'kernels', 'operators', 'search', 'hints', 'memory', 'diff', 'distributed'];
 
 export interface Span {
   start: number;
@@ -32,8 +33,8 @@ export interface Span {
 
 /** A slice by what stays true between loads of the same file: never an index. */
 export interface SliceKey {
-  /** 0: the trace, 1: the compared trace. */
-  trace: 0 | 1;
+  /** 0: the trace, 1: the compared trace; in a run of ranks, the rank file's index. */
+  trace: number;
   pid: string;
   tid: string;
   /** µs from the trace's start. */
@@ -46,6 +47,8 @@ export interface UrlState {
   traceName: string | null;
   cmp: string | null;
   cmpName: string | null;
+  /** The rank files of a distributed run, in rank order (`trace` is the first); empty otherwise. */
+  ranks: string[];
   view: Span | null;
   /** First visible pixel row of the tracks (CSS px). */
   scrollY: number;
@@ -55,7 +58,7 @@ export interface UrlState {
   drawerOpen: boolean;
   search: string;
   /** Collapsed processes as [trace index, pid]. */
-  collapsed: [0 | 1, string][];
+  collapsed: [number, string][];
   /** How the compared trace is aligned (`align`, default start) and its shift, µs (`boff`, default 0). */
   align: 'start' | 'step' | 'manual';
   /** The steps lined up (`astep`, `bstep`; align=step). */
@@ -68,7 +71,7 @@ export interface UrlState {
 
 export function emptyUrlState(): UrlState {
   return {
-    trace: null, traceName: null, cmp: null, cmpName: null, view: null, scrollY: 0, selection: null,
+    trace: null, traceName: null, cmp: null, cmpName: null, ranks: [], view: null, scrollY: 0, selection: null,
     range: null, tab: null, drawerOpen: true, search: '', collapsed: [],
     align: 'start', stepA: null, stepB: null, offsetUs: 0, linked: true,
   };
@@ -155,8 +158,10 @@ export function parseViewUrl(search: string | URLSearchParams): ParsedUrl {
     problems.push(`${key}=${value} (${why})`);
   };
 
-  const trace = one('trace');
-  if (trace !== null && trace !== '') state.trace = trace;
+  // One trace=, or several: the rank files of one run.
+  const traces = p.getAll('trace').filter((t) => t !== '');
+  if (traces.length > 1) state.ranks = traces;
+  if (traces.length > 0) state.trace = traces[0]!;
   const cmp = one('cmp');
   if (cmp !== null && cmp !== '') state.cmp = cmp;
   state.traceName = nonEmpty(one('tname'));
@@ -187,10 +192,10 @@ export function parseViewUrl(search: string | URLSearchParams): ParsedUrl {
     const start = sel === null ? null : parseUs(sel);
     if (start === null || spid === null || stid === null || sname === null) {
       problems.push(`the selection (sel, spid, stid and sname are all needed, sel a time in µs)`);
-    } else if (strace !== null && strace !== '0' && strace !== '1') {
-      bad('strace', strace, 'not 0 or 1');
+    } else if (strace !== null && !/^\d{1,4}$/.test(strace)) {
+      bad('strace', strace, 'not a trace index: 0, 1, or a rank file\'s');
     } else {
-      state.selection = { trace: strace === '1' ? 1 : 0, pid: spid, tid: stid, start, name: sname };
+      state.selection = { trace: strace === null ? 0 : Number(strace), pid: spid, tid: stid, start, name: sname };
     }
   }
 
@@ -207,9 +212,9 @@ export function parseViewUrl(search: string | URLSearchParams): ParsedUrl {
   state.search = one('q') ?? '';
 
   for (const f of p.getAll('fold')) {
-    const m = /^([01]):(.+)$/s.exec(f);
-    if (m) state.collapsed.push([m[1] === '1' ? 1 : 0, m[2]!]);
-    else bad('fold', f, 'not a trace index 0 or 1, a colon and a pid');
+    const m = /^(\d{1,4}):(.+)$/s.exec(f);
+    if (m) state.collapsed.push([Number(m[1]), m[2]!]);
+    else bad('fold', f, 'not a trace index, a colon and a pid');
   }
 
   // The comparison (added to version 1: fields a link before them simply lacks).
@@ -264,16 +269,19 @@ function nonEmpty(s: string | null): string | null {
  */
 export function formatViewUrl(s: UrlState, options?: URLSearchParams): string {
   const out: [string, string][] = [['v', String(URL_VERSION)]];
-  if (s.trace !== null) out.push(['trace', s.trace]);
-  if (s.traceName !== null) out.push(['tname', s.traceName]);
-  if (s.cmp !== null) out.push(['cmp', s.cmp]);
-  if (s.cmpName !== null) out.push(['cname', s.cmpName]);
+  if (s.ranks.length > 1) for (const r of s.ranks) out.push(['trace', r]);
+  else {
+    if (s.trace !== null) out.push(['trace', s.trace]);
+    if (s.traceName !== null) out.push(['tname', s.traceName]);
+    if (s.cmp !== null) out.push(['cmp', s.cmp]);
+    if (s.cmpName !== null) out.push(['cname', s.cmpName]);
+  }
   if (s.view) out.push(['view', `${formatUs(s.view.start)},${formatUs(s.view.end)}`]);
   if (s.scrollY > 0) out.push(['y', String(Math.round(s.scrollY))]);
   if (s.selection) {
     const k = s.selection;
     out.push(['sel', formatUs(k.start)], ['spid', k.pid], ['stid', k.tid], ['sname', k.name]);
-    if (k.trace === 1) out.push(['strace', '1']);
+    if (k.trace > 0) out.push(['strace', String(k.trace)]);
   }
   if (s.range) out.push(['range', `${formatUs(s.range.start)},${formatUs(s.range.end)}`]);
   if (s.tab !== null) out.push(['tab', s.tab]);

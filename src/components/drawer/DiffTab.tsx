@@ -91,7 +91,7 @@ function DiffRuns({ a, b }: { a: LoadedTrace; b: LoadedTrace }) {
         <TableState busy={diff.busy} error={diff.error}>
           <DataTable<DiffRow>
             name="diff" columns={DIFF_COLUMNS} rows={diff.value ?? []} rowKey={(r) => `${r.kind}|${r.name}`}
-            activeKey={highlight && highlight.more?.length ? (diff.value?.find((r) => r.name === highlight.label) ? `${diff.value.find((r) => r.name === highlight.label)!.kind}|${highlight.label}` : null) : null}
+            activeKey={highlight && highlight.also?.length ? (diff.value?.find((r) => r.name === highlight.label) ? `${diff.value.find((r) => r.name === highlight.label)!.kind}|${highlight.label}` : null) : null}
             onActivate={(r) => void highlightNameIn(store, [a, b], r.name).then((h) => h && stepAndReveal(store, 1))}
             empty={typeof windows === 'string' ? windows : diff.busy ? 'Computing…' : 'Nothing in either run over this span.'}
             tools={<>{scopes}{views}<span className="muted">{scopeNote}</span></>}
@@ -198,6 +198,6 @@ function showPair(store: AppStore, a: LoadedTrace, b: LoadedTrace, n: OpTreeNode
   const hb = one(b, n.sliceB);
   const first = ha ?? hb;
   if (!first) return;
-  setHighlight(store, { ...first, more: ha && hb ? [hb] : [] });
+  setHighlight(store, { ...first, also: ha && hb ? [hb] : [] });
   selectAndReveal(store, { trace: first.trace, slice: first.instances[0]! });
 }

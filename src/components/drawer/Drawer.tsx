@@ -9,6 +9,7 @@ import { KernelsTab, OperatorsTab, RangeTab, SearchTab } from './tabs.tsx';
 import { OverviewTab } from './OverviewTab.tsx';
 import { MemoryTab } from './MemoryTab.tsx';
 import { DiffTab } from './DiffTab.tsx';
+import { DistributedTab } from './DistributedTab.tsx';
 import { InstanceStepper } from './InstanceStepper.tsx';
 import { HintsTab } from './HintsTab.tsx';
 import './drawer.css';
@@ -30,6 +31,9 @@ const OVERVIEW = { id: 'overview' as DrawerTab, label: 'Overview' };
 /** The Overview comes first for a trace with GPU work, last for one without. */
 const GPU_TABS = [OVERVIEW, ...TABLE_TABS];
 const CPU_TABS = [...TABLE_TABS, OVERVIEW];
+const DISTRIBUTED = { id: 'distributed' as DrawerTab, label: 'Distributed' };
+/** The ranks of a run open on the Distributed tab; a lone trace from a distributed run has it last. */
+const RANKS_TABS = [DISTRIBUTED, ...GPU_TABS];
 
 function maxHeight(): number {
   return Math.max(DRAWER_MIN, Math.round(window.innerHeight * 0.75));
@@ -40,7 +44,9 @@ export function Drawer() {
   const drawer = useAppStore((s) => s.drawer);
   const hasTrace = useAppStore((s) => s.traces.length > 0);
   const gpu = useAppStore((s) => hasGpuWork(s.traces[0]));
-  const TABS = gpu ? GPU_TABS : CPU_TABS;
+  const ranks = useAppStore((s) => s.ranks !== null);
+  const oneRank = useAppStore((s) => s.traces[0]?.model.metadata.distributedInfo !== undefined);
+  const TABS = ranks ? RANKS_TABS : gpu ? (oneRank ? [...GPU_TABS, DISTRIBUTED] : GPU_TABS) : CPU_TABS;
   const drag = useRef<{ y0: number; h0: number } | null>(null);
   const tabRefs = useRef<Record<string, HTMLButtonElement | null>>({});
 
@@ -125,6 +131,7 @@ export function Drawer() {
           {drawer.tab === 'hints' && <HintsTab />}
           {drawer.tab === 'memory' && <MemoryTab />}
           {drawer.tab === 'diff' && <DiffTab />}
+          {drawer.tab === 'distributed' && <DistributedTab />}
         </div>
       )}
     </section>

@@ -54,7 +54,7 @@ function zoomToStep(store: AppStore, trace: LoadedTrace, step: Step): void {
 const shortName = (name: string): string => (name.startsWith('ProfilerStep#') ? `#${name.slice('ProfilerStep#'.length)}` : name);
 const pct = (v: number, of: number): string => `${(of > 0 ? (100 * v) / of : 0).toFixed(1)} %`;
 
-function useWidth(): [RefObject<HTMLDivElement | null>, number] {
+export function useWidth(): [RefObject<HTMLDivElement | null>, number] {
   const ref = useRef<HTMLDivElement>(null);
   const [w, setW] = useState(0);
   useEffect(() => {

@@ -36,7 +36,7 @@ export function TrackHeaders() {
       <div className="kt-headers-viewport">
         <div ref={inner} className="kt-headers-inner" style={{ height: layout.totalHeight }}>
           {layout.items.map((item) => (
-            <Header key={item.key} item={item} onToggle={toggle} theme={theme} run={traces.length === 2 ? (item.traceId === traces[0]!.id ? 'A' : 'B') : null} />
+            <Header key={item.key} item={item} onToggle={toggle} theme={theme} run={traces.length === 2 && traces[0]!.rank === undefined ? (item.traceId === traces[0]!.id ? 'A' : 'B') : null} />
           ))}
         </div>
       </div>

@@ -147,7 +147,7 @@ export function attachTimelineInput(opts: InputTargets): () => void {
   /** Whether canvas y is over the compared run's (B's) rows, when two runs are open. */
   const overCompared = (y: number): boolean => {
     const s = store.getState();
-    const b = s.traces[1];
+    const b = s.ranks === null ? s.traces[1] : undefined; // ranks sit on their clock: never moved by hand
     if (!b || y < RULER_HEIGHT) return false;
     const items = trackLayoutFor(s.traces, s.collapsed).items;
     const k = itemIndexAt(items, y - RULER_HEIGHT + s.scrollY);
