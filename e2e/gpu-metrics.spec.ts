@@ -210,7 +210,7 @@ test('GPU metric tracks: per device, figures from the raw JSON, hover, zoom and 
       xs.push(Math.floor(box.x + (((k + 0.5) * w - wide.start) / (wide.end - wide.start)) * width));
       wants.push(figures(ks, k * w + offset, (k + 1) * w + offset).util);
     }
-    const drawn = await columnValues(page, png, xs, Math.round(top), Math.round(height), [0, Math.round(height / 2)], bg);
+    const drawn = await columnValues(page, png, xs, Math.round(top), Math.round(height), [0, 1, Math.round(height / 2) - 1, Math.round(height / 2), Math.round(height / 2) + 1], bg);
     let err = 0;
     let worst = 0;
     for (let i = 0; i < xs.length; i++) {
