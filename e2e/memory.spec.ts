@@ -117,6 +117,9 @@ test('h100 bert-small: memory() per device as a plain scan; tracks with the peak
 
   // Trace time = raw ts − the trace's first timestamp (as the model counts it).
   const t0 = Math.min(...evs.filter((e) => typeof e.ts === 'number' && e.ph !== 'M').map((e) => e.ts!));
+  // The GPU metric track is added to the GPU's process a moment after the load: wait for it,
+  // so that the tracks below it are where they stay.
+  await expect.poll(() => page.evaluate(() => window.kinetoscope.trackBoxes().filter((b) => b.kind === 'gpu-metrics').length)).toBeGreaterThan(0);
   const boxes = await page.evaluate(() => window.kinetoscope.trackBoxes());
   const gpu = got.find((r) => r.device.startsWith('GPU'))!;
   const allocTrack = boxes.find((b) => b.kind === 'counter' && b.name === `${gpu.device} memory allocated (bytes)`);

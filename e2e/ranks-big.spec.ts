@@ -96,7 +96,9 @@ test('eight ranks of ~100 MB each open as one run on this machine', async ({ pag
   console.log(`ranks-big: ${JSON.stringify(report)}`);
   test.info().annotations.push({ type: 'ranks-big', description: JSON.stringify(report) });
   expect(events).toBeGreaterThan(RANKS * EVENTS * 0.99);
-  // The columns: ~40 B an event per trace, nothing kept per event beyond them.
+  // The columns: ~40 B an event per trace (more for [memory] events, 13.6 % of these); the
+  // page's heap also holds what the background analyses keep per slice (each slice's parent,
+  // the slices grouped by name: 8 B) and not yet collected garbage.
   expect(report.bytesPerEvent).toBeLessThan(60);
-  expect(heap).toBeLessThan(events * 80);
+  expect(heap).toBeLessThan(events * 120);
 });
