@@ -15,6 +15,7 @@ import { sortPairsWork, unionOfSorted } from './intervals.ts';
 import { forChunks, runNow, type Work } from './sliced.ts';
 import { breakdownWork, isDataLoaderName, stepsOf } from './steps.ts';
 import type { MemoryAnalysis } from './memory.ts';
+import { matchNames, sliceNameIds } from './search.ts';
 import { deviceProperties } from './overview.ts';
 
 /** What the hints need of a step (analysis/steps.ts's Step fits): µs; slice -1 = the whole trace as one step. */
@@ -543,18 +544,6 @@ const SYNC_NAMES = new Set([
   'cudaMemcpy', 'cudaMemcpy2D', 'hipMemcpy', 'hipMemcpy2D',
 ]);
 
-function nameMask(m: TraceModel, test: (s: string) => boolean): Uint8Array {
-  const mask = new Uint8Array(m.strings.length);
-  const seen = new Uint8Array(m.strings.length);
-  const name = m.slices.name;
-  for (let i = 0; i < name.length; i++) {
-    const id = name[i]!;
-    if (seen[id]) continue;
-    seen[id] = 1;
-    if (test(m.strings[id]!)) mask[id] = 1;
-  }
-  return mask;
-}
 
 function* pick(m: TraceModel, keep: (i: number) => boolean): Work<number[]> {
   const out: number[] = [];
@@ -567,7 +556,7 @@ function* pick(m: TraceModel, keep: (i: number) => boolean): Work<number[]> {
 export function* syncWork(c: Ctx): Work<Hint | null> {
   const { m } = c;
   const { start, dur, flags, name, track } = m.slices;
-  const mask = nameMask(m, (s) => SYNC_NAMES.has(s));
+  const mask = matchNames(m, (s) => SYNC_NAMES.has(s));
   yield;
   const calls = yield* pick(m, (i) => mask[name[i]!] === 1 && !(flags[i]! & (FLAG_GPU | FLAG_INSTANT)) && dur[i]! > 0);
   if (calls.length === 0) return null;
@@ -620,12 +609,7 @@ const TO_DEVICE = 1, TO_HOST = 2, PAGEABLE = 4, PINNED = 8;
 
 function copyKinds(m: TraceModel): Uint8Array {
   const kinds = new Uint8Array(m.strings.length);
-  const seen = new Uint8Array(m.strings.length);
-  const name = m.slices.name;
-  for (let i = 0; i < name.length; i++) {
-    const id = name[i]!;
-    if (seen[id]) continue;
-    seen[id] = 1;
+  for (const id of sliceNameIds(m)) {
     const s = m.strings[id]!;
     if (/DtoD|Device\s*->\s*Device|PtoP/i.test(s)) continue;
     const k = (H2D.test(s) ? TO_DEVICE : 0) | (D2H.test(s) ? TO_HOST : 0);
@@ -684,7 +668,7 @@ export function* dataLoaderWork(c: Ctx, dataLoaderUs: number[]): Work<Hint | nul
   if (c.stepUs <= 0 || share(c, cost) <= THRESHOLDS.dataLoaderPct) return null;
   const { m } = c;
   const { start, dur, name } = m.slices;
-  const mask = nameMask(m, isDataLoaderName);
+  const mask = matchNames(m, isDataLoaderName);
   yield;
   const calls = yield* pick(m, (i) => mask[name[i]!] === 1 && dur[i]! > 0);
   const occ: Occurrence[] = [];
@@ -776,7 +760,7 @@ export function* communicationWork(c: Ctx): Work<Hint | null> {
   const { start, dur, name, cat } = m.slices;
   const comm: Intervals[] = [];
   const compute: Intervals[] = [];
-  const ncclMask = nameMask(m, (s) => NCCL.test(s));
+  const ncclMask = matchNames(m, (s) => NCCL.test(s));
   const kernels: number[] = [];
   for (const d of c.devices) {
     const a = new IntervalBuilder(64);
