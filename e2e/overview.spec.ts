@@ -184,42 +184,62 @@ test('resnet50: six steps, their breakdown and the devices as a plain scan of th
   expect(got.steps).toHaveLength(6);
   expect(want.breakdowns.every((b) => b.kernel > 0)).toBe(true); // the scan found kernels in every step
 
-  // One bar per step, one rect per category with time in it.
-  const bars = page.getByTestId('overview-step');
-  await expect(bars).toHaveCount(6);
-  for (let k = 0; k < 6; k++) {
-    const nonzero = KEYS.filter((key) => got.steps[k]!.breakdown[key] > 0).length;
-    await expect(bars.nth(k).getByTestId('overview-seg')).toHaveCount(nonzero);
+  // One bar per step: each category's path has a bar for each step with time in it.
+  const chart = page.getByTestId('overview-chart');
+  await expect(chart).toHaveAttribute('data-steps', '6');
+  for (const key of KEYS) {
+    const bars = got.steps.filter((s) => s.breakdown[key] > 0).length;
+    const path = chart.locator(`[data-testid="overview-seg"][data-key="${key}"]`);
+    if (bars === 0) await expect(path).toHaveCount(0);
+    else await expect(path).toHaveAttribute('data-bars', String(bars));
   }
   await expect(page.getByTestId('overview-device')).toHaveCount(got.devices.length);
   await expect(page.getByTestId('row-steps')).toHaveCount(6);
 
-  // Hover: the tooltip says the category's time and share.
-  const kernelRect = bars.nth(2).locator('[data-key="kernel"]');
-  await kernelRect.hover();
+  // Hover: moving along the chart picks the step under the pointer; the tooltip gives its
+  // breakdown with each category's time and share.
+  const current = page.getByTestId('overview-current');
+  const hoverStep = async (k: number): Promise<void> => {
+    const box = (await chart.boundingBox())!;
+    for (let px = 0; px < box.width; px += 4) {
+      await page.mouse.move(box.x + px, box.y + box.height / 2);
+      if ((await current.count()) > 0 && (await current.getAttribute('data-step')) === String(k)) return;
+    }
+    throw new Error(`no x over step ${k}`);
+  };
+  await hoverStep(2);
+  await expect(page.getByTestId('overview-tip')).toContainText(got.steps[2]!.name);
   await expect(page.getByTestId('overview-tip')).toContainText('Kernel');
   await expect(page.getByTestId('overview-tip')).toContainText('%');
 
   // A click on a bar zooms the view to exactly its step.
-  await bars.nth(3).click();
+  await hoverStep(3);
+  await page.mouse.down();
+  await page.mouse.up();
   await expect.poll(async () => (await apiState(page)).view).toEqual({ start: got.steps[3]!.start, end: got.steps[3]!.end });
   // A row by keyboard: focus the table, go to the second row, Enter.
   await page.getByRole('grid', { name: 'steps table' }).focus();
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');
   await expect.poll(async () => (await apiState(page)).view).toEqual({ start: got.steps[1]!.start, end: got.steps[1]!.end });
-  // And a bar by keyboard.
-  await bars.nth(5).focus();
+  // And a bar by keyboard: the chart is one stop; End picks the last step, Left the one before.
+  await page.mouse.move(0, 0);
+  await chart.focus();
+  await page.keyboard.press('End');
+  await page.keyboard.press('ArrowLeft');
+  await expect(current).toHaveAttribute('data-step', '4');
+  expect(await chart.getAttribute('aria-valuetext')).toContain(got.steps[4]!.name);
+  await page.keyboard.press('ArrowRight');
   await page.keyboard.press('Enter');
   await expect.poll(async () => (await apiState(page)).view).toEqual({ start: got.steps[5]!.start, end: got.steps[5]!.end });
 
   await biggerDrawer(page);
   await page.getByTestId('overview').evaluate((e) => e.scrollTo(0, 0));
-  await kernelRect.hover();
+  await hoverStep(2);
   await page.screenshot({ path: test.info().outputPath('overview-light.png') });
   await page.getByRole('button', { name: 'Switch light/dark theme' }).click();
   await page.getByTestId('overview').evaluate((e) => e.scrollTo(0, 0));
-  await kernelRect.hover();
+  await hoverStep(2);
   await page.screenshot({ path: test.info().outputPath('overview-dark.png') });
 });
 
@@ -242,7 +262,7 @@ test('a GPU trace without ProfilerStep is one step over its content, and the tab
   const { got } = await checkAgainstRaw(page, file, 1);
   expect(got.steps).toHaveLength(1);
   await expect(page.getByTestId('overview-note')).toContainText('No ProfilerStep in this trace: the whole trace is one step');
-  await expect(page.getByTestId('overview-step')).toHaveCount(1);
+  await expect(page.getByTestId('overview-chart')).toHaveAttribute('data-steps', '1');
 });
 
 test('a CPU-only trace keeps the Kernels tab first-opened; its Overview, last, says why it is thin', async ({ page }) => {

@@ -2,7 +2,7 @@
 // bar per step and a table) and per GPU device its utilization, estimated SM efficiency and
 // achieved occupancy (analysis/overview.ts). A bar or a row zooms the timeline to its step.
 
-import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent as ReactPointerEvent, type RefObject } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type MouseEvent as ReactMouseEvent, type PointerEvent as ReactPointerEvent, type RefObject } from 'react';
 import { scaleBand, scaleLinear } from 'd3-scale';
 import type { DeviceFigures, Overview } from '../../analysis/overview.ts';
 import { BREAKDOWN_KEYS, WHOLE_TRACE, type BreakdownKey, type Step } from '../../analysis/steps.ts';
@@ -71,31 +71,101 @@ export function useWidth(): [RefObject<HTMLDivElement | null>, number] {
 const CHART_H = 170;
 const M = { top: 8, right: 8, bottom: 22, left: 64 };
 
+/**
+ * The stacked bars, one SVG path per category whatever the number of steps (a long trace has
+ * thousands: an element per bar made the tab slow to open and to leave). The chart is one tab
+ * stop: the pointer or the arrow keys pick the current step (outlined, its breakdown in the
+ * tooltip), a click or Enter zooms to it.
+ */
 function StepChart({ rows, onPick }: { rows: StepRow[]; onPick: (r: StepRow) => void }) {
   const [ref, width] = useWidth();
-  const [tip, setTip] = useState<{ k: number; key: BreakdownKey; x: number; y: number } | null>(null);
+  const [cur, setCur] = useState<{ k: number; x: number; y: number; key: BreakdownKey | null } | null>(null);
   const w = Math.max(120, width);
-  const x = scaleBand<number>().domain(rows.map((r) => r.k)).range([M.left, w - M.right]).padding(0.2);
+  const plotW = w - M.left - M.right;
+  // Bars thinner than 3 px lose their gaps, or the gaps would be all one sees.
+  const x = scaleBand<number>().domain(rows.map((r) => r.k)).range([M.left, w - M.right]).padding(plotW / Math.max(1, rows.length) < 3 ? 0 : 0.2);
   const max = Math.max(1e-9, ...rows.map((r) => r.step.end - r.step.start));
   const y = scaleLinear().domain([0, max]).nice(4).range([CHART_H - M.bottom, M.top]);
   const ticks = y.ticks(4);
   const barW = Math.min(x.bandwidth(), 72); // a lone step is a bar, not a wall
+  const barX = (k: number): number => x(k)! + (x.bandwidth() - barW) / 2;
   // Step labels that fit: every n-th.
   const every = Math.max(1, Math.ceil(34 / Math.max(1, x.step())));
-  const move = (e: ReactPointerEvent, k: number, key: BreakdownKey): void => {
-    const box = ref.current!.getBoundingClientRect();
-    setTip({ k, key, x: e.clientX - box.left, y: e.clientY - box.top });
+  const paths = BREAKDOWN_KEYS.map((key) => {
+    let d = '';
+    let bars = 0;
+    for (const r of rows) {
+      const v = r.bd[key];
+      if (!(v > 0)) continue;
+      let below = 0;
+      for (const k2 of BREAKDOWN_KEYS) {
+        if (k2 === key) break;
+        below += r.bd[k2];
+      }
+      const top = y(below + v);
+      const h = Math.max(0, y(below) - top);
+      d += `M${barX(r.k).toFixed(2)},${top.toFixed(2)}h${barW.toFixed(2)}v${h.toFixed(2)}h${(-barW).toFixed(2)}z`;
+      bars++;
+    }
+    return { key, d, bars };
+  });
+  /** The step under a chart x (CSS px), and the category under y; null outside the bars' bands. */
+  const hit = (px: number, py: number): { k: number; key: BreakdownKey | null } | null => {
+    if (rows.length === 0 || px < M.left || px >= w - M.right) return null;
+    const step = x.step();
+    const k = Math.min(rows.length - 1, Math.max(0, Math.floor((px - x(0)! + (step - x.bandwidth()) / 2) / step)));
+    const r = rows[k]!;
+    let acc = 0;
+    let key: BreakdownKey | null = null;
+    for (const c of BREAKDOWN_KEYS) {
+      const v = r.bd[c];
+      if (v > 0 && py <= y(acc) && py >= y(acc + v)) key = c;
+      acc += v;
+    }
+    return { k, key };
   };
-  const onKey = (e: KeyboardEvent, r: StepRow): void => {
-    if (e.key === 'Enter' || e.key === ' ') {
+  const at = (e: ReactPointerEvent | ReactMouseEvent): { k: number; key: BreakdownKey | null; x: number; y: number } | null => {
+    const box = ref.current!.getBoundingClientRect();
+    const px = e.clientX - box.left;
+    const py = e.clientY - box.top;
+    const h = hit(px, py);
+    return h && { ...h, x: px, y: py };
+  };
+  const moveTo = (k: number): void => {
+    const kk = Math.max(0, Math.min(rows.length - 1, k));
+    setCur({ k: kk, key: null, x: barX(kk) + barW / 2, y: M.top + 20 });
+  };
+  const onKey = (e: KeyboardEvent): void => {
+    const k = cur?.k ?? -1;
+    const page = Math.max(1, Math.floor(rows.length / 10));
+    const moves: Record<string, number> = { ArrowRight: k + 1, ArrowLeft: k - 1, Home: 0, End: rows.length - 1, PageDown: k + page, PageUp: k - page };
+    if (e.key in moves) {
       e.preventDefault();
-      onPick(r);
+      moveTo(k < 0 && (e.key === 'ArrowRight' || e.key === 'ArrowLeft') ? 0 : moves[e.key]!);
+    } else if ((e.key === 'Enter' || e.key === ' ') && cur) {
+      e.preventDefault();
+      onPick(rows[cur.k]!);
+    } else if (e.key === 'Escape' && cur) {
+      e.stopPropagation();
+      setCur(null);
     }
   };
-  const tr = tip ? rows[tip.k] : undefined;
+  const tr = cur ? rows[cur.k] : undefined;
+  const total = tr ? tr.step.end - tr.step.start : 0;
   return (
     <div className="ov-chart" ref={ref}>
-      <svg width={w} height={CHART_H} role="group" aria-label="Step time by category, one stacked bar per step" data-testid="overview-chart">
+      <svg
+        width={w} height={CHART_H} data-testid="overview-chart" data-steps={rows.length} tabIndex={0} role="slider"
+        aria-label={`Step time by category, one stacked bar per step (${rows.length}). Left and Right pick a step, Enter zooms the timeline to it`}
+        aria-valuemin={1} aria-valuemax={rows.length} aria-valuenow={(cur?.k ?? 0) + 1}
+        aria-valuetext={tr ? `${tr.step.name}: ${formatMicros(total)}` : undefined}
+        onPointerMove={(e) => { const h = at(e); setCur(h); }}
+        onPointerLeave={() => setCur(null)}
+        onClick={(e) => { const h = at(e); if (h) onPick(rows[h.k]!); }}
+        onKeyDown={onKey}
+        onFocus={() => { if (!cur && rows.length > 0) moveTo(0); }}
+        onBlur={() => setCur(null)}
+      >
         {ticks.map((t) => (
           <g key={t} className="ov-tick" transform={`translate(0, ${y(t)})`}>
             <line x1={M.left} x2={w - M.right} />
@@ -103,43 +173,19 @@ function StepChart({ rows, onPick }: { rows: StepRow[]; onPick: (r: StepRow) => 
           </g>
         ))}
         <line className="ov-axis" x1={M.left} x2={w - M.right} y1={y(0)} y2={y(0)} />
-        {rows.map((r) => {
-          let acc = 0;
-          const x0 = x(r.k)! + (x.bandwidth() - barW) / 2;
-          const total = r.step.end - r.step.start;
-          return (
-            <g
-              key={r.k} className="ov-bar" tabIndex={0} role="button" data-testid="overview-step" data-step={r.k}
-              aria-label={`${r.step.name}: ${formatMicros(total)}; Enter zooms the timeline to it`}
-              onClick={() => onPick(r)} onKeyDown={(e) => onKey(e, r)}
-            >
-              <rect className="ov-hit" x={x0} width={barW} y={M.top} height={CHART_H - M.bottom - M.top} />
-              {BREAKDOWN_KEYS.map((key) => {
-                const v = r.bd[key];
-                if (!(v > 0)) return null;
-                const top = y(acc + v);
-                const h = y(acc) - top;
-                acc += v;
-                return (
-                  <rect
-                    key={key} className={`ov-seg ov-${key}`} data-testid="overview-seg" data-key={key}
-                    x={x0} width={barW} y={top} height={Math.max(0, h)}
-                    onPointerMove={(e) => move(e, r.k, key)} onPointerLeave={() => setTip(null)}
-                  />
-                );
-              })}
-              {r.k % every === 0 && (
-                <text className="ov-label" x={x0 + barW / 2} y={CHART_H - M.bottom + 14} textAnchor="middle">{shortName(r.step.name)}</text>
-              )}
-            </g>
-          );
-        })}
+        {tr && <rect className="ov-hit" data-testid="overview-current" data-step={cur!.k} x={x(cur!.k)! - (x.step() - x.bandwidth()) / 2} width={x.step()} y={M.top} height={CHART_H - M.bottom - M.top} />}
+        {paths.map((p) => (p.bars > 0 ? <path key={p.key} className={`ov-seg ov-${p.key}`} data-testid="overview-seg" data-key={p.key} data-bars={p.bars} d={p.d} /> : null))}
+        {rows.map((r) => (r.k % every === 0 ? <text key={r.k} className="ov-label" x={barX(r.k) + barW / 2} y={CHART_H - M.bottom + 14} textAnchor="middle">{shortName(r.step.name)}</text> : null))}
       </svg>
-      {tip && tr && (
-        <div className="ov-tip" role="tooltip" style={{ left: Math.min(tip.x + 12, w - 200), top: tip.y + 12 }} data-testid="overview-tip">
-          <div className="ov-tip-title">{tr.step.name}</div>
-          <div><span className={`ov-swatch ov-${tip.key}`} /> {CATEGORY_LABEL[tip.key]}: {formatMicros(tr.bd[tip.key])} ({pct(tr.bd[tip.key], tr.step.end - tr.step.start)})</div>
-          <div className="ov-muted">step {formatMicros(tr.step.end - tr.step.start)}; click to zoom to it</div>
+      {cur && tr && (
+        <div className="ov-tip" role="tooltip" style={{ left: Math.max(0, Math.min(cur.x + 12, w - 240)), top: cur.y + 12 }} data-testid="overview-tip">
+          <div className="ov-tip-title">{tr.step.name} <span className="ov-muted">{formatMicros(total)}</span></div>
+          {BREAKDOWN_KEYS.filter((key) => tr.bd[key] > 0).map((key) => (
+            <div key={key} className={key === cur.key ? 'ov-tip-hot' : undefined}>
+              <span className={`ov-swatch ov-${key}`} /> {CATEGORY_LABEL[key]}: {formatMicros(tr.bd[key])} ({pct(tr.bd[key], total)})
+            </div>
+          ))}
+          <div className="ov-muted">click or Enter to zoom to it</div>
         </div>
       )}
       <ul className="ov-legend" aria-label="Categories, in the order each takes its share">

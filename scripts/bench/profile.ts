@@ -1,0 +1,81 @@
+/**
+ * npm run -s profile -- <file in .bench/> [query | --insight]
+ *
+ * A developer's look inside the page's thread. With a query: loads the file, waits for the
+ * analyses that run after a load, then times window.kinetoscope.search(query) (twice, the
+ * second with an x appended) under the page's CPU profiler. With --insight: profiles the load
+ * and the analyses that run after it (the parse worker is not profiled). Prints wall times and
+ * the functions with the most self time (ms). Not part of the bench.
+ */
+
+import { launchBrowser, newContext, settleCpu } from './browser.ts';
+import { ensureBuild } from './build.ts';
+import { startServer } from './server.ts';
+
+interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
+
+async function main(): Promise<void> {
+  const [file, query = 'conv'] = process.argv.slice(2);
+  if (!file) throw new Error('usage: npm run -s profile-search -- <file in .bench/> [query]');
+  await ensureBuild();
+  const server = await startServer();
+  const browser = await launchBrowser();
+  try {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${server.origin}/`);
+    await page.waitForFunction(() => typeof window.kinetoscope?.open === 'function');
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+    const insight = query === '--insight';
+    const blob = await page.evaluate(async (url) => {
+      (window as unknown as { benchBlob: Blob }).benchBlob = await (await fetch(url)).blob();
+    }, `/bench/${file}`);
+    void blob;
+    await page.waitForTimeout(1500);
+    await settleCpu();
+    if (insight) await cdp.send('Profiler.start');
+    const loaded = await page.evaluate(async (name) => {
+      const f = new File([(window as unknown as { benchBlob: Blob }).benchBlob], name);
+      const t0 = performance.now();
+      await window.kinetoscope.open(f);
+      const t1 = performance.now();
+      const stats = await window.kinetoscope.insightStats();
+      return { loadMs: t1 - t0, insightDoneMs: performance.now() - t1, stats };
+    }, file);
+    process.stdout.write(`load: ${JSON.stringify(loaded)}\n`);
+    process.stdout.write(`DOM: ${await page.evaluate(() => `${document.querySelectorAll('*').length} elements, drawer ${document.querySelector('[data-testid=drawer]')?.querySelectorAll('*').length}, tab ${document.querySelector('[data-testid=drawer] [role=tab][aria-selected=true]')?.textContent}`)}\n`);
+    await page.waitForTimeout(500);
+    await settleCpu();
+    for (const pass of insight ? [0] : [1, 2]) {
+      if (!insight) await cdp.send('Profiler.start');
+      const ms = insight ? {} : await page.evaluate(async (q) => {
+        const t0 = performance.now();
+        await window.kinetoscope.search(q);
+        const t1 = performance.now();
+        await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+        return { search: t1 - t0, withFrame: performance.now() - t0 };
+      }, pass === 1 ? query : query.toUpperCase());
+      const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: Node[]; samples: number[]; timeDeltas: number[] } };
+      const self = new Map<number, number>();
+      profile.samples.forEach((id, k) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[k] ?? 0) / 1000));
+      const byFn = new Map<string, number>();
+      for (const n of profile.nodes) {
+        const key = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
+        byFn.set(key, (byFn.get(key) ?? 0) + (self.get(n.id) ?? 0));
+      }
+      process.stdout.write(`pass ${pass}: ${JSON.stringify(ms)}\n`);
+      for (const [k, v] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 25)) process.stdout.write(`  ${v.toFixed(1).padStart(7)} ms  ${k}\n`);
+    }
+    await context.close();
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`profile: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});
