@@ -66,6 +66,24 @@ async function main(): Promise<void> {
         byFn.set(key, (byFn.get(key) ?? 0) + (self.get(n.id) ?? 0));
       }
       process.stdout.write(`pass ${pass}: ${JSON.stringify(ms)}\n`);
+      if (process.env.PROFILE_TOTAL) {
+        // Inclusive time: each sample counted once per distinct function on its stack.
+        const parent = new Map<number, number>();
+        for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+        const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+        const total = new Map<string, number>();
+        profile.samples.forEach((id, k) => {
+          const seen = new Set<string>();
+          for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+            const n = byId.get(at)!;
+            const key = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
+            if (!seen.has(key)) total.set(key, (total.get(key) ?? 0) + (profile.timeDeltas[k] ?? 0) / 1000);
+            seen.add(key);
+          }
+        });
+        process.stdout.write('inclusive:\n');
+        for (const [k, v] of [...total].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.PROFILE_TOTAL))) process.stdout.write(`  ${v.toFixed(1).padStart(7)} ms  ${k}\n`);
+      }
       for (const [k, v] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 25)) process.stdout.write(`  ${v.toFixed(1).padStart(7)} ms  ${k}\n`);
     }
     await context.close();

@@ -104,3 +104,48 @@ function mergeRun(t: Float64Array, v: Float64Array, ot: Float64Array, ov: Float6
 function findRuns(t: Float64Array, bounds: number[]): void {
   for (let i = 1; i < t.length; i++) if (t[i]! < t[i - 1]!) bounds.push(i);
 }
+
+/**
+ * Indices 0..n-1 ordered by keys[i] ascending, ties in index order (stable): an LSD radix
+ * sort over the keys' bits, 16 at a time, skipping digits every key shares. Keys must not be
+ * NaN; -0 sorts with 0.
+ */
+export function orderByFloat(keys: Float64Array): Uint32Array {
+  const n = keys.length;
+  let order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  let sorted = true;
+  for (let i = 1; i < n && sorted; i++) sorted = keys[i - 1]! <= keys[i]!;
+  if (sorted) return order;
+  // The bits of each key as an unsigned integer in the keys' order: flip every bit of a
+  // negative one, only the sign bit of the others.
+  const words = new Uint32Array(n * 2);
+  const f = new Float64Array(1);
+  const w = new Uint32Array(f.buffer);
+  for (let i = 0; i < n; i++) {
+    f[0] = keys[i]! + 0; // (-0 + 0 is 0)
+    const hi = w[1]!, lo = w[0]!;
+    if (hi & 0x80000000) {
+      words[2 * i] = ~lo >>> 0;
+      words[2 * i + 1] = ~hi >>> 0;
+    } else {
+      words[2 * i] = lo;
+      words[2 * i + 1] = (hi | 0x80000000) >>> 0;
+    }
+  }
+  let next = new Uint32Array(n);
+  const count = new Uint32Array(65537);
+  for (let pass = 0; pass < 4; pass++) {
+    const word = pass >> 1, shift = (pass & 1) * 16;
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[((words[2 * i + word]! >>> shift) & 0xffff) + 1]!++;
+    if (count[((words[word]! >>> shift) & 0xffff) + 1] === n) continue; // every key has this digit
+    for (let d = 0; d < 65536; d++) count[d + 1]! += count[d]!;
+    for (let k = 0; k < n; k++) {
+      const i = order[k]!;
+      next[count[(words[2 * i + word]! >>> shift) & 0xffff]!++] = i;
+    }
+    [order, next] = [next, order];
+  }
+  return order;
+}

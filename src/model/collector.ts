@@ -220,10 +220,8 @@ export class Collector implements EventSink, RunSink {
   sliceRoom(): number {
     return this.maxSlices - this.sStart.length;
   }
-  /** Whether instants of this name carry a field group (the WebAssembly run then hands them over). */
-  nameCarriesFields(name: number): boolean {
-    return this.fieldGroupOf(name) >= 0;
-  }
+  /** RunSink.fieldKeys: the listed keys of every group, in FLAT_GROUPS' order. */
+  readonly fieldKeys = FLAT_GROUPS.flatMap((g, group) => g.keys.map((key, j) => ({ key, group, slot: g.slot[j]!, isU64: g.isU64[j] === 1 })));
 
   /** The field group instants of this name carry, or -1. */
   fieldGroupOf(name: number): number {
@@ -254,9 +252,23 @@ export class Collector implements EventSink, RunSink {
     const row = this.fieldScratch[g]!;
     for (let j = 0; j < row.length; j++) row[j] = group.slotU32[j] ? NO_U64 : NaN;
     if (argsStart >= 0) sc.readListedArgs(argsStart, argsEnd, GROUP_KEYS[g]!, group.isU64, group.slot, row);
+    this.pushFieldRow(g, slice, row, 0);
+  }
+
+  /** Appends group g's row for slice `slice`: its slots from vals[at...]. */
+  private pushFieldRow(g: number, slice: number, vals: Float64Array, at: number): void {
     const d = this.fieldDrafts[g]!;
-    d.slice.push(slice);
-    for (let j = 0; j < row.length; j++) d.cols[j]!.push(row[j]!);
+    // Stores written here rather than through Grow.push: its one store site sees every
+    // typed-array kind in the parser, and that megamorphic store was most of this function.
+    const sl = d.slice;
+    if (sl.length === sl.data.length) sl.ensure(1);
+    sl.data[sl.length++] = slice;
+    const cols = d.cols;
+    for (let j = 0; j < cols.length; j++) {
+      const col = cols[j]!;
+      if (col.length === col.data.length) col.ensure(1);
+      col.data[col.length++] = vals[at + j]!;
+    }
   }
 
   numericFlowIds(flows: number): boolean {
@@ -275,7 +287,9 @@ export class Collector implements EventSink, RunSink {
       this.sliceRun(b);
       for (let k = 0; k < b.fieldN; k++) {
         const i = b.fieldSlice[k]!;
-        this.readFieldsAt(this.fieldGroupOf(b.name[i]!), first + i, b.fieldArgsStart[k]!, b.fieldArgsEnd[k]!, sc);
+        const g = this.fieldGroupOf(b.name[i]!);
+        if (b.fieldsAllJs || b.fieldJs[k]) this.readFieldsAt(g, first + i, b.fieldArgsStart[k]!, b.fieldArgsEnd[k]!, sc);
+        else this.pushFieldRow(g, first + i, b.fieldVals, k * b.fieldSlots);
       }
     }
     if (b.beN > 0) this.edges(b);

@@ -1,14 +1,16 @@
 // Parsed args fields, declared in one place. Each group names the events that carry it and
 // the args keys read into columns; from this list follow the JS reader's extraction
-// (Collector.readFields → Scanner.readListedArgs), the WebAssembly reader's declining of
-// the carriers (it hands them to the collector: RunSink.nameCarriesFields), the columns
-// the collector grows, the merge of a parse worker's dump (string fields remapped), the
-// final columns in file order of their slices (finish.ts `buildFieldColumns`), and the
-// buffers transferred to the page (`fieldBuffers`).
+// (Collector.readFields → Scanner.readListedArgs), the WebAssembly reader's (the collector
+// declares the keys, RunSink.fieldKeys, and the module reads a carrier's args itself,
+// readFieldArgs in event-scanner.as.ts, handing the rare row it is unsure of back to the JS
+// reader), the columns the collector grows, the merge of a parse worker's dump (string
+// fields remapped), the final columns in file order of their slices (finish.ts
+// `buildFieldColumns`), and the buffers transferred to the page (`fieldBuffers`).
 //
-// Adding a field to an existing group is one line here. A new group of instants is one
-// entry; a group carried by X events would need the WebAssembly run (collect in
-// event-scanner.as.ts) to decline those events too, at the cost of its speed on them.
+// Adding a field to an existing group is one line here, and so is a new group of instants
+// (the module takes up to 8 groups, 32 keys and 16 slots a row; past that the JS reader reads
+// them). Events other than instants carrying a group would need collect() in
+// event-scanner.as.ts to look for them too.
 //
 // Only the carriers pay: a group's columns hold one row per carrying event, keyed by slice.
 // The kernel fields stay in their own columns (KernelColumns), read by both readers on

@@ -155,11 +155,14 @@ function addMemoryCounters(c: Collector): void {
       const s = c.counterSeries(pid, `${cv.device} memory ${what} (bytes)`);
       c.derivedCounters++;
       s.unit = 'bytes';
+      const times = s.times.ensure(values.length), vals = s.values.ensure(values.length);
+      let at = s.times.length;
       for (let k = 0; k < values.length; k++) {
         if (Number.isNaN(values[k]!)) continue; // reserved before the first Total Reserved
-        s.times.push(cv.times[k]!);
-        s.values.push(values[k]!);
+        times[at] = cv.times[k]!;
+        vals[at++] = values[k]!;
       }
+      s.times.length = s.values.length = at;
     };
     add('allocated', cv.allocated);
     if (cv.reserved) add('reserved', cv.reserved);

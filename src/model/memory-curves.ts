@@ -10,6 +10,8 @@
 // - reserved: `Total Reserved` where present, else the previous value; a device whose
 //   events never carry it has no reserved curve (null).
 
+import { orderByFloat } from '../lib/sort.ts';
+
 export interface MemoryCurve {
   device: string;
   deviceType: number;
@@ -40,21 +42,25 @@ export function deviceLabel(type: number, id: number): string {
 export function timeOrder(n: number, time: (row: number) => number): Uint32Array {
   const t = new Float64Array(n);
   for (let k = 0; k < n; k++) t[k] = time(k);
-  const order = new Uint32Array(n);
-  for (let k = 0; k < n; k++) order[k] = k;
-  return order.sort((a, b) => t[a]! - t[b]! || a - b);
+  return orderByFloat(t);
 }
 
 /** The curves of every device with memory events, CPU first, then by device type and id. */
 export function memoryCurves(n: number, time: (row: number) => number, f: MemoryFieldsIn): MemoryCurve[] {
   const order = timeOrder(n, time);
   const byDevice = new Map<string, { type: number; id: number; rows: number[] }>();
+  let last: { type: number; id: number; rows: number[] } | undefined;
   for (let k = 0; k < n; k++) {
     const r = order[k]!;
     const type = f.deviceType[r]!, id = f.deviceId[r]!;
-    const label = deviceLabel(type, id);
-    let d = byDevice.get(label);
-    if (!d) byDevice.set(label, (d = { type, id, rows: [] }));
+    // (runs of one device are the rule: its label is made once a run)
+    let d = last && Object.is(last.type, type) && Object.is(last.id, id) ? last : undefined;
+    if (!d) {
+      const label = deviceLabel(type, id);
+      d = byDevice.get(label);
+      if (!d) byDevice.set(label, (d = { type, id, rows: [] }));
+      last = d;
+    }
     d.rows.push(r);
   }
   const key = (type: number, id: number): number => (Number.isNaN(type) ? 1e9 : type * 1e6) + (Number.isNaN(id) ? 0 : id);

@@ -10,7 +10,7 @@ import { Collector } from '../model/collector.ts';
 import { loadTrace } from '../engine/load.ts';
 import { mulberry32, synthTraceBytes } from '../engine/synth-trace.ts';
 import { TRACES_DIR } from '../testing/traces-dir.ts';
-import type { EventFields, Scanner } from './scanner.ts';
+import { Scanner, type EventFields } from './scanner.ts';
 import { StreamParser, type EventSink, type ParseOutcome } from './stream-parser.ts';
 import { StringTable } from './string-table.ts';
 import { setWasmRuns, setWasmEvents, WasmEvents } from './wasm-events.ts';
@@ -278,17 +278,20 @@ describe('the WebAssembly event reader', () => {
     const num = (): string => pick(['0', '-0', '7', '12.5', '-3.25', '0.000001', '123456789012345678', '9007199254740991', '9007199254740992', '1e3', '5E-1', String(Math.floor(rand() * 1e6)), String(rand() * 1e4)]);
     const ts = (): string => pick(['1000', '1000.5', '-1.5', '-0', '1700000000000000.125', '1700000000000000.123456789', '1700000000000000.1234567891', '1000.123456789000', '12345678901234567', String(1000 + rand() * 1000)]);
     const id = (): string => pick(['1', '7', '"7"', '0', '"07"', '"x"', '1099511627775', '1099511627776', '"123456789012"', '""', '12.0', `"${Math.floor(rand() * 5)}"`]);
-    const name = (): string => pick(['a', '', 'abcdefgh', 'abcdefghi', 'a_kernel_name_long_enough_for_several_words', 'é', '日本語', 'x}y]z{', 'kernel']);
+    const name = (): string => pick(['a', '', 'abcdefgh', 'abcdefghi', 'a_kernel_name_long_enough_for_several_words', 'é', '日本語', 'x}y]z{', 'kernel', '[memory]', '[memory]']);
+    // uint64 fields (Addr): exact past 2^53, quoted digits, too long, not integers
+    const u64 = (): string => pick(['0', '140245817360384', '18446744073709551615', '18446744073709551614', '9007199254740993', '1234567890123456789', '12345678901234567890', '123456789012345678901', '"140245817360384"', '"x"', '12.5', '-1', '1e3', '00012']);
     const value = (d = 0): string => {
       const r = rand();
       if (d > 2 || r < 0.4) return pick([num(), `"${name()}"`, 'true', 'false', 'null']);
       if (r < 0.7) return `[${Array.from({ length: Math.floor(rand() * 4) }, () => ws() + value(d + 1) + ws()).join(',')}]`;
       return `{${Array.from({ length: Math.floor(rand() * 4) }, () => `${ws()}"${name()}"${ws()}:${ws()}${value(d + 1)}`).join(',')}}`;
     };
-    const argKeys = ['correlation', 'grid', 'block', 'registers per thread', 'shared memory', 'blocks per SM', 'warps per SM', 'est. achieved occupancy %', 'device', 'stream', 'External id'];
+    const argKeys = ['correlation', 'grid', 'block', 'registers per thread', 'shared memory', 'blocks per SM', 'warps per SM', 'est. achieved occupancy %', 'device', 'stream', 'External id',
+      'Bytes', 'Total Allocated', 'Total Reserved', 'Addr', 'Addr', 'Device Type', 'Device Id', 'Device\\u0020Id'];
     const args = (): string => `{${Array.from({ length: Math.floor(rand() * 7) }, () => {
       const k = pick(argKeys);
-      const v = k === 'grid' || k === 'block' ? `[${Array.from({ length: Math.floor(rand() * 5) }, () => (rand() < 0.8 ? num() : value(2))).join(',')}]` : rand() < 0.8 ? num() : value();
+      const v = k === 'grid' || k === 'block' ? `[${Array.from({ length: Math.floor(rand() * 5) }, () => (rand() < 0.8 ? num() : value(2))).join(',')}]` : k === 'Addr' && rand() < 0.7 ? u64() : rand() < 0.8 ? num() : value();
       return `${ws()}"${k}"${ws()}:${ws()}${v}`;
     }).join(',')}${ws()}}`;
     const event = (): string => {
@@ -323,6 +326,40 @@ describe('the WebAssembly event reader', () => {
       total += events.length;
     }
     expect(read / total).toBeGreaterThan(0.2); // the module read a good part of them itself
+  });
+
+  it('[memory] fields: the module reads plain ones itself, exactly (uint64 addresses past 2^53), and hands the others to JS', () => {
+    const addrs = ['1', '140245817360385', '9007199254740993', '18446744073709551614', '12345678901234567890', '1234567890123456789', '4294967295', '4294967296'];
+    const odd = ['"140245817360385"', '18446744073709551616', '1.5', 'null'];
+    const ev = (k: number, addr: string): string =>
+      `{"ph":"i","cat":"cpu_instant_event","s":"t","name":"[memory]","pid":1,"tid":2,"ts":${1000 + k},"args":{"Total Reserved": ${k * 4096}, "Device Id": ${k % 3}, "Addr": ${addr}, "Bytes": ${k % 2 ? -512 : 512}, "Total Allocated": ${k * 512.5}, "Device Type": 1, "Ev Idx": ${k}}}`;
+    const events = [...addrs.map((a, k) => ev(k, a)), ...odd.map((a, k) => ev(addrs.length + k, a)), '{"ph":"i","name":"[memory]","pid":1,"tid":2,"ts":5000}'];
+    const bytes = new TextEncoder().encode(`{"traceEvents":[{"ph":"X","ts":1},${events.join(',')}]}`);
+    const original = Scanner.prototype.readListedArgs;
+    let jsReads = 0;
+    Scanner.prototype.readListedArgs = function (...a: Parameters<Scanner['readListedArgs']>) {
+      jsReads++;
+      return original.apply(this, a);
+    };
+    let inRuns: ReturnType<typeof parseInRuns>;
+    try {
+      inRuns = parseInRuns(bytes, [1 << 16]);
+    } finally {
+      Scanner.prototype.readListedArgs = original;
+    }
+    expect(inRuns.outcome.wasmCollected).toBe(events.length); // (the first event, which sets the time base, is read in JS)
+    expect(jsReads).toBe(odd.length); // the rest the module read
+    expect(difference(bytes, [1 << 16])).toBeNull();
+    expect(difference(bytes, [37, 90])).toBeNull();
+    // and the values, from the test's own reading of the text
+    const d = inRuns.collector.fieldDrafts[0]!;
+    const col = (k: number): number[] => Array.from(d.cols[k]!.view());
+    const hi = col(3), lo = col(4);
+    addrs.forEach((a, k) => expect(BigInt(hi[k]!) * 4294967296n + BigInt(lo[k]!)).toBe(BigInt(a)));
+    expect([hi[addrs.length], lo[addrs.length]]).toEqual([32653, 2250244097]); // "140245817360385", quoted: read by JS, the same
+    expect(col(1).slice(0, addrs.length)).toEqual(addrs.map((_, k) => k * 512.5));
+    expect(col(0).slice(0, 3)).toEqual([512, -512, 512]);
+    expect(col(5).at(-1)).toBeNaN(); // the last event has no args
   });
 
   it('flows of more than 8192 (cat, name) pairs with numeric ids: the same strings, in the same order', () => {

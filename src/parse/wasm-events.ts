@@ -21,6 +21,9 @@ interface Exports {
   BATCH_CAP: WebAssembly.Global;
   initSlices(empty: number, instant: number, gpu: number, launch: number): void;
   collect(at: number, cap: number, offsetDelta: number, numericFlowIds: number): number;
+  FIELD_SLOTS: WebAssembly.Global;
+  fieldKeyBytes(len: number): number;
+  setFieldKey(at: number, len: number, group: number, slot: number, isU64: number): number;
 }
 
 /** A category's class, as RunSink.sliceClass gives it (0: none or other). */
@@ -46,8 +49,10 @@ export interface RunSink {
    * interned as it reads).
    */
   numericFlowIds(flows: number): boolean;
-  /** Whether instants of this name carry args read into columns (model/fields.ts): the run hands them to the per-event path. */
-  nameCarriesFields(name: number): boolean;
+  /** The field group (model/fields.ts) instants of this name carry, or -1: the run reads their listed keys (fieldKeys). */
+  fieldGroupOf(name: number): number;
+  /** Every listed key of every group: its first slot in the group's row, two slots for a uint64 (high, low). */
+  readonly fieldKeys: readonly { key: string; group: number; slot: number; isU64: boolean }[];
   /**
    * Takes a run. `sc` is over the window the run was read from (valid until the next
    * collect): the instants carrying listed fields (run.field*) are read from it.
@@ -69,9 +74,18 @@ export class EventRun {
   flowNoId = 0;
   corrN = 0;
   kernN = 0;
-  /** Instants whose names carry listed fields: count, run-relative slice, args' window bounds (-1: none). */
+  /**
+   * Instants whose names carry listed fields: count, run-relative slice, args' window bounds
+   * (-1: none); the values the module read, `fieldSlots` a row in the group's slot order; 1
+   * in fieldJs where the sink must read the row from the args itself (all of them when
+   * fieldsAllJs: the module had no room for the keys).
+   */
   fieldN = 0;
   fieldSlice!: Uint32Array;
+  fieldVals!: Float64Array;
+  fieldJs!: Uint8Array;
+  fieldSlots = 0;
+  fieldsAllJs = false;
   fieldArgsStart = new Int32Array(0);
   fieldArgsEnd = new Int32Array(0);
   kernels = 0;
@@ -124,6 +138,8 @@ export class EventRun {
     this.fieldSlice = new Uint32Array(buf, fieldAt[0]! >>> 0, cap);
     this.fieldStartRaw = new Int32Array(buf, fieldAt[1]! >>> 0, cap);
     this.fieldEndRaw = new Int32Array(buf, fieldAt[2]! >>> 0, cap);
+    this.fieldVals = new Float64Array(buf, fieldAt[3]! >>> 0, cap * this.fieldSlots);
+    this.fieldJs = new Uint8Array(buf, fieldAt[4]! >>> 0, cap);
     if (this.fieldArgsStart.length !== cap) {
       this.fieldArgsStart = new Int32Array(cap);
       this.fieldArgsEnd = new Int32Array(cap);
@@ -244,7 +260,7 @@ export class WasmEvents {
         argsWanted: (cat: number): number => (filter.argsWanted(cat) ? 1 : 0),
         sliceClass: (cat: number): number => slices!.sliceClass(cat),
         sliceTrack: (pid: number, tid: number): number => slices!.sliceTrack(pid, tid),
-        nameCarriesFields: (name: number): number => (slices!.nameCarriesFields(name) ? 1 : 0),
+        fieldGroupOf: (name: number): number => slices!.fieldGroupOf(name),
       },
     });
     this.ex = instance.exports as unknown as Exports;
@@ -260,6 +276,14 @@ export class WasmEvents {
       this.run64 = at >> 3;
       this.runCap = this.ex.BATCH_CAP.value as number;
       this.run = new EventRun();
+      this.run.fieldSlots = this.ex.FIELD_SLOTS.value as number;
+      const enc = new TextEncoder();
+      for (const k of slices.fieldKeys) {
+        const bytes = enc.encode(k.key);
+        const at = this.ex.fieldKeyBytes(bytes.length) >>> 0;
+        new Uint8Array(this.ex.memory.buffer, at, bytes.length).set(bytes);
+        if (!this.ex.setFieldKey(at, bytes.length, k.group, k.slot, k.isU64 ? 1 : 0)) this.run.fieldsAllJs = true;
+      }
     }
     this.remap();
   }
@@ -273,7 +297,7 @@ export class WasmEvents {
       buf,
       this.i32.subarray(this.run32 + B_COLUMNS, this.run32 + B_COLUMNS + COLUMNS),
       this.runCap,
-      this.i32.subarray(this.run32 + B_FIELD_COLUMNS, this.run32 + B_FIELD_COLUMNS + 3),
+      this.i32.subarray(this.run32 + B_FIELD_COLUMNS, this.run32 + B_FIELD_COLUMNS + 5),
     );
   }
 

@@ -858,8 +858,8 @@ export function alloc(bytes: usize): usize {
 declare function jsSliceClass(cat: i32): i32;
 @external("env", "sliceTrack")
 declare function jsSliceTrack(pid: i32, tid: i32): i32;
-@external("env", "nameCarriesFields")
-declare function jsNameCarriesFields(name: i32): i32;
+@external("env", "fieldGroupOf")
+declare function jsFieldGroupOf(name: i32): i32;
 
 const PH_X: i32 = 88, PH_i: i32 = 105, PH_I: i32 = 73, PH_R: i32 = 82, PH_s: i32 = 115, PH_t: i32 = 116, PH_f: i32 = 102;
 const PH_B: i32 = 66, PH_E: i32 = 69;
@@ -875,8 +875,9 @@ const B_KERNELS: usize = 20, B_MEMCPY: usize = 24, B_MEMSET: usize = 28, B_PHASE
 const B_PHASE_CODE: usize = 36, B_PHASE_COUNT: usize = 72; // nine of each: X, i, I, R, s, t, f, B, E in the order first seen
 const B_COLUMNS: usize = 108; // the staging columns' addresses (25 slots, in the order of alloc below)
 const B_FLOW_N: usize = 208, B_FLOW_NO_ID: usize = 212, B_BE_N: usize = 216;
-// Instants carrying listed fields: their count, and the addresses of their three columns
-// (the run's slice index, the args' start and end addresses; -1 without args).
+// Instants carrying listed fields: their count, and the addresses of their five columns
+// (the run's slice index, the args' start and end addresses, -1 without args; the values
+// read here, FIELD_SLOTS float64 a row; 1 where the JS side must read the row itself).
 const B_FIELD_N: usize = 220, B_FIELD_COLUMNS: usize = 224;
 const B_SPAN_MIN: usize = 256, B_SPAN_MAX: usize = 264, B_EXT_MIN: usize = 272, B_EXT_MAX: usize = 280;
 
@@ -888,7 +889,7 @@ let cFlCat: usize = 0, cFlName: usize = 0, cFlId: usize = 0, cFlPh: usize = 0, c
 // B/E edges: track, ts, is an E, name (0xffffffff when missing), cat, offset.
 let cBeTrack: usize = 0, cBeTs: usize = 0, cBeEnd: usize = 0, cBeName: usize = 0, cBeCat: usize = 0, cBeOffset: usize = 0;
 
-let cFieldSlice: usize = 0, cFieldStart: usize = 0, cFieldEnd: usize = 0;
+let cFieldSlice: usize = 0, cFieldStart: usize = 0, cFieldEnd: usize = 0, cFieldVals: usize = 0, cFieldJs: usize = 0;
 let emptyId: i32 = 0, flagInstant: u8 = 0, flagGpu: u8 = 0, flagLaunch: u8 = 0;
 
 function column(slot: i32, bytes: usize): usize {
@@ -935,6 +936,10 @@ export function initSlices(empty: i32, instant: i32, gpu: i32, launch: i32): voi
   store<i32>(BATCH + B_FIELD_COLUMNS, <i32>cFieldSlice);
   store<i32>(BATCH + B_FIELD_COLUMNS + 4, <i32>cFieldStart);
   store<i32>(BATCH + B_FIELD_COLUMNS + 8, <i32>cFieldEnd);
+  cFieldVals = heap.alloc((n << 3) * FIELD_SLOTS);
+  cFieldJs = heap.alloc(n);
+  store<i32>(BATCH + B_FIELD_COLUMNS + 12, <i32>cFieldVals);
+  store<i32>(BATCH + B_FIELD_COLUMNS + 16, <i32>cFieldJs);
   trackSlots = heap.alloc(TRACK_SLOTS * 12);
   memory.fill(trackSlots, 0, TRACK_SLOTS * 12);
 }
@@ -990,21 +995,129 @@ function classOf(cat: i32): i32 {
   return c - 1;
 }
 
-// Whether instants of a name carry args the model reads into columns (model/fields.ts): the
-// module does not read those fields; it notes the slice and its args' bounds (cField*), and
-// the collector reads them from the window before the next collect.
-// (0 not asked yet, 1 no, 2 yes; names past the table ask each time.)
+// The field group (model/fields.ts) instants of a name carry, or -1. The module reads the
+// listed keys of their args itself (readFieldArgs) and hands the rows over (cFieldVals);
+// a row it is not sure to read as Scanner.readListedArgs does goes to the JS side
+// (cFieldJs), which reads it from the window before the next collect.
+// (0 not asked yet, 1 none, else the group + 2; names past the table ask each time.)
 const NAME_FIELDS: usize = memory.data(1 << 16);
 
-function nameCarriesFields(name: i32): bool {
-  if (name < 0) return false;
-  if (name >= 1 << 16) return jsNameCarriesFields(name) != 0;
-  let w = load<u8>(NAME_FIELDS + <usize>name);
+function fieldGroupOf(name: i32): i32 {
+  if (name < 0) return -1;
+  if (name >= 1 << 16) return jsFieldGroupOf(name);
+  let w = <i32>load<u8>(NAME_FIELDS + <usize>name);
   if (w == 0) {
-    w = jsNameCarriesFields(name) != 0 ? 2 : 1;
-    store<u8>(NAME_FIELDS + <usize>name, w);
+    w = jsFieldGroupOf(name) + 2;
+    store<u8>(NAME_FIELDS + <usize>name, <u8>w);
   }
-  return w == 2;
+  return w - 2;
+}
+
+// The listed keys, set once by the JS side (setFieldKey): per key its bytes, its group, its
+// first slot in a row and whether it is a uint64 (two slots: high and low halves); per
+// group, which of its slots are uint64 halves (absent: 0xffffffff) and how many it has.
+export const FIELD_SLOTS: i32 = 16;
+const FIELD_KEYS_MAX: i32 = 32;
+const FIELD_KEY: usize = memory.data(32 * 20); // address, length, group, slot, isU64
+const FIELD_SLOT_U32: usize = memory.data(8 * 16); // per group and slot: 1 for a uint64 half
+const FIELD_GROUP_SLOTS: usize = memory.data(8 * 4);
+let fieldKeys: i32 = 0;
+
+/** Room for a key's bytes (the JS side writes them there, then calls setFieldKey). */
+export function fieldKeyBytes(len: i32): usize {
+  return heap.alloc(<usize>len + 8);
+}
+
+/** Declares a listed key; false when the module has no room (the JS side then reads every row). */
+export function setFieldKey(at: usize, len: i32, group: i32, slot: i32, isU64: bool): bool {
+  if (fieldKeys >= FIELD_KEYS_MAX || group >= 8 || slot + (isU64 ? 2 : 1) > FIELD_SLOTS) return false;
+  const e = FIELD_KEY + <usize>fieldKeys * 20;
+  store<i32>(e, <i32>at);
+  store<i32>(e + 4, len);
+  store<i32>(e + 8, group);
+  store<i32>(e + 12, slot);
+  store<i32>(e + 16, isU64 ? 1 : 0);
+  fieldKeys++;
+  const slots = FIELD_GROUP_SLOTS + (<usize>group << 2);
+  const end = slot + (isU64 ? 2 : 1);
+  if (end > load<i32>(slots)) store<i32>(slots, end);
+  if (isU64) {
+    store<u8>(FIELD_SLOT_U32 + (<usize>group << 4) + <usize>slot, 1);
+    store<u8>(FIELD_SLOT_U32 + (<usize>group << 4) + <usize>slot + 1, 1);
+  }
+  return true;
+}
+
+const NO_U64: f64 = 4294967295;
+
+/**
+ * Scanner.readListedArgs over the args object at p, for group g, into the row at `row`
+ * (absent keys: NaN, or 0xffffffff for both halves of a uint64); false where the JS side
+ * must read it: an escaped key, a value that is not a plain number where a field is (the JS
+ * side gives NaN there, or reads a quoted uint64), a number readNumber declines, a uint64 past
+ * 2^64 - 2, any syntax it would stop at.
+ */
+function readFieldArgs(p: usize, g: i32, row: usize): bool {
+  const slots = <usize>load<i32>(FIELD_GROUP_SLOTS + (<usize>g << 2));
+  const u32s = FIELD_SLOT_U32 + (<usize>g << 4);
+  for (let j: usize = 0; j < slots; j++) store<f64>(row + (j << 3), load<u8>(u32s + j) != 0 ? NO_U64 : NaN);
+  if (p == -1) return true; // no args: every field absent
+  if (<u32>load<u8>(p) != LBRACE) return false;
+  p = skipWs(p + 1);
+  let c = <u32>load<u8>(p);
+  if (c == RBRACE) return true;
+  for (;;) {
+    if (c != QUOTE) return false;
+    const ks = p + 1;
+    const q = scanKey(ks, false);
+    if (q == 0) return false;
+    const len = q - ks;
+    p = skipWs(q + 1);
+    if (<u32>load<u8>(p) != COLON) return false;
+    p = skipWs(p + 1);
+    c = <u32>load<u8>(p);
+    let e: usize = 0;
+    for (let k = 0; k < fieldKeys; k++) {
+      const at = FIELD_KEY + <usize>k * 20;
+      if (load<i32>(at + 8) == g && keyIs(ks, len, <usize>load<i32>(at), <usize>load<i32>(at + 4))) {
+        e = at;
+        break;
+      }
+    }
+    if (e == 0) {
+      p = skipValue(p);
+      if (p == 0) return false;
+    } else {
+      const out = row + (<usize>load<i32>(e + 12) << 3);
+      if (load<i32>(e + 16) != 0) {
+        if (!isDigit(c)) return false;
+        let v: u64 = 0;
+        while (isDigit((c = <u32>load<u8>(p)))) {
+          const d = <u64>(c - ZERO);
+          if (v > 1844674407370955161 || (v == 1844674407370955161 && d > 5)) return false; // past 2^64 - 1
+          v = v * 10 + d;
+          p++;
+        }
+        if (!isDelimiter(c) || v == 0xffffffffffffffff) return false;
+        store<f64>(out, <f64>(v >> 32));
+        store<f64>(out + 8, <f64>(v & 0xffffffff));
+      } else {
+        if (!(c == MINUS || isDigit(c))) return false;
+        p = readNumber(p);
+        if (p == 0) return false;
+        store<f64>(out, num);
+      }
+    }
+    p = skipWs(p);
+    c = <u32>load<u8>(p);
+    if (c == COMMA) {
+      p = skipWs(p + 1);
+      c = <u32>load<u8>(p);
+      continue;
+    }
+    return c == RBRACE;
+  }
+  return false; // not reached
 }
 
 function countPhase(ph: i32): void {
@@ -1031,6 +1144,7 @@ function countPhase(ph: i32): void {
  */
 export function collect(p: usize, cap: i32, offsetDelta: f64, numericFlowIds: bool): usize {
   let n: i32 = 0, corrN: i32 = 0, kernN: i32 = 0, flowN: i32 = 0, flowNoId: i32 = 0, beN: i32 = 0, fieldN: i32 = 0;
+  let group: i32 = -1;
   let kernels: i32 = 0, memcpy: i32 = 0, memset: i32 = 0;
   let spanMin: f64 = Infinity, spanMax: f64 = -Infinity, extMin: f64 = Infinity, extMax: f64 = -Infinity;
   let stop = STOP_NOT_EVENT;
@@ -1142,11 +1256,14 @@ export function collect(p: usize, cap: i32, offsetDelta: f64, numericFlowIds: bo
         store<f64>(k + 13 * col, load<f64>(OUT + STREAM));
         kernN++;
       }
-    } else if (!isX && nameCarriesFields(load<i32>(OUT + NAME))) {
+    } else if (!isX && (group = fieldGroupOf(load<i32>(OUT + NAME))) >= 0) {
       const j = <usize>fieldN << 2;
       store<u32>(cFieldSlice + j, <u32>n);
-      store<i32>(cFieldStart + j, load<i32>(OUT + ARGS_START));
+      const as = load<i32>(OUT + ARGS_START);
+      store<i32>(cFieldStart + j, as);
       store<i32>(cFieldEnd + j, load<i32>(OUT + ARGS_END));
+      const row = cFieldVals + <usize>fieldN * (<usize>FIELD_SLOTS << 3);
+      store<u8>(cFieldJs + <usize>fieldN, readFieldArgs(<usize>as, group, row) ? 0 : 1);
       fieldN++;
     } else if (isX && cls == CLS_RUNTIME && !isNaN(corr)) {
       flags = flagLaunch;
