@@ -2,7 +2,7 @@
 // bar per step and a table) and per GPU device its utilization, estimated SM efficiency and
 // achieved occupancy (analysis/overview.ts). A bar or a row zooms the timeline to its step.
 
-import { useEffect, useRef, useState, type KeyboardEvent, type MouseEvent as ReactMouseEvent, type PointerEvent as ReactPointerEvent, type RefObject } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent as ReactMouseEvent, type PointerEvent as ReactPointerEvent, type RefObject } from 'react';
 import { scaleBand, scaleLinear } from 'd3-scale';
 import type { DeviceFigures, Overview } from '../../analysis/overview.ts';
 import { BREAKDOWN_KEYS, WHOLE_TRACE, type BreakdownKey, type Step } from '../../analysis/steps.ts';
@@ -91,24 +91,29 @@ function StepChart({ rows, onPick }: { rows: StepRow[]; onPick: (r: StepRow) => 
   const barX = (k: number): number => x(k)! + (x.bandwidth() - barW) / 2;
   // Step labels that fit: every n-th.
   const every = Math.max(1, Math.ceil(34 / Math.max(1, x.step())));
-  const paths = BREAKDOWN_KEYS.map((key) => {
-    let d = '';
-    let bars = 0;
-    for (const r of rows) {
-      const v = r.bd[key];
-      if (!(v > 0)) continue;
-      let below = 0;
-      for (const k2 of BREAKDOWN_KEYS) {
-        if (k2 === key) break;
-        below += r.bd[k2];
+  // (made again only when the steps or the width change: not on every pointer move)
+  const paths = useMemo(
+    () => {
+      const out = BREAKDOWN_KEYS.map((key) => ({ key, d: [] as string[], bars: 0 }));
+      const bw = barW.toFixed(2);
+      for (const r of rows) {
+        let below = 0;
+        const x0 = barX(r.k).toFixed(2);
+        BREAKDOWN_KEYS.forEach((key, c) => {
+          const v = r.bd[key];
+          if (!(v > 0)) return;
+          const top = y(below + v);
+          const h = Math.max(0, y(below) - top);
+          below += v;
+          out[c]!.d.push(`M${x0},${top.toFixed(2)}h${bw}v${h.toFixed(2)}h-${bw}z`);
+          out[c]!.bars++;
+        });
       }
-      const top = y(below + v);
-      const h = Math.max(0, y(below) - top);
-      d += `M${barX(r.k).toFixed(2)},${top.toFixed(2)}h${barW.toFixed(2)}v${h.toFixed(2)}h${(-barW).toFixed(2)}z`;
-      bars++;
-    }
-    return { key, d, bars };
-  });
+      return out.map((p) => ({ key: p.key, d: p.d.join(''), bars: p.bars }));
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- x, y, barW and barX follow from rows and w
+    [rows, w],
+  );
   /** The step under a chart x (CSS px), and the category under y; null outside the bars' bands. */
   const hit = (px: number, py: number): { k: number; key: BreakdownKey | null } | null => {
     if (rows.length === 0 || px < M.left || px >= w - M.right) return null;
@@ -283,8 +288,8 @@ export function OverviewTab() {
   const { value, busy, error } = useAsync(t ? () => overviewFor(t.model) : null, [t]);
   const [unit, setUnit] = useState<'us' | 'pct'>('us');
   const [picked, setPicked] = useState<number | null>(null);
+  const rows: StepRow[] = useMemo(() => (value ? value.steps.map((step, k) => ({ k, step, bd: value.breakdowns[k]! })) : []), [value]);
   if (!t) return null;
-  const rows: StepRow[] = value ? value.steps.map((step, k) => ({ k, step, bd: value.breakdowns[k]! })) : [];
   const pick = (r: StepRow): void => {
     setPicked(r.k);
     zoomToStep(store, t, r.step);

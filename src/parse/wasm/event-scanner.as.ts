@@ -1018,25 +1018,29 @@ function fieldGroupOf(name: i32): i32 {
 // group, which of its slots are uint64 halves (absent: 0xffffffff) and how many it has.
 export const FIELD_SLOTS: i32 = 16;
 const FIELD_KEYS_MAX: i32 = 32;
-const FIELD_KEY: usize = memory.data(32 * 20); // address, length, group, slot, isU64
+const FIELD_KEY: usize = memory.data(32 * 32, 8); // address, length, group, slot, isU64, (pad), first eight bytes as scanKey's keyWord
 const FIELD_SLOT_U32: usize = memory.data(8 * 16); // per group and slot: 1 for a uint64 half
 const FIELD_GROUP_SLOTS: usize = memory.data(8 * 4);
 let fieldKeys: i32 = 0;
 
 /** Room for a key's bytes (the JS side writes them there, then calls setFieldKey). */
 export function fieldKeyBytes(len: i32): usize {
-  return heap.alloc(<usize>len + 8);
+  const at = heap.alloc(<usize>len + 8);
+  memory.fill(at, 0, <usize>len + 8);
+  return at;
 }
 
 /** Declares a listed key; false when the module has no room (the JS side then reads every row). */
 export function setFieldKey(at: usize, len: i32, group: i32, slot: i32, isU64: bool): bool {
   if (fieldKeys >= FIELD_KEYS_MAX || group >= 8 || slot + (isU64 ? 2 : 1) > FIELD_SLOTS) return false;
-  const e = FIELD_KEY + <usize>fieldKeys * 20;
+  const e = FIELD_KEY + <usize>fieldKeys * 32;
   store<i32>(e, <i32>at);
   store<i32>(e + 4, len);
   store<i32>(e + 8, group);
   store<i32>(e + 12, slot);
   store<i32>(e + 16, isU64 ? 1 : 0);
+  const w = load<u64>(at); // (fieldKeyBytes left 8 bytes to spare)
+  store<u64>(e + 24, len >= 8 ? w : w & ((<u64>1 << (<u64>len << 3)) - 1));
   fieldKeys++;
   const slots = FIELD_GROUP_SLOTS + (<usize>group << 2);
   const end = slot + (isU64 ? 2 : 1);
@@ -1072,14 +1076,15 @@ function readFieldArgs(p: usize, g: i32, row: usize): bool {
     const q = scanKey(ks, false);
     if (q == 0) return false;
     const len = q - ks;
+    const kw = keyWord;
     p = skipWs(q + 1);
     if (<u32>load<u8>(p) != COLON) return false;
     p = skipWs(p + 1);
     c = <u32>load<u8>(p);
     let e: usize = 0;
     for (let k = 0; k < fieldKeys; k++) {
-      const at = FIELD_KEY + <usize>k * 20;
-      if (load<i32>(at + 8) == g && keyIs(ks, len, <usize>load<i32>(at), <usize>load<i32>(at + 4))) {
+      const at = FIELD_KEY + <usize>k * 32;
+      if (load<u64>(at + 24) == kw && load<i32>(at + 4) == <i32>len && load<i32>(at + 8) == g && (len <= 8 || sameBytes(ks + 8, <usize>load<i32>(at) + 8, len - 8))) {
         e = at;
         break;
       }
