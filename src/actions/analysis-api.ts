@@ -109,7 +109,11 @@ export interface AnalysisApi {
    * run after a load, unasked), once all three are done: summed task times in ms, the longest
    * task and the task count.
    */
-  insightStats(options?: { trace?: string }): Promise<{ overviewMs: number; memoryMs: number; hintsMs: number; totalMs: number; longestMs: number; tasks: number }>;
+  insightStats(options?: { trace?: string }): Promise<{
+    overviewMs: number; memoryMs: number; hintsMs: number; totalMs: number; longestMs: number; tasks: number;
+    /** Each analysis's longest task. */
+    overviewLongestMs: number; memoryLongestMs: number; hintsLongestMs: number;
+  }>;
 }
 
 const pct = (a: Float64Array): number[] => Array.from(a, (v) => 100 * v);
@@ -233,6 +237,9 @@ export function createAnalysisApi(store: AppStore): AnalysisApi {
         totalMs: all.reduce((a, x) => a + (x.totalMs ?? 0), 0),
         longestMs: Math.max(...all.map((x) => x.longestMs)),
         tasks: all.reduce((a, x) => a + x.tasks, 0),
+        overviewLongestMs: overview.longestMs,
+        memoryLongestMs: memory.longestMs,
+        hintsLongestMs: hints.longestMs,
       };
     },
     analysisStats(reset = false) {

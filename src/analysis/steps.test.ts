@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadEvents } from '../testing/load-text.ts';
 import { randomTrace, toJson, type Ev } from '../testing/random-kineto.ts';
-import { sortPairsWork, unionOf, unionOfSorted, measureIn } from './intervals.ts';
+import { sortPairsWork, unionOf, unionOfRunsWork, unionOfSorted, measureIn } from './intervals.ts';
+import { mulberry32 } from '../engine/synth-trace.ts';
 import { runNow } from './sliced.ts';
 import { BREAKDOWN_KEYS, breakdownOf, stepsOf, WHOLE_TRACE, type Breakdown } from './steps.ts';
 
@@ -106,6 +107,36 @@ describe('interval helpers', () => {
     const want = key.slice().sort();
     expect(Array.from(k2)).toEqual(Array.from(want));
     for (let i = 0; i < n; i++) expect(v2![i]).toBe(k2[i]! * 2);
+    // long ascending runs (rows of tracks one after another): merged run by run, stably
+    const runs = Float64Array.from({ length: n }, (_, i) => Math.floor(((i % 400) * 13 + Math.floor(i / 400)) / 5));
+    const order = Array.from(runs, (_, i) => i).sort((a, b) => runs[a]! - runs[b]! || a - b);
+    const r2 = runNow(sortPairsWork(runs.slice(), Float64Array.from(runs, (_, i) => i)));
+    expect(Array.from(r2.key)).toEqual(order.map((i) => runs[i]!));
+    expect(Array.from(r2.val!)).toEqual(order);
+  });
+
+  it('unions intervals given in runs (rows) as the separately sorted starts and ends do: nested, overlapping, touching, shuffled', () => {
+    const rand = mulberry32(17);
+    for (let round = 0; round < 60; round++) {
+      const n = Math.floor(rand() * 400);
+      const iv = Array.from({ length: n }, () => {
+        const s = Math.floor(rand() * 1000) / (rand() < 0.5 ? 1 : 4);
+        return [s, s + Math.floor(rand() * (rand() < 0.2 ? 300 : 20)) + (rand() < 0.1 ? 0 : 1)] as const;
+      });
+      // runs: sorted stretches of random length, as rows of tracks are (or none, shuffled)
+      const order = rand() < 0.2 ? iv : [];
+      if (order.length === 0) {
+        for (let lo = 0; lo < n; ) {
+          const hi = Math.min(n, lo + 1 + Math.floor(rand() * 60));
+          order.push(...iv.slice(lo, hi).sort((a, b) => a[0] - b[0]));
+          lo = hi;
+        }
+      }
+      const starts = Float64Array.from(order, (x) => x[0]), ends = Float64Array.from(order, (x) => x[1]);
+      const got = runNow(unionOfRunsWork(starts, ends));
+      const want = unionOfSorted(starts.slice().sort(), ends.slice().sort());
+      expect([Array.from(got.start), Array.from(got.end)]).toEqual([Array.from(want.start), Array.from(want.end)]);
+    }
   });
 
   it('unions from separately sorted starts and ends, and measures', () => {

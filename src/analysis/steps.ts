@@ -8,7 +8,7 @@
 // Other is what no category covers. So the parts add up to the step.
 
 import { FLAG_GPU, FLAG_INSTANT, FLAG_LAUNCH, type TraceModel } from '../model/types.ts';
-import { measureIn, sortPairsWork, unionOf, unionOfSorted, EMPTY_UNION, type Union } from './intervals.ts';
+import { measureIn, unionOf, unionOfRunsWork, EMPTY_UNION, type Union } from './intervals.ts';
 import { categoryRoles, ROLE_KERNEL, ROLE_MEMCPY, ROLE_MEMSET, ROLE_RUNTIME } from './roles.ts';
 import { forChunks, runNow, type Work } from './sliced.ts';
 
@@ -196,9 +196,8 @@ export function* categoryUnionsWork(m: TraceModel): Work<Union[]> {
       out.push(EMPTY_UNION);
       continue;
     }
-    const s = (yield* sortPairsWork(starts[c]!, null)).key;
-    const e = (yield* sortPairsWork(ends[c]!, null)).key;
-    out.push(unionOfSorted(s, e));
+    // (in model order: a row of a track after another, each sorted by start)
+    out.push(yield* unionOfRunsWork(starts[c]!, ends[c]!));
     yield;
   }
   return out;

@@ -5,6 +5,9 @@
 
 import type { TraceModel } from '../model/types.ts';
 import { gpuMetricsWork } from './gpu-metrics.ts';
+import { hintsWork } from './hints.ts';
+import { allocationOperatorsWork, memoryWork } from './memory.ts';
+import { overviewWork, type Overview } from './overview.ts';
 import { kernelTableWork } from './kernels.ts';
 import { parentsWork } from './nesting.ts';
 import { operatorTableWork } from './operators.ts';
@@ -26,6 +29,14 @@ export function analysisWarmUpSteps(sample: TraceModel, rounds = 3): (() => void
     steps.push(() => void runNow(gpuMetricsWork(m)));
     steps.push(() => void runNow(rangeTableWork(m)));
     steps.push(() => void runNow(slicesMatchingWork(m, matchNames(m, nameTest({ kind: 'substring', text: 'a' })))));
+    // the insight analyses, which run unasked after every load
+    let o: Overview | null = null;
+    steps.push(() => void (o = runNow(overviewWork(m))));
+    steps.push(() => {
+      const mem = runNow(memoryWork(m));
+      runNow(allocationOperatorsWork(m, mem.allocations));
+    });
+    steps.push(() => void runNow(hintsWork(m, { steps: o!.steps, dataLoaderUs: o!.breakdowns.map((b) => b.dataLoader) })));
   }
   return steps;
 }

@@ -4,7 +4,7 @@
 // declares the keys, RunSink.fieldKeys, and the module reads a carrier's args itself,
 // readFieldArgs in event-scanner.as.ts, handing the rare row it is unsure of back to the JS
 // reader), the columns the collector grows, the merge of a parse worker's dump (string
-// fields remapped), the final columns in file order of their slices (finish.ts
+// fields remapped), the final columns in time order of their slices, ties in file order (finish.ts
 // `buildFieldColumns`), and the buffers transferred to the page (`fieldBuffers`).
 //
 // Adding a field to an existing group is one line here, and so is a new group of instants
@@ -59,7 +59,7 @@ export type FieldGroupName = keyof typeof FIELD_GROUPS;
 
 type GroupFields<G extends FieldGroupName> = (typeof FIELD_GROUPS)[G]['fields'];
 
-/** One group's final columns, rows in file order: `slice` is the carrying slice's index in the model. */
+/** One group's final columns, rows in time order (ties in file order): `slice` is the carrying slice's index in the model. */
 export type FieldGroupColumns<G extends FieldGroupName> = { slice: Uint32Array } & {
   -readonly [K in keyof GroupFields<G> as GroupFields<G>[K] extends { type: 'uint64' } ? `${K & string}Hi` | `${K & string}Lo` : K]:
     GroupFields<G>[K] extends { type: 'uint64' } ? Uint32Array : Float64Array;

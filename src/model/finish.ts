@@ -9,6 +9,7 @@ import { countingOrder } from '../lib/sort.ts';
 import { FLAT_GROUPS, type FieldColumns } from './fields.ts';
 import { buildFlows } from './flows.ts';
 import { memoryCurves } from './memory-curves.ts';
+import { orderByFloat } from '../lib/sort.ts';
 import { layoutSlices, orderByStart } from './layout.ts';
 import { buildTracks, markDeviceActivity } from './tracks.ts';
 import {
@@ -86,7 +87,7 @@ export function finishTrace(c: Collector, outcome: ParseOutcome, fileName: strin
   if (flowResult.unbound > 0) c.warnings.count('flow endpoints with no slice to attach to', flowResult.unbound);
 
   const kernels = buildKernels(c, rank);
-  const fields = buildFieldColumns(c, rank);
+  const fields = buildFieldColumns(c, rank, start);
   const counters = c.counterList.map((d) => {
     const times = d.times.toArray();
     for (let i = 0; i < times.length; i++) times[i]! -= traceStart;
@@ -346,21 +347,25 @@ function buildKernels(c: Collector, rank: Uint32Array): KernelColumns {
   };
 }
 
-/** Each field group's rows, in file order, with their slices' final indexes (fields.ts). */
-function buildFieldColumns(c: Collector, rank: Uint32Array): FieldColumns {
+/**
+ * Each field group's rows in time order, ties in file order (so that the page finds the
+ * memory curves' order made: memory-curves.ts), with their slices' final indexes (fields.ts).
+ */
+function buildFieldColumns(c: Collector, rank: Uint32Array, start: Float64Array): FieldColumns {
   const out: Record<string, Record<string, Uint32Array | Float64Array>> = {};
   FLAT_GROUPS.forEach((g, gi) => {
     const d = c.fieldDrafts[gi]!;
     const m = d.slice.length;
     const src = d.slice.data;
-    // Rows stay in file order (ties in time keep the order the file gave them).
     const slice = new Uint32Array(m);
     for (let k = 0; k < m; k++) slice[k] = rank[src[k]!]!;
+    const order = orderByFloat(Float64Array.from(slice, (i) => start[i]!));
+    for (let k = 0; k < m; k++) slice[k] = rank[src[order[k]!]!]!;
     const cols: Record<string, Uint32Array | Float64Array> = { slice };
     g.slotColumns.forEach((name, j) => {
       const from = d.cols[j]!.data;
       const to = g.slotU32[j] ? new Uint32Array(m) : new Float64Array(m);
-      to.set(from.subarray(0, m));
+      for (let k = 0; k < m; k++) to[k] = from[order[k]!]!;
       cols[name] = to;
     });
     out[g.name] = cols;

@@ -187,7 +187,7 @@ export interface TraceModel {
   slices: SliceColumns;
   flows: FlowColumns;
   kernels: KernelColumns;
-  /** Parsed args fields of the events that carry them (fields.ts), per group, rows in file order. */
+  /** Parsed args fields of the events that carry them (fields.ts), per group, rows in time order (ties in file order). */
   fields: FieldColumns;
   counters: CounterSeries[];
   metadata: Record<string, unknown>;
