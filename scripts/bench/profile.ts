@@ -4,7 +4,8 @@
  * A developer's look inside the page's thread. With a query: loads the file, waits for the
  * analyses that run after a load, then times window.kinetoscope.search(query) (twice, the
  * second with an x appended) under the page's CPU profiler. With --insight: profiles the load
- * and the analyses that run after it (the parse worker is not profiled). Prints wall times and
+ * and the analyses that run after it (the parse worker is not profiled). PROFILE_TABLES=1 asks
+ * for the three tables first, as the bench does. Prints wall times and
  * the functions with the most self time (ms). Not part of the bench.
  */
 
@@ -48,6 +49,16 @@ async function main(): Promise<void> {
     process.stdout.write(`DOM: ${await page.evaluate(() => `${document.querySelectorAll('*').length} elements, drawer ${document.querySelector('[data-testid=drawer]')?.querySelectorAll('*').length}, tab ${document.querySelector('[data-testid=drawer] [role=tab][aria-selected=true]')?.textContent}`)}\n`);
     await page.waitForTimeout(500);
     await settleCpu();
+    if (process.env.PROFILE_TABLES) {
+      // as the bench does before its searches
+      await page.evaluate(async () => {
+        for (const kind of ['kernels', 'operators', 'slices'] as const) {
+          await window.kinetoscope.table(kind);
+          await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+        }
+      });
+      await page.waitForTimeout(300);
+    }
     for (const pass of insight ? [0] : [1, 2]) {
       if (!insight) await cdp.send('Profiler.start');
       const ms = insight ? {} : await page.evaluate(async (q) => {

@@ -254,7 +254,8 @@ export function SearchTab() {
   const input = useRef<HTMLInputElement>(null);
   const focusSeq = useAppStore((s) => s.drawer.tab === 'search');
   useEffect(() => {
-    if (focusSeq) input.current?.focus();
+    // (no scrolling into view: the box is the tab's first line, and that would force a layout in the middle of a search)
+    if (focusSeq) input.current?.focus({ preventScroll: true });
   }, [focusSeq]);
   // Typing searches as it goes (substrings are cheap; a regex runs on a worker with a time limit).
   useEffect(() => {
