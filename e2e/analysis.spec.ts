@@ -4,7 +4,7 @@
 // instances); the details of a kernel and of a launch.
 
 import { expect, test, type Page } from '@playwright/test';
-import { dropBytes, openApp, openCorpusTrace, type RawEvent, rawEvents, waitForTrace } from './helpers/viewer.ts';
+import { dropBytes, openApp, openCorpusTrace, type RawEvent, rawEvents, waitForTrace, pngPixels } from './helpers/viewer.ts';
 
 const lc = (e: RawEvent): string => (e.cat ?? '').toLowerCase();
 const isKernel = (e: RawEvent): boolean => e.ph === 'X' && lc(e) === 'kernel';
@@ -166,20 +166,10 @@ test('the drawer: a kernel row highlights its instances and steps through them; 
   await expect(rows.first()).toContainText(top[0].slice(0, 20));
   const canvas = page.getByTestId('timeline-canvas');
   const dimPixels = async (): Promise<number> => {
-    const png = await canvas.screenshot();
-    return page.evaluate(async (b64) => {
-      const bin = atob(b64);
-      const bytes = new Uint8Array(bin.length);
-      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-      const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
-      const c = new OffscreenCanvas(bmp.width, bmp.height);
-      const ctx = c.getContext('2d')!;
-      ctx.drawImage(bmp, 0, 0);
-      const d = ctx.getImageData(0, 0, bmp.width, bmp.height).data;
-      let n = 0;
-      for (let i = 0; i < d.length; i += 4) if (d[i] === 0xe4 && d[i + 1] === 0xe7 && d[i + 2] === 0xec) n++; // the light theme's dimmed slices
-      return n;
-    }, png.toString('base64'));
+    const { data: d } = await pngPixels(page, await canvas.screenshot());
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] === 0xe4 && d[i + 1] === 0xe7 && d[i + 2] === 0xec) n++; // the light theme's dimmed slices
+    return n;
   };
   expect(await dimPixels()).toBeLessThan(50); // a few anti-aliased pixels may happen to match
   await rows.first().click();

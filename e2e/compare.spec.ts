@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { apiState, comparePngs, openApp, rawEvents, settledLink, TRACES, type RawEvent } from './helpers/viewer.ts';
+import { apiState, comparePngs, openApp, rawEvents, settledLink, TRACES, type RawEvent, pngPixels } from './helpers/viewer.ts';
 
 const BASE = 'hta__trace_compare_base.json.gz';
 const TEST = 'hta__trace_compare_test.json.gz';
@@ -48,44 +48,27 @@ async function settled(page: Page): Promise<void> {
  * a column whose row middle differs from the track's top padding (grid lines cover both).
  */
 async function leftmostSlice(page: Page, boxes: { y: number; rows: number }[], reachingRight = false): Promise<number> {
-  const canvas = page.getByTestId('timeline-canvas');
-  const png = await canvas.screenshot();
-  return page.evaluate(
-    async ({ b64, rows, right }) => {
-      const bin = atob(b64);
-      const bytes = new Uint8Array(bin.length);
-      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-      const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
-      const c = new OffscreenCanvas(bmp.width, bmp.height);
-      const ctx = c.getContext('2d')!;
-      ctx.drawImage(bmp, 0, 0);
-      const img = ctx.getImageData(0, 0, bmp.width, bmp.height);
-      const px = (x: number, y: number): number => {
-        const i = (Math.round(y) * img.width + x) * 4;
-        return (img.data[i]! << 16) | (img.data[i + 1]! << 8) | img.data[i + 2]!;
-      };
-      let best = Infinity;
-      const slice = (x: number, y: number): boolean => px(x, y + 9) !== px(x, y - 1);
-      for (const r of rows) {
-        if (r.rows < 1 || r.y < 30 || r.y + 18 > img.height) continue;
-        if (right) {
-          // The left edge of the slice that runs to the right edge (1 px gaps between slices end it).
-          let x = img.width - 1;
-          while (x > 0 && slice(x - 1, r.y)) x--;
-          if (slice(img.width - 1, r.y)) best = Math.min(best, x);
-          continue;
-        }
-        for (let x = 0; x < img.width && x < best; x++) {
-          if (px(x, r.y + 9) !== px(x, r.y - 1)) {
-            best = x;
-            break;
-          }
-        }
+  const img = await pngPixels(page, await page.getByTestId('timeline-canvas').screenshot());
+  const px = (x: number, y: number): number => img.rgb(x, Math.round(y));
+  let best = Infinity;
+  const slice = (x: number, y: number): boolean => px(x, y + 9) !== px(x, y - 1);
+  for (const r of boxes) {
+    if (r.rows < 1 || r.y < 30 || r.y + 18 > img.height) continue;
+    if (reachingRight) {
+      // The left edge of the slice that runs to the right edge (1 px gaps between slices end it).
+      let x = img.width - 1;
+      while (x > 0 && slice(x - 1, r.y)) x--;
+      if (slice(img.width - 1, r.y)) best = Math.min(best, x);
+      continue;
+    }
+    for (let x = 0; x < img.width && x < best; x++) {
+      if (slice(x, r.y)) {
+        best = x;
+        break;
       }
-      return best;
-    },
-    { b64: png.toString('base64'), rows: boxes, right: reachingRight },
-  );
+    }
+  }
+  return best;
 }
 
 test('B shifted by a known offset draws its first slice at the right pixel; A does not move', async ({ page }) => {

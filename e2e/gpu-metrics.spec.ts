@@ -4,7 +4,7 @@
 // SM efficiency); zooming recomputes; the drawn area is as tall as the utilization.
 
 import { expect, test, type Page } from '@playwright/test';
-import { openCorpusTrace, rawEvents, TRACES, type RawEvent } from './helpers/viewer.ts';
+import { openCorpusTrace, rawEvents, TRACES, type RawEvent, pngPixels } from './helpers/viewer.ts';
 import { readTraceText } from '../src/testing/read-trace-node.ts';
 
 const RESNET = 'kineto__resnet50_num_workers_0_worker0.1623143089861.pt.trace.json.gz';
@@ -97,28 +97,16 @@ async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
  * The faint guide rows (`skip`) are not ink.
  */
 async function columnValues(page: Page, png: Buffer, xs: number[], top: number, height: number, skip: number[], background: [number, number, number]): Promise<number[]> {
-  return page.evaluate(
-    async (a) => {
-      const bin = atob(a.b64);
-      const bytes = new Uint8Array(bin.length);
-      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-      const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
-      const c = new OffscreenCanvas(bmp.width, bmp.height);
-      const ctx = c.getContext('2d')!;
-      ctx.drawImage(bmp, 0, 0);
-      const img = ctx.getImageData(0, a.top, bmp.width, a.height);
-      return a.xs.map((x) => {
-        for (let r = 0; r < a.height; r++) {
-          if (a.skip.includes(r)) continue;
-          const o = (r * bmp.width + x) * 4;
-          const d = Math.abs(img.data[o]! - a.background[0]) + Math.abs(img.data[o + 1]! - a.background[1]) + Math.abs(img.data[o + 2]! - a.background[2]);
-          if (d > 24) return (a.height - r) / a.height;
-        }
-        return 0;
-      });
-    },
-    { b64: png.toString('base64'), xs, top, height, skip, background },
-  );
+  const img = await pngPixels(page, png);
+  return xs.map((x) => {
+    for (let r = 0; r < height; r++) {
+      if (skip.includes(r)) continue;
+      const o = ((top + r) * img.width + x) * 4;
+      const d = Math.abs(img.data[o]! - background[0]) + Math.abs(img.data[o + 1]! - background[1]) + Math.abs(img.data[o + 2]! - background[2]);
+      if (d > 24) return (height - r) / height;
+    }
+    return 0;
+  });
 }
 
 test('GPU metric tracks: per device, figures from the raw JSON, hover, zoom and pixels (ResNet-50)', async ({ page }) => {

@@ -5,7 +5,7 @@
 // moving the view, the empty state, screenshots in both themes.
 
 import { expect, test, type Page } from '@playwright/test';
-import { openCorpusTrace, rawEvents, type RawEvent } from './helpers/viewer.ts';
+import { openCorpusTrace, rawEvents, type RawEvent, pngPixels } from './helpers/viewer.ts';
 
 interface Row { device: string; peakAllocatedBytes: number; peakReservedBytes: number | null; allocations: number; unfreed: number }
 
@@ -78,23 +78,10 @@ async function canvasClip(page: Page) {
 async function peakPixels(page: Page, box: { x: number; y: number; w: number; h: number }, theme: 'light' | 'dark'): Promise<number> {
   const png = await page.screenshot({ clip: { x: box.x, y: box.y, width: box.w, height: box.h } });
   const want = theme === 'light' ? [0xc8, 0x10, 0x2e] : [0xff, 0x5c, 0x6c];
-  return page.evaluate(
-    async ({ b64, want }) => {
-      // (no fetch of a data: URL: the page's Content-Security-Policy forbids it)
-      const bin = atob(b64);
-      const bytes = new Uint8Array(bin.length);
-      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-      const img = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
-      const c = new OffscreenCanvas(img.width, img.height);
-      const ctx = c.getContext('2d')!;
-      ctx.drawImage(img, 0, 0);
-      const d = ctx.getImageData(0, 0, img.width, img.height).data;
-      let n = 0;
-      for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i]! - want[0]!) < 8 && Math.abs(d[i + 1]! - want[1]!) < 8 && Math.abs(d[i + 2]! - want[2]!) < 8) n++;
-      return n;
-    },
-    { b64: png.toString('base64'), want },
-  );
+  const { data: d } = await pngPixels(page, png);
+  let n = 0;
+  for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i]! - want[0]!) < 8 && Math.abs(d[i + 1]! - want[1]!) < 8 && Math.abs(d[i + 2]! - want[2]!) < 8) n++;
+  return n;
 }
 
 async function openMemoryTab(page: Page): Promise<void> {

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
-import { apiState, dropFile, openApp, TRACES, waitForTrace } from './helpers/viewer.ts';
+import { apiState, dropFile, openApp, TRACES, waitForTrace, pngPixels } from './helpers/viewer.ts';
 
 const SPARSE = 'hta__negative_queue_length_rank0.json.gz';
 
@@ -59,29 +59,18 @@ async function canvasClip(page: Page) {
  * in the padding line just above the row (which has the background and any grid line).
  */
 async function rowInk(page: Page, png: Buffer, clip: { x: number; y: number; w: number }, rowTop: number, height: number): Promise<number> {
-  return page.evaluate(
-    async ({ b64, x, y, w, h }) => {
-      const bin = atob(b64);
-      const bytes = new Uint8Array(bin.length);
-      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-      const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
-      const c = new OffscreenCanvas(bmp.width, bmp.height);
-      const ctx = c.getContext('2d')!;
-      ctx.drawImage(bmp, 0, 0);
-      const img = ctx.getImageData(x, y, w, h + 1);
-      let ink = 0;
-      for (let col = 0; col < w; col++) {
-        const r0 = col * 4;
-        for (let row = 1; row <= h; row++) {
-          const p = (row * w + col) * 4;
-          const d = Math.abs(img.data[p]! - img.data[r0]!) + Math.abs(img.data[p + 1]! - img.data[r0 + 1]!) + Math.abs(img.data[p + 2]! - img.data[r0 + 2]!);
-          if (d > 24) ink++;
-        }
-      }
-      return ink / (w * h);
-    },
-    { b64: png.toString('base64'), x: clip.x, y: clip.y + rowTop, w: clip.w, h: height },
-  );
+  const img = await pngPixels(page, png, { x: clip.x, y: clip.y + rowTop, w: clip.w, h: height + 1 });
+  const w = clip.w;
+  let ink = 0;
+  for (let col = 0; col < w; col++) {
+    const r0 = col * 4;
+    for (let row = 1; row <= height; row++) {
+      const p = (row * w + col) * 4;
+      const d = Math.abs(img.data[p]! - img.data[r0]!) + Math.abs(img.data[p + 1]! - img.data[r0 + 1]!) + Math.abs(img.data[p + 2]! - img.data[r0 + 2]!);
+      if (d > 24) ink++;
+    }
+  }
+  return ink / (w * height);
 }
 
 test('zoomed out, each GPU stream paints as much of its row as it is busy', async ({ page }) => {

@@ -63,44 +63,69 @@ export interface Clip {
   h: number;
 }
 
+/** RGBA pixels of a screenshot (or of a box of it): `rgb(x, y)` packs a pixel as 0xRRGGBB. */
+export interface Pixels {
+  width: number;
+  height: number;
+  data: Uint8Array;
+  rgb(x: number, y: number): number;
+}
+
 /**
- * Compares PNG screenshots inside the page (createImageBitmap; no image library, and no
- * megabytes of pixels sent back to the test): distinct colours of the first image, and
- * the pixels (and pixel rows) where the second differs from the first.
+ * Decodes a PNG screenshot in the page (createImageBitmap: no image library here), cropped to
+ * `clip` (image pixels) when given, and hands its pixels to the test.
+ */
+export async function pngPixels(page: Page, png: Buffer, clip?: Clip): Promise<Pixels> {
+  const got = await page.evaluate(
+    async ({ b64, area }) => {
+      // No fetch of a data: URL: the page's Content-Security-Policy forbids it.
+      const bin = atob(b64);
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+      const c = new OffscreenCanvas(bmp.width, bmp.height);
+      const ctx = c.getContext('2d')!;
+      ctx.drawImage(bmp, 0, 0);
+      const r = area ?? { x: 0, y: 0, w: bmp.width, h: bmp.height };
+      const img = ctx.getImageData(r.x, r.y, r.w, r.h);
+      let out = '';
+      for (let i = 0; i < img.data.length; i += 0x8000) out += String.fromCharCode(...img.data.subarray(i, i + 0x8000));
+      return { width: img.width, height: img.height, b64: btoa(out) };
+    },
+    { b64: png.toString('base64'), area: clip },
+  );
+  const data = new Uint8Array(Buffer.from(got.b64, 'base64'));
+  return {
+    width: got.width,
+    height: got.height,
+    data,
+    rgb: (x, y) => {
+      const i = (y * got.width + x) * 4;
+      return (data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!;
+    },
+  };
+}
+
+/**
+ * Compares PNG screenshots: distinct colours of the first image, and the pixels (and pixel
+ * rows) where the second differs from the first.
  */
 export async function comparePngs(page: Page, a: Buffer, b: Buffer | null, clip?: Clip): Promise<{ distinct: number; changed: number; changedRows: number }> {
-  return page.evaluate(
-    async ({ a64, b64, area }) => {
-      const decode = async (s: string): Promise<ImageData> => {
-        // No fetch of a data: URL: the page's Content-Security-Policy forbids it.
-        const bin = atob(s);
-        const bytes = new Uint8Array(bin.length);
-        for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-        const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
-        const c = new OffscreenCanvas(bmp.width, bmp.height);
-        const ctx = c.getContext('2d')!;
-        ctx.drawImage(bmp, 0, 0);
-        const r = area ?? { x: 0, y: 0, w: bmp.width, h: bmp.height };
-        return ctx.getImageData(r.x, r.y, r.w, r.h);
-      };
-      const ia = await decode(a64);
-      const colours = new Set<number>();
-      for (let i = 0; i < ia.data.length; i += 4) colours.add((ia.data[i]! << 16) | (ia.data[i + 1]! << 8) | ia.data[i + 2]!);
-      let changed = 0;
-      const rows = new Set<number>();
-      if (b64) {
-        const ib = await decode(b64);
-        for (let i = 0; i < ia.data.length; i += 4) {
-          if (ia.data[i] !== ib.data[i] || ia.data[i + 1] !== ib.data[i + 1] || ia.data[i + 2] !== ib.data[i + 2]) {
-            changed++;
-            rows.add(Math.floor(i / 4 / ia.width));
-          }
-        }
+  const ia = await pngPixels(page, a, clip);
+  const colours = new Set<number>();
+  for (let i = 0; i < ia.data.length; i += 4) colours.add((ia.data[i]! << 16) | (ia.data[i + 1]! << 8) | ia.data[i + 2]!);
+  let changed = 0;
+  const rows = new Set<number>();
+  if (b) {
+    const ib = await pngPixels(page, b, clip);
+    for (let i = 0; i < ia.data.length; i += 4) {
+      if (ia.data[i] !== ib.data[i] || ia.data[i + 1] !== ib.data[i + 1] || ia.data[i + 2] !== ib.data[i + 2]) {
+        changed++;
+        rows.add(Math.floor(i / 4 / ia.width));
       }
-      return { distinct: colours.size, changed, changedRows: rows.size };
-    },
-    { a64: a.toString('base64'), b64: b ? b.toString('base64') : null, area: clip },
-  );
+    }
+  }
+  return { distinct: colours.size, changed, changedRows: rows.size };
 }
 
 /** An event of a trace file as JSON.parse gives it: what the tests' plain scans read. */
