@@ -15,7 +15,7 @@ import { unionOfRunsWork } from './intervals.ts';
 import { forChunks, runNow, type Work } from './sliced.ts';
 import { breakdownWork, isDataLoaderName, stepsOf } from './steps.ts';
 import type { MemoryAnalysis } from './memory.ts';
-import { matchNames, sliceNameIds } from './search.ts';
+import { matchNames, sliceNameIds, slicesNamedWork } from './search.ts';
 import { deviceProperties } from './overview.ts';
 
 /** What the hints need of a step (analysis/steps.ts's Step fits): µs; slice -1 = the whole trace as one step. */
@@ -91,6 +91,12 @@ export const MAX_OCCURRENCES = 200;
  * Occurrences found, in typed columns (a trace can have hundreds of thousands: an object each
  * cost more than the rule); only the costliest MAX_OCCURRENCES become objects.
  */
+/** Grow.push for float64 columns only: its one store site here sees a single array kind. */
+function put(g: Grow<Float64Array>, v: number): void {
+  if (g.length === g.data.length) g.ensure(1);
+  g.data[g.length++] = v;
+}
+
 class Candidates {
   readonly start: Grow<Float64Array> = growF64();
   readonly end: Grow<Float64Array> = growF64();
@@ -105,12 +111,12 @@ class Candidates {
   }
 
   push(start: number, end: number, cost: number, a: number, b = -1, c = -1): void {
-    this.start.push(start);
-    this.end.push(end);
-    this.cost.push(cost);
-    this.a.push(a);
-    this.b.push(b);
-    this.c.push(c);
+    put(this.start, start);
+    put(this.end, end);
+    put(this.cost, cost);
+    put(this.a, a);
+    put(this.b, b);
+    put(this.c, c);
   }
 
   /** The costliest `k` as occurrences (costliest first, then earliest), labels empty. */
@@ -543,20 +549,13 @@ const SYNC_NAMES = new Set([
 ]);
 
 
-function* pick(m: TraceModel, keep: (i: number) => boolean): Work<number[]> {
-  const out: number[] = [];
-  yield* forChunks(m.slices.dur.length, (lo, hi) => {
-    for (let i = lo; i < hi; i++) if (keep(i)) out.push(i);
-  });
-  return out;
-}
 
 export function* syncWork(c: Ctx): Work<Hint | null> {
   const { m } = c;
-  const { start, dur, flags, name, track } = m.slices;
+  const { start, dur, flags, track } = m.slices;
   const mask = matchNames(m, (s) => SYNC_NAMES.has(s));
   yield;
-  const calls = yield* pick(m, (i) => mask[name[i]!] === 1 && !(flags[i]! & (FLAG_GPU | FLAG_INSTANT)) && dur[i]! > 0);
+  const calls = Array.from(yield* slicesNamedWork(m, mask)).filter((i) => !(flags[i]! & (FLAG_GPU | FLAG_INSTANT)) && dur[i]! > 0);
   if (calls.length === 0) return null;
   // The outermost calls (aten::item encloses _local_scalar_dense, which encloses the sync).
   calls.sort((a, b) => track[a]! - track[b]! || start[a]! - start[b]! || dur[b]! - dur[a]!);
@@ -627,10 +626,12 @@ export function* memcpyWork(c: Ctx): Work<Hint | null> {
   let pinned = 0;
   let h2d = 0;
   let d2h = 0;
-  yield* forChunks(dur.length, (lo, hi) => {
-    for (let i = lo; i < hi; i++) {
+  const named = yield* slicesNamedWork(m, kinds);
+  yield* forChunks(named.length, (lo, hi) => {
+    for (let j = lo; j < hi; j++) {
+      const i = named[j]!;
       const k = kinds[name[i]!]!;
-      if (!k || (flags[i]! & (FLAG_GPU | FLAG_INSTANT)) !== FLAG_GPU || roles[cat[i]!] !== ROLE_MEMCPY) continue;
+      if ((flags[i]! & (FLAG_GPU | FLAG_INSTANT)) !== FLAG_GPU || roles[cat[i]!] !== ROLE_MEMCPY) continue;
       const inside = coveredIn(c.inSteps, start[i]!, start[i]! + dur[i]!);
       if (inside <= 0) continue;
       if (k & PAGEABLE) pageable++;
@@ -665,10 +666,10 @@ export function* dataLoaderWork(c: Ctx, dataLoaderUs: number[]): Work<Hint | nul
   const cost = dataLoaderUs.reduce((a, b) => a + b, 0);
   if (c.stepUs <= 0 || share(c, cost) <= THRESHOLDS.dataLoaderPct) return null;
   const { m } = c;
-  const { start, dur, name } = m.slices;
+  const { start, dur } = m.slices;
   const mask = matchNames(m, isDataLoaderName);
   yield;
-  const calls = yield* pick(m, (i) => mask[name[i]!] === 1 && dur[i]! > 0);
+  const calls = Array.from(yield* slicesNamedWork(m, mask)).filter((i) => dur[i]! > 0);
   const occ: Occurrence[] = [];
   for (const i of calls) {
     const inside = coveredIn(c.inSteps, start[i]!, start[i]! + dur[i]!);
@@ -718,7 +719,7 @@ export function* lowOccupancyWork(c: Ctx): Work<Hint[]> {
   const rows = yield* kernelTableWork(m, w);
   const out: Hint[] = [];
   const roles = categoryRoles(m);
-  const { start, dur, name, cat } = m.slices;
+  const { start, dur, cat } = m.slices;
   for (const r of rows) {
     // communication kernels use few SMs by design: the communication rule covers them
     if (r.pctOfKernelTime < THRESHOLDS.occupancyShare || NCCL.test(r.name)) continue;
@@ -727,12 +728,11 @@ export function* lowOccupancyWork(c: Ctx): Work<Hint[]> {
     const lowOcc = r.occupancyPct !== null && r.occupancyPct > 0 && r.occupancyPct < THRESHOLDS.occupancyPct;
     const lowEff = r.smEfficiencyPct !== null && r.smEfficiencyPct < THRESHOLDS.occupancyPct;
     if (!lowOcc && !lowEff) continue;
-    const id = m.strings.indexOf(r.name);
+    const named = new Uint8Array(m.strings.length);
+    named[m.strings.indexOf(r.name)] = 1;
     const occ: Occurrence[] = [];
-    const K = m.kernels.slice;
-    for (let k = 0; k < K.length; k++) {
-      const i = K[k]!;
-      if (name[i] !== id || roles[cat[i]!] !== ROLE_KERNEL) continue;
+    for (const i of yield* slicesNamedWork(m, named)) {
+      if (roles[cat[i]!] !== ROLE_KERNEL) continue;
       if (start[i]! >= w.end || start[i]! + dur[i]! <= w.start) continue;
       occ.push({ start: start[i]!, end: start[i]! + dur[i]!, slices: [i], costUs: dur[i]!, label: '' });
     }

@@ -93,13 +93,8 @@ export function matchNames(m: TraceModel, test: (name: string) => boolean): Uint
   return mask;
 }
 
-/** The slices whose name id is marked: in column order (track, row, start) and in time order. */
-export interface Matches {
-  byRow: Uint32Array;
-  byTime: Uint32Array;
-}
-
-export function* matchesWork(m: TraceModel, mask: Uint8Array): Work<Matches> {
+/** The slices whose name id is marked, in index order (column order: track, row, start), from the name index: the cost of the matches. */
+export function* slicesNamedWork(m: TraceModel, mask: Uint8Array): Work<Uint32Array> {
   const { ids, first, slices } = yield* nameIndexWork(m);
   let n = 0;
   let names = 0;
@@ -109,16 +104,27 @@ export function* matchesWork(m: TraceModel, mask: Uint8Array): Work<Matches> {
       names++;
     }
   }
-  const byRow = new Uint32Array(n);
+  const out = new Uint32Array(n);
   let k = 0;
   for (const id of ids) {
     if (!mask[id]) continue;
-    byRow.set(slices.subarray(first[id]!, first[id + 1]!), k);
+    out.set(slices.subarray(first[id]!, first[id + 1]!), k);
     k += first[id + 1]! - first[id]!;
   }
-  // Each name's slices are in column order; several names interleave: merge by sorting.
-  if (names > 1) byRow.sort();
-  if (n > 1 << 16) yield; // the time order below is a sort of its own
+  if (names > 1) out.sort();
+  return out;
+}
+
+/** The slices whose name id is marked: in column order (track, row, start) and in time order. */
+export interface Matches {
+  byRow: Uint32Array;
+  byTime: Uint32Array;
+}
+
+export function* matchesWork(m: TraceModel, mask: Uint8Array): Work<Matches> {
+  // Each name's slices are in column order; several names interleave: merged by sorting.
+  const byRow = yield* slicesNamedWork(m, mask);
+  if (byRow.length > 1 << 16) yield; // the time order below is a sort of its own
   // Within a row the columns are in time order already; rows interleave, so sort a copy once.
   const byTime = byRow.slice();
   orderByStart(byTime, m.slices.start, m.slices.dur);
