@@ -174,7 +174,9 @@ export function DataTable<Row>({ name, columns, rows, rowKey, activeKey, onActiv
               const open = !!expanded[r.id];
               return (
                 <div
-                  key={r.id} ref={virtual.measureElement} data-index={v.index}
+                  // Only rows that can expand are measured: measuring forces a layout of the
+                  // page, and every other row is ROW_HEIGHT tall.
+                  key={r.id} ref={expand ? virtual.measureElement : undefined} data-index={v.index}
                   style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${v.start}px)` }}
                 >
                   <div
