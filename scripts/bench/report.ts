@@ -56,6 +56,8 @@ export type AnalysisSummary = { [K in Exclude<keyof AnalysisResult, 'longTasksAt
   /** 100 × tablesMs / loadMs, per load, median. */
   tablesPctOfLoad: number;
   searchPctOfLoad: number;
+  /** The slower of the two searches alone, in % of the load (the budget's figure). */
+  searchEachPctOfLoad: number;
   insightPctOfLoad: number;
   runs: number;
   budgets: { tablesWithin10PctOfLoad: boolean; searchWithin3PctOfLoad: boolean; longestTaskAtMost50Ms: boolean; insightWithin15PctOfLoad: boolean };

@@ -50,6 +50,8 @@ function analysisSummary(loads: AppLoadResult[]): AnalysisSummary | undefined {
   }
   const tablesPctOfLoad = round(median(with_.map((l) => (100 * l.analysis.tablesMs) / l.loadMs)), 2)!;
   const searchPctOfLoad = round(median(with_.map((l) => (100 * l.analysis.searchMs) / l.loadMs)), 2)!;
+  // The issue's budget is per search ("a search within 3 %"): the slower of the two.
+  const searchEachPctOfLoad = round(median(with_.map((l) => (100 * Math.max(l.analysis.searchTextMs, l.analysis.searchRegexMs)) / l.loadMs)), 2)!;
   const insightPctOfLoad = round(median(with_.map((l) => (100 * l.analysis.insightMs) / l.loadMs)), 2)!;
   // the longest task is the worst seen, not a median
   const longestTaskMs = round(Math.max(...with_.map((l) => l.analysis.longestTaskMs)), 1)!;
@@ -59,11 +61,12 @@ function analysisSummary(loads: AppLoadResult[]): AnalysisSummary | undefined {
     longestTaskMs,
     tablesPctOfLoad,
     searchPctOfLoad,
+    searchEachPctOfLoad,
     insightPctOfLoad,
     runs: with_.length,
     budgets: {
       tablesWithin10PctOfLoad: tablesPctOfLoad <= 10,
-      searchWithin3PctOfLoad: searchPctOfLoad <= 3,
+      searchWithin3PctOfLoad: searchEachPctOfLoad <= 3,
       longestTaskAtMost50Ms: longestTaskMs <= 50,
       insightWithin15PctOfLoad: insightPctOfLoad <= 15,
     },
@@ -107,7 +110,7 @@ async function main(): Promise<void> {
     `loadMs and jsonParseMs of files up to ${REPEAT_BELOW_BYTES / 1e6} MB (decoded) are the median of ${REPEATS} measurements, each in a fresh page, taken in turns (load, JSON.parse, load, …) so that each pair sees the machine in the same state (loadMsRuns, jsonParseMsRuns list them; timing and peakRssMb are those of the median load); vsJsonParsePairs is jsonParseMs / loadMs per pair and vsJsonParsePaired their median. speedscope is measured once (it takes seconds to minutes), or twice when its first try overflows its stack (speedscopeFirstError keeps that failure).`,
     'vsJsonParse = jsonParseMs / loadMs; vsSpeedscope = speedscopeMs / loadMs (> 1: Kinetoscope is faster).',
     'peakRssMb: peak of the summed VmRSS of all Chromium processes (every descendant of the benchmark\'s node process, sampled every 100 ms; the process tree is re-read once a second, as walking all of /proc each time took a tenth of the machine) during the Kinetoscope load; rssBeforeMb: the same with the app page open right before the load, once the RSS has settled (closed pages gone). Shared pages count once per process.',
-    `analysis (plain files): after each load (and after the frame drive), in the same page, performance.now() around each of await window.kinetoscope.table('kernels'), table('operators'), table('slices') (the whole trace; the first table also finds every slice's parent, once per trace), search(${JSON.stringify(SEARCH_TEXT)}) and search(${JSON.stringify(SEARCH_REGEX)}) (the search opens the bottom panel's Search tab and highlights the matches; a regular expression is matched on a worker), one after the other, with a frame in between (not timed) so that each is timed alone; searchMs = the two searches together; tablesMs = kernels + operators + range; tablesPctOfLoad and searchPctOfLoad: 100 × that / the same page's loadMs, median over the loads. longestSliceMs: the longest task the analysis itself ran (window.kinetoscope.analysisStats()); longTasks, longestLongTaskMs: tasks of 50 ms or more on the page from the first call until a frame after the last (PerformanceObserver 'longtask'); longestTaskMs: the larger of the two, the worst over the loads. Budgets (the issue): tables ≤ 10 % of the load, search ≤ 3 %, longest task ≤ 50 ms. overviewMs, memoryMs, hintsMs: the page's summed task time in each of the analyses that run unasked after a load (window.kinetoscope.insightStats(), awaited once they are done); insightMs their sum, insightPctOfLoad = 100 × insightMs / loadMs (budget 15 %), insightLongestTaskMs their longest task.`,
+    `analysis (plain files): after each load (and after the frame drive), in the same page, performance.now() around each of await window.kinetoscope.table('kernels'), table('operators'), table('slices') (the whole trace; the first table also finds every slice's parent, once per trace), search(${JSON.stringify(SEARCH_TEXT)}) and search(${JSON.stringify(SEARCH_REGEX)}) (the search opens the bottom panel's Search tab and highlights the matches; a regular expression is matched on a worker), one after the other, with a frame in between (not timed) so that each is timed alone; searchMs = the two searches together; tablesMs = kernels + operators + range; tablesPctOfLoad and searchPctOfLoad: 100 × that / the same page's loadMs, median over the loads; searchEachPctOfLoad: the same for the slower of the two searches alone. longestSliceMs: the longest task the analysis itself ran (window.kinetoscope.analysisStats()); longTasks, longestLongTaskMs: tasks of 50 ms or more on the page from the first call until a frame after the last (PerformanceObserver 'longtask'); longestTaskMs: the larger of the two, the worst over the loads. Budgets (the issue): tables ≤ 10 % of the load, a search ≤ 3 % (searchEachPctOfLoad), longest task ≤ 50 ms. overviewMs, memoryMs, hintsMs: the page's summed task time in each of the analyses that run unasked after a load (window.kinetoscope.insightStats(), awaited once they are done); insightMs their sum, insightPctOfLoad = 100 × insightMs / loadMs (budget 15 %), insightLongestTaskMs their longest task.`,
     'Chromium runs headless with --disable-gpu (WebGL falls back to SwiftShader).',
     'Before each timed measurement (Kinetoscope, JSON.parse, speedscope) the benchmark waits until the machine is idle (under 15 % busy over 250 ms, at most 10 s): a page closed after a heavy measurement can keep a core busy for seconds.',
   ];
