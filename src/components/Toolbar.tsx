@@ -21,7 +21,7 @@ export function Toolbar({ onOpen, onCompare, onOpenServed, onOpenRanks }: { onOp
       <button type="button" onClick={onOpen} title="Open a trace (Ctrl+O)">Open…</button>
       {hasTrace && <button type="button" onClick={onCompare} title="Open a second trace beside this one">Compare…</button>}
       {hasTrace && <ServedTracesButton onOpen={onOpenServed} onOpenRanks={onOpenRanks} />}
-      <span className="trace-name" data-testid="trace-name">{names}</span>
+      <span className="trace-name" data-testid="trace-name" title={names || undefined}>{names}</span>
       <span className="spacer" />
       {hasTrace && <HintsBadge />}
       {hasTrace && <CopyLink />}
