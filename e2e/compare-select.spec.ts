@@ -1,10 +1,9 @@
 // window.kinetoscope.select() in compare mode: `trace` (an id or a name) picks the trace;
 // without it the first trace that has the name answers, as before.
 
-import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { readTraceText } from '../src/testing/read-trace-node.ts';
-import { apiState, openApp, TRACES } from './helpers/viewer.ts';
+import { apiState, openPair, TRACES } from './helpers/viewer.ts';
 
 const A = 'kineto__resnet50_num_workers_0_worker0.1623143089861.pt.trace.json.gz';
 const B = 'kineto__resnet50_num_workers_0_worker0.1623143566756.pt.trace.json.gz';
@@ -21,19 +20,7 @@ async function nthDur(file: string): Promise<number> {
 test('select reaches a slice of the second trace by its id or its name', async ({ page }) => {
   const [durA, durB] = [await nthDur(A), await nthDur(B)];
   expect(durA).not.toBe(durB); // else the test could not tell the traces apart
-  await openApp(page);
-  for (const [file, compare] of [[A, false], [B, true]] as const) {
-    const b64 = readFileSync(TRACES + file).toString('base64');
-    await page.evaluate(
-      async ({ name, data, cmp }) => {
-        const bin = atob(data);
-        const bytes = new Uint8Array(bin.length);
-        for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-        await window.kinetoscope.open(new File([bytes], name), { compare: cmp });
-      },
-      { name: file, data: b64, cmp: compare },
-    );
-  }
+  await openPair(page, A, B);
   const { traces } = await apiState(page);
   expect(traces.map((t) => t.name)).toEqual([A, B]);
   const [first, second] = traces;

@@ -4,28 +4,10 @@
 
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { apiState, comparePngs, openApp, rawEvents, settledLink, TRACES, type RawEvent, pngPixels } from './helpers/viewer.ts';
+import { apiState, comparePngs, openPair, rawEvents, settledLink, TRACES, type RawEvent, pngPixels } from './helpers/viewer.ts';
 
 const BASE = 'hta__trace_compare_base.json.gz';
 const TEST = 'hta__trace_compare_test.json.gz';
-
-/** Opens `a`, then `b` as the compared run, through the automation API. */
-async function openPair(page: Page, a: string, b: string): Promise<void> {
-  await openApp(page);
-  for (const [file, compare] of [[a, false], [b, true]] as const) {
-    const b64 = readFileSync(TRACES + file).toString('base64');
-    await page.evaluate(
-      async ({ name, data, cmp }) => {
-        const bin = atob(data);
-        const bytes = new Uint8Array(bin.length);
-        for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-        await window.kinetoscope.open(new File([bytes], name), { compare: cmp });
-      },
-      { name: file, data: b64, cmp: compare },
-    );
-  }
-  await expect.poll(async () => (await apiState(page)).traces.length).toBe(2);
-}
 
 /** µs from the trace's start (its earliest event) of the X events, as a plain scan gives them. */
 function relative(events: RawEvent[]): (RawEvent & { rel: number })[] {

@@ -128,6 +128,24 @@ export async function comparePngs(page: Page, a: Buffer, b: Buffer | null, clip?
   return { distinct: colours.size, changed, changedRows: rows.size };
 }
 
+/** Opens corpus trace `a`, then `b` as the compared run, through the automation API. */
+export async function openPair(page: Page, a: string, b: string): Promise<void> {
+  await openApp(page);
+  for (const [file, compare] of [[a, false], [b, true]] as const) {
+    const b64 = readFileSync(TRACES + file).toString('base64');
+    await page.evaluate(
+      async ({ name, data, cmp }) => {
+        const bin = atob(data);
+        const bytes = new Uint8Array(bin.length);
+        for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+        await window.kinetoscope.open(new File([bytes], name), { compare: cmp });
+      },
+      { name: file, data: b64, cmp: compare },
+    );
+  }
+  await expect.poll(async () => (await apiState(page)).traces.length).toBe(2);
+}
+
 /** An event of a trace file as JSON.parse gives it: what the tests' plain scans read. */
 export interface RawEvent {
   ph?: string;
