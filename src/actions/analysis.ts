@@ -92,7 +92,8 @@ const overviews = new WeakMap<TraceModel, Promise<Overview>>();
 export function overviewFor(model: TraceModel): Promise<Overview> {
   let p = overviews.get(model);
   if (!p) {
-    p = runSliced(overviewWork(model), 8, undefined, insightStatsOf(model).overview);
+    // on the GPU metric tracks (worked out at load for the timeline): one sweep for both
+    p = gpuMetricsFor(model).then((metrics) => runSliced(overviewWork(model, metrics), 8, undefined, insightStatsOf(model).overview));
     overviews.set(model, p);
     p.catch(() => overviews.get(model) === p && overviews.delete(model)); // try again next time
   }

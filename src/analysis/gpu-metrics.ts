@@ -26,7 +26,7 @@ export type { GpuMetricTrack };
  * The device a kernel counts for: its `args.device`; without it (rare: one kernel in the
  * corpus), the pid of the GPU process it is in, when that is an integer; else NaN (skipped).
  */
-function deviceOf(m: TraceModel, r: number, i: number): number {
+export function kernelDevice(m: TraceModel, r: number, i: number): number {
   const d = m.kernels.device[r]!;
   if (Number.isFinite(d)) return d;
   const pid = m.processes[m.tracks[m.slices.track[i]!]!.process]!.pid;
@@ -70,7 +70,7 @@ export function* gpuMetricsWork(m: TraceModel): Work<GpuMetricTrack[]> {
       const c = cat[i]!;
       if (isKernelCat[c] === 0) isKernelCat[c] = roleOfCategory(m.strings[c]!) === ROLE_KERNEL ? 1 : 2;
       if (isKernelCat[c] !== 1 || !(dur[i]! > 0)) continue;
-      const d = deviceOf(m, r, i);
+      const d = kernelDevice(m, r, i);
       if (d !== d) continue;
       if (d !== lastDev) {
         let s = slotOf.get(d);

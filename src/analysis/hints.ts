@@ -6,6 +6,7 @@
 
 import { formatBytes, formatMicros } from '../lib/format.ts';
 import { growF64, type Grow } from '../lib/grow.ts';
+import { topIndices } from '../lib/sort.ts';
 import { firstEndingAtOrAfter } from '../index/row-index.ts';
 import { FLAG_GPU, FLAG_INSTANT, FLAG_LAUNCH, type TraceModel } from '../model/types.ts';
 import { coveredIn, intersect, IntervalBuilder, subtract, totalLength, unionAll, type Intervals } from './interval-sets.ts';
@@ -131,18 +132,8 @@ class Candidates {
 
   /** Rows of the costliest `k` (costliest first, then earliest). */
   topRows(k = MAX_OCCURRENCES): number[] {
-    const n = this.length;
-    const cost = this.cost.view();
-    let picked: number[];
-    if (n <= k) picked = Array.from({ length: n }, (_, j) => j);
-    else {
-      const threshold = cost.slice().sort()[n - k]!;
-      picked = [];
-      for (let j = 0; j < n; j++) if (cost[j]! > threshold) picked.push(j);
-      for (let j = 0; j < n && picked.length < k; j++) if (cost[j] === threshold) picked.push(j);
-    }
-    const st = this.start.view();
-    return picked.sort((x, y) => cost[y]! - cost[x]! || st[x]! - st[y]!);
+    const st = this.start.data;
+    return topIndices(this.cost.data, this.length, k, (j) => st[j]!);
   }
 }
 
@@ -497,37 +488,95 @@ export function shortKernels(c: Ctx): Hint | null {
   );
 }
 
+/** The kernels of `ks` [lo, hi) that started > launchDelayUs after their launch call ended, inside a step: appended to `out`. */
+function collectDelayed(c: Ctx, ks: Uint32Array, lo: number, hi: number, cur: { k: number }, out: Delayed): void {
+  const { start, dur } = c.m.slices;
+  const launchOf = c.launchOf;
+  for (let j = lo; j < hi; j++) {
+    const i = ks[j]!;
+    const L = launchOf[i]!;
+    if (L < 0) continue;
+    const le = start[L]! + dur[L]!;
+    if (start[i]! - le <= THRESHOLDS.launchDelayUs || !inStep(c, start[i]!, cur)) continue;
+    out.kernel[out.n] = i;
+    out.launchEnd[out.n] = le;
+    out.delay[out.n++] = start[i]! - le;
+  }
+}
+
+interface Delayed {
+  n: number;
+  kernel: Uint32Array;
+  launchEnd: Float64Array;
+  delay: Float64Array;
+}
+
+/**
+ * The union of the pending spans [launch end, kernel start] of delayed kernels [from, to) of
+ * one stream: they come in kernel start order, i.e. by their ends, so one pass from the last
+ * joins them without a sort.
+ */
+function pendingUnion(m: TraceModel, d: Delayed, from: number, to: number): Intervals {
+  const start = m.slices.start;
+  const os = new Float64Array(to - from);
+  const oe = new Float64Array(to - from);
+  let k = 0;
+  let cs = 0;
+  let ce = 0;
+  for (let j = to - 1; j >= from; j--) {
+    const a = d.launchEnd[j]!;
+    const b = start[d.kernel[j]!]!;
+    if (j < to - 1 && b >= cs) {
+      if (a < cs) cs = a;
+      continue;
+    }
+    if (j < to - 1) {
+      os[k] = cs;
+      oe[k++] = ce;
+    }
+    cs = a;
+    ce = b;
+  }
+  if (to > from) {
+    os[k] = cs;
+    oe[k++] = ce;
+  }
+  os.subarray(0, k).reverse();
+  oe.subarray(0, k).reverse();
+  return { s: os, e: oe, n: k };
+}
+
 export function* launchDelayWork(c: Ctx): Work<Hint | null> {
   const { m, launchOf } = c;
-  const { start, dur } = m.slices;
-  const found = new Candidates();
+  const { start } = m.slices;
+  let kernels = 0;
+  for (const d of c.devices) for (const t of d.tracks) kernels += streamKernels(c, t).length;
+  const found: Delayed = { n: 0, kernel: new Uint32Array(kernels), launchEnd: new Float64Array(kernels), delay: new Float64Array(kernels) };
+  const pending: Intervals[] = [];
   for (const d of c.devices) {
     for (const t of d.tracks) {
       const ks = streamKernels(c, t);
       const cur = { k: 0 };
-      yield* forChunks(ks.length, (lo, hi) => {
-        for (let j = lo; j < hi; j++) {
-          const i = ks[j]!;
-          const L = launchOf[i]!;
-          if (L < 0) continue;
-          const le = start[L]! + dur[L]!;
-          const delay = start[i]! - le;
-          if (delay <= THRESHOLDS.launchDelayUs || !inStep(c, start[i]!, cur)) continue;
-          found.push(le, start[i]!, delay, L, i);
-        }
-      });
+      const from = found.n;
+      yield* forChunks(ks.length, (lo, hi) => collectDelayed(c, ks, lo, hi, cur, found));
+      pending.push(pendingUnion(m, found, from, found.n));
     }
   }
-  if (found.length === 0) return null;
-  const pending = intersect(yield* unionWork(found.start.toArray(), found.end.toArray()), c.inSteps);
-  const pendingUs = totalLength(pending);
+  if (found.n === 0) return null;
+  yield;
+  const pendingIn = intersect(unionAll(pending), c.inSteps);
+  const pendingUs = totalLength(pendingIn);
   // The cost is the time the GPU sat idle with such a kernel pending: with the GPU busy, a
   // late start is queueing behind earlier work (the CPU runs ahead), which costs nothing.
-  const idle = totalLength(subtract(pending, c.anyBusy));
+  const idle = totalLength(subtract(pendingIn, c.anyBusy));
   if (idle <= 0) return null;
-  const n = found.length;
+  const n = found.n;
+  const occ = topIndices(found.delay, n, MAX_OCCURRENCES, (j) => found.launchEnd[j]!).map((j): Occurrence => {
+    const i = found.kernel[j]!;
+    return { start: found.launchEnd[j]!, end: start[i]!, costUs: found.delay[j]!, label: '', slices: [launchOf[i]!, i] };
+  });
   return hint(
-    c, 'launch-delay', idle, found.top(),
+    c, 'launch-delay', idle, occ,
     `${n} kernel${n > 1 ? 's' : ''} started > ${THRESHOLDS.launchDelayUs} µs after their launch`,
     `${n} kernels waited more than ${THRESHOLDS.launchDelayUs} µs between their launch call returning and starting (HTA's launch-delay outliers); ${formatMicros(pendingUs)} of step time had such a kernel pending, ${formatMicros(idle)} of it with the GPU idle, which is the cost shown. ` +
       'With the GPU busy meanwhile, a kernel only queues behind earlier work (the CPU runs ahead: fine); with the GPU idle, it waited on something else: an event, another stream, or the driver.',

@@ -194,7 +194,7 @@ export function measureIn(u: Union, s: number, e: number): number {
 export function* unionOfRunsWork(starts: Float64Array, ends: Float64Array): Work<Union> {
   const n = starts.length;
   if (n === 0) return EMPTY_UNION;
-  let unions: Union[] = [];
+  const unions: Union[] = [];
   let lo = 0;
   for (let k = 1; k <= n; k++) {
     if (k === n || starts[k]! < starts[k - 1]!) {
@@ -203,6 +203,13 @@ export function* unionOfRunsWork(starts: Float64Array, ends: Float64Array): Work
     }
   }
   yield;
+  return yield* mergeUnionsWork(unions);
+}
+
+/** The union of several unions, merged pairwise in short tasks. */
+export function* mergeUnionsWork(list: Union[]): Work<Union> {
+  if (list.length === 0) return EMPTY_UNION;
+  let unions = list;
   let done = 0;
   while (unions.length > 1) {
     const next: Union[] = [];

@@ -8,6 +8,7 @@
 // still open leaves the earlier one unfreed. An allocation without an Addr (2021 files)
 // cannot be paired: it counts as an allocation, not as unfreed. Bytes 0 is neither.
 
+import { IntMap } from '../lib/int-map.ts';
 import { NO_U64, u64Text } from '../model/fields.ts';
 import { memoryCurves, peakOf, type MemoryCurve } from '../model/memory-curves.ts';
 import type { TraceModel } from '../model/types.ts';
@@ -73,7 +74,10 @@ export function* memoryWork(m: TraceModel): Work<MemoryAnalysis> {
   const devices: MemoryDevice[] = [];
   for (let d = 0; d < curves.length; d++) {
     const cv = curves[d]!;
-    const open = new Map<number | string, number>();
+    // The open allocation at each address (its row + 1; 0 once freed): addresses below 2^53
+    // in a typed-array map, the rare larger ones in a Map by text.
+    const open = new IntMap(1024);
+    const openBig = new Map<string, number>();
     const first = count;
     yield* forChunks(cv.rows.length, (lo, hi) => {
       for (let k = lo; k < hi; k++) {
@@ -82,7 +86,7 @@ export function* memoryWork(m: TraceModel): Work<MemoryAnalysis> {
         if (!(b !== 0 && Number.isFinite(b))) continue;
         const h = f.addrHi[r]!, l = f.addrLo[r]!;
         const withAddr = !(h === NO_U64 && l === NO_U64);
-        const key = h < 2097152 ? h * 4294967296 + l : `${h}:${l}`;
+        const small = h < 2097152;
         if (b > 0) {
           const a = count++;
           device[a] = d;
@@ -91,13 +95,23 @@ export function* memoryWork(m: TraceModel): Work<MemoryAnalysis> {
           allocAt[a] = cv.times[k]!;
           hasAddr[a] = withAddr ? 1 : 0;
           row[a] = r;
-          if (withAddr) open.set(key, a);
+          if (!withAddr) continue;
+          if (small) open.set(h * 4294967296 + l, a + 1);
+          else openBig.set(`${h}:${l}`, a);
         } else if (withAddr) {
-          const a = open.get(key);
-          if (a !== undefined) {
+          let a: number;
+          if (small) {
+            const key = h * 4294967296 + l;
+            a = open.get(key) - 1;
+            if (a >= 0) open.set(key, 0);
+          } else {
+            const key = `${h}:${l}`;
+            a = openBig.get(key) ?? -1;
+            openBig.delete(key);
+          }
+          if (a >= 0) {
             freeAt[a] = cv.times[k]!;
             freeSlice[a] = f.slice[r]!;
-            open.delete(key);
           }
         }
       }

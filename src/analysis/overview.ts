@@ -5,16 +5,19 @@
 //    kernels overlap and capped at 1, integrated over the window ÷ the window;
 //  - estimated achieved occupancy: the kernels' `est. achieved occupancy %` weighted by their
 //    time inside the window (over the kernels that have it; null when none has).
+// The first two are the GPU metric tracks' means over the window (gpu-metrics.ts), so the
+// overview and the tracks never disagree and the sweep is done once per trace.
 
-import type { TraceModel } from '../model/types.ts';
-import { sortPairsWork } from './intervals.ts';
-import { kernelSmEfficiency, smCounts } from './kernels.ts';
+import { meanOver } from '../lib/step-function.ts';
+import type { GpuMetricTrack, TraceModel } from '../model/types.ts';
+import { gpuMetricsWork, kernelDevice } from './gpu-metrics.ts';
+import { smCounts } from './kernels.ts';
 import { categoryRoles, ROLE_KERNEL } from './roles.ts';
 import { forChunks, runNow, type Work } from './sliced.ts';
 import { breakdownWork, stepsWork, type Breakdown, type Step } from './steps.ts';
 
 export interface DeviceFigures {
-  /** The kernels' args.device as text ("0"); the GPU process's pid where kernels lack it. */
+  /** The kernels' args.device as text ("0"); the GPU process's pid where kernels lack it (kernels with neither are not counted). */
   device: string;
   utilizationPct: number;
   smEfficiencyPct: number;
@@ -38,72 +41,6 @@ export interface Overview {
   hasGpu: boolean;
 }
 
-const UNKNOWN = -1;
-
-/** The device of each kernel slice (UNKNOWN where neither args.device nor a numeric GPU pid says). */
-function kernelDevices(m: TraceModel, dev: Float64Array, lo: number, hi: number, rowAt: { r: number }): void {
-  const roles = categoryRoles(m);
-  const { cat, track } = m.slices;
-  const k = m.kernels;
-  let r = rowAt.r;
-  for (let i = lo; i < hi; i++) {
-    if (roles[cat[i]!] !== ROLE_KERNEL) {
-      dev[i] = NaN;
-      continue;
-    }
-    while (r < k.slice.length && k.slice[r]! < i) r++;
-    let d = r < k.slice.length && k.slice[r] === i ? k.device[r]! : NaN;
-    if (!Number.isFinite(d)) {
-      const pid = Number(m.processes[m.tracks[track[i]!]!.process]!.pid);
-      d = Number.isInteger(pid) && pid >= 0 ? pid : UNKNOWN;
-    }
-    dev[i] = d;
-  }
-  rowAt.r = r;
-}
-
-interface PerDevice {
-  device: number;
-  n: number;
-  starts: Float64Array;
-  startVal: Float64Array;
-  ends: Float64Array;
-  endVal: Float64Array;
-  occW: number;
-  occDur: number;
-  kernelUs: number;
-}
-
-/** Busy time and the integral of min(1, Σ efficiency of the open kernels), over sorted starts and ends. */
-function sweep(S: Float64Array, SV: Float64Array, E: Float64Array, EV: Float64Array): { busy: number; eff: number } {
-  const n = S.length;
-  let i = 0;
-  let j = 0;
-  let open = 0;
-  let sum = 0;
-  let prev = 0;
-  let busy = 0;
-  let eff = 0;
-  while (i < n || j < n) {
-    const isStart = i < n && S[i]! <= E[j]!;
-    const t = isStart ? S[i]! : E[j]!;
-    if (open > 0) {
-      busy += t - prev;
-      eff += Math.min(1, Math.max(0, sum)) * (t - prev);
-    }
-    if (isStart) {
-      open++;
-      sum += SV[i++]!;
-    } else {
-      open--;
-      sum -= EV[j++]!;
-      if (open === 0) sum = 0; // no drift carried past an idle gap
-    }
-    prev = t;
-  }
-  return { busy, eff };
-}
-
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
@@ -116,97 +53,78 @@ export function deviceProperties(m: TraceModel, device: number): Record<string, 
   return isRecord(e) ? e : null;
 }
 
-export function* deviceFiguresWork(m: TraceModel, window: { start: number; end: number }): Work<DeviceFigures[]> {
-  const n = m.slices.dur.length;
-  const dev = new Float64Array(n);
-  const rowAt = { r: 0 };
-  yield* forChunks(n, (lo, hi) => kernelDevices(m, dev, lo, hi, rowAt));
-  // Devices (every one with kernels, in the window or not) and their kernels in the window.
-  const index = new Map<number, number>();
-  const counts: number[] = [];
-  const { start, dur } = m.slices;
+/**
+ * The device figures over `window`, from the GPU metric tracks (analysis/gpu-metrics.ts: the
+ * same definitions, one bucket over the window) and one pass over the kernel rows for the
+ * occupancy and the kernel time.
+ */
+export function* deviceFiguresWork(m: TraceModel, window: { start: number; end: number }, tracks?: GpuMetricTrack[]): Work<DeviceFigures[]> {
+  const metrics = tracks ?? (yield* gpuMetricsWork(m));
   const w0 = window.start;
   const w1 = window.end;
-  yield* forChunks(n, (lo, hi) => {
-    for (let i = lo; i < hi; i++) {
-      const d = dev[i]!;
-      if (d !== d) continue;
-      let x = index.get(d);
-      if (x === undefined) {
-        index.set(d, (x = counts.length));
-        counts.push(0);
-      }
-      const s = Math.max(w0, start[i]!);
-      const e = Math.min(w1, start[i]! + dur[i]!);
-      if (e > s) counts[x]!++;
-    }
-  });
-  const per: PerDevice[] = [];
-  for (const [device, x] of index) {
-    const c = counts[x]!;
-    per[x] = { device, n: 0, starts: new Float64Array(c), startVal: new Float64Array(c), ends: new Float64Array(c), endVal: new Float64Array(c), occW: 0, occDur: 0, kernelUs: 0 };
-  }
-  const sms = smCounts(m);
+  const span = w1 - w0;
+  // Per device (in the tracks' order): Σ occupancy × time and the time of the kernels that
+  // have one, and the kernel time, each clipped to the window.
+  const slotOf = new Map<number, number>(metrics.map((t, k) => [Number(t.device), k]));
+  const occW = new Float64Array(metrics.length);
+  const occDur = new Float64Array(metrics.length);
+  const kernelUs = new Float64Array(metrics.length);
+  const roles = categoryRoles(m);
   const k = m.kernels;
-  let r = 0;
-  yield* forChunks(n, (lo, hi) => {
-    for (let i = lo; i < hi; i++) {
-      const d = dev[i]!;
-      if (d !== d) continue;
+  const { start, dur, cat } = m.slices;
+  let lastDev = NaN;
+  let slot = -1;
+  yield* forChunks(k.slice.length, (lo, hi) => {
+    for (let r = lo; r < hi; r++) {
+      const i = k.slice[r]!;
+      if (roles[cat[i]!] !== ROLE_KERNEL) continue;
       const s = Math.max(w0, start[i]!);
       const e = Math.min(w1, start[i]! + dur[i]!);
       if (!(e > s)) continue;
-      const p = per[index.get(d)!]!;
-      while (r < k.slice.length && k.slice[r]! < i) r++;
-      const row = r < k.slice.length && k.slice[r] === i ? r : -1;
-      let v = row >= 0 ? kernelSmEfficiency(m, sms, row) : NaN;
-      if (v !== v) v = 0;
-      const occ = row >= 0 ? k.occupancy[row]! : NaN;
-      if (Number.isFinite(occ)) {
-        p.occW += occ * (e - s);
-        p.occDur += e - s;
+      const d = kernelDevice(m, r, i);
+      if (d !== lastDev) {
+        lastDev = d;
+        slot = slotOf.get(d) ?? -1;
       }
-      p.kernelUs += e - s;
-      p.starts[p.n] = s;
-      p.startVal[p.n] = v;
-      p.ends[p.n] = e;
-      p.endVal[p.n++] = v;
+      if (slot < 0) continue;
+      kernelUs[slot] += e - s;
+      const occ = k.occupancy[r]!;
+      if (Number.isFinite(occ)) {
+        occW[slot] += occ * (e - s);
+        occDur[slot] += e - s;
+      }
     }
   });
-  const span = w1 - w0;
-  const out: DeviceFigures[] = [];
-  for (const p of per) {
-    const a = yield* sortPairsWork(p.starts, p.startVal);
-    const b = yield* sortPairsWork(p.ends, p.endVal);
-    const { busy, eff } = sweep(a.key, a.val!, b.key, b.val!);
-    const props = p.device >= 0 ? deviceProperties(m, p.device) : null;
+  const sms = smCounts(m);
+  return metrics.map((t, x) => {
+    const device = Number(t.device);
+    const props = deviceProperties(m, device);
     const num = (key: string): number | null => {
       const v = Number(props?.[key]);
       return props && props[key] !== undefined && Number.isFinite(v) ? v : null;
     };
     const major = num('computeMajor');
     const minor = num('computeMinor');
-    out.push({
-      device: p.device === UNKNOWN ? 'unknown' : String(p.device),
-      utilizationPct: span > 0 ? (100 * busy) / span : 0,
-      smEfficiencyPct: span > 0 ? (100 * eff) / span : 0,
-      occupancyPct: p.occDur > 0 ? p.occW / p.occDur : null,
+    return {
+      device: t.device,
+      utilizationPct: span > 0 ? 100 * meanOver(t.busy, w0, w1) : 0,
+      smEfficiencyPct: span > 0 && t.sm ? 100 * meanOver(t.sm, w0, w1) : 0,
+      occupancyPct: occDur[x]! > 0 ? occW[x]! / occDur[x]! : null,
       name: typeof props?.name === 'string' ? props.name : null,
-      numSms: p.device >= 0 ? sms(p.device) : null,
+      numSms: sms(device),
       totalGlobalMem: num('totalGlobalMem'),
       computeCapability: major !== null ? `${major}.${minor ?? 0}` : null,
-      kernelUs: p.kernelUs,
-    });
-    yield;
-  }
-  return out.sort((x, y) => Number(x.device === 'unknown') - Number(y.device === 'unknown') || Number(x.device) - Number(y.device));
+      kernelUs: kernelUs[x]!,
+    };
+  });
 }
 
-export function* overviewWork(m: TraceModel): Work<Overview> {
+/** `gpuMetrics`: the trace's GPU metric tracks when already at hand (else worked out here). */
+export function* overviewWork(m: TraceModel, gpuMetrics?: GpuMetricTrack[]): Work<Overview> {
   const steps = yield* stepsWork(m);
   const breakdowns = yield* breakdownWork(m, steps);
   const window = { start: steps[0]!.start, end: steps[steps.length - 1]!.end };
-  const devices = yield* deviceFiguresWork(m, window);
+  const devices = yield* deviceFiguresWork(m, window, gpuMetrics);
   const g = m.summary.gpu;
   return { steps, breakdowns, window, devices, hasGpu: g.kernels + g.memcpy + g.memset > 0 };
 }

@@ -8,7 +8,7 @@
 // Other is what no category covers. So the parts add up to the step.
 
 import { FLAG_GPU, FLAG_INSTANT, FLAG_LAUNCH, type TraceModel } from '../model/types.ts';
-import { measureIn, unionOf, unionOfRunsWork, EMPTY_UNION, type Union } from './intervals.ts';
+import { measureIn, mergeUnionsWork, unionOf, EMPTY_UNION, type Union } from './intervals.ts';
 import { categoryRoles, ROLE_KERNEL, ROLE_MEMCPY, ROLE_MEMSET, ROLE_RUNTIME } from './roles.ts';
 import { forChunks, runNow, type Work } from './sliced.ts';
 
@@ -72,24 +72,122 @@ function flagStrings(strings: string[], out: Uint8Array, lo: number, hi: number)
   }
 }
 
-/** The breakdown category of every slice (NONE for those in none, instants and empty ones). */
-function classify(m: TraceModel, flags: Uint8Array, out: Uint8Array, lo: number, hi: number): void {
-  const roles = categoryRoles(m);
-  const { cat, name, dur, flags: sf } = m.slices;
-  for (let i = lo; i < hi; i++) {
-    let c = NONE;
-    if (dur[i]! > 0 && !(sf[i]! & FLAG_INSTANT)) {
-      const role = roles[cat[i]!]!;
-      const nf = flags[name[i]!]!;
-      if (role === ROLE_KERNEL) c = nf & NAME_NCCL ? C_COMM : C_KERNEL;
-      else if (role === ROLE_MEMCPY) c = C_MEMCPY;
-      else if (role === ROLE_MEMSET) c = C_MEMSET;
-      else if (role === ROLE_RUNTIME) c = C_RUNTIME;
-      else if (nf & NAME_DATALOADER) c = C_DATALOADER;
-      else if (flags[cat[i]!]! & CAT_CPU && !(nf & NAME_STEP)) c = C_CPU;
+/** A slice's breakdown category, from its category's role and flags and its name's flags (NONE: in none). */
+function classOf(role: number, nameFlags: number, catFlags: number): number {
+  if (role === ROLE_KERNEL) return nameFlags & NAME_NCCL ? C_COMM : C_KERNEL;
+  if (role === ROLE_MEMCPY) return C_MEMCPY;
+  if (role === ROLE_MEMSET) return C_MEMSET;
+  if (role === ROLE_RUNTIME) return C_RUNTIME;
+  if (nameFlags & NAME_DATALOADER) return C_DATALOADER;
+  if (catFlags & CAT_CPU && !(nameFlags & NAME_STEP)) return C_CPU;
+  return NONE;
+}
+
+/**
+ * Per category, the union of its slices, a track at a time, walked row by row from the top.
+ * A row's slices are disjoint and in start order, so each category's are too. A slice inside
+ * what the rows above already cover for its category (a nested op: most of a CPU thread's)
+ * is skipped, found by a cursor that gallops along that cover; the rest of a row, with touching
+ * slices joined, is merged into the cover when the row ends. Chunks of a row may come in
+ * several calls.
+ */
+class TrackUnions {
+  /** The current row's new intervals per category (last one open for joining). */
+  private readonly s: Float64Array[] = [];
+  private readonly e: Float64Array[] = [];
+  private readonly n = new Int32Array(CATEGORIES);
+  /** What the track's rows so far cover, per category, and a cursor into it for this row. */
+  private readonly cover: Union[] = [];
+  private readonly at = new Int32Array(CATEGORIES);
+  /** Per category, each finished track's union. */
+  readonly tracks: Union[][] = [];
+
+  constructor() {
+    for (let c = 0; c < CATEGORIES; c++) {
+      this.s.push(new Float64Array(1024));
+      this.e.push(new Float64Array(1024));
+      this.cover.push(EMPTY_UNION);
+      this.tracks.push([]);
     }
-    out[i] = c;
   }
+
+  add(m: TraceModel, flags: Uint8Array, roles: Uint8Array, lo: number, hi: number): void {
+    const { cat, name, start, dur, flags: sf } = m.slices;
+    const { s: S, e: E, n: N, cover, at } = this;
+    for (let i = lo; i < hi; i++) {
+      const d = dur[i]!;
+      if (!(d > 0) || sf[i]! & FLAG_INSTANT) continue;
+      const c = classOf(roles[cat[i]!]!, flags[name[i]!]!, flags[cat[i]!]!);
+      if (c === NONE) continue;
+      const a = start[i]!;
+      const b = a + d;
+      const cv = cover[c]!;
+      if (cv.end.length > 0) {
+        const k = firstEndAfter(cv.end, at[c]!, a);
+        at[c] = k;
+        if (k < cv.end.length && cv.start[k]! <= a && b <= cv.end[k]!) continue;
+      }
+      const k = N[c]!;
+      const ends = E[c]!;
+      if (k > 0 && a <= ends[k - 1]!) {
+        if (b > ends[k - 1]!) ends[k - 1] = b;
+        continue;
+      }
+      if (k === ends.length) this.grow(c);
+      S[c]![k] = a;
+      E[c]![k] = b;
+      N[c] = k + 1;
+    }
+  }
+
+  endRow(): void {
+    for (let c = 0; c < CATEGORIES; c++) {
+      this.at[c] = 0;
+      const k = this.n[c]!;
+      if (k === 0) continue;
+      this.cover[c] = unionOf(this.cover[c]!, { start: this.s[c]!.subarray(0, k), end: this.e[c]!.subarray(0, k) });
+      this.n[c] = 0;
+    }
+  }
+
+  endTrack(): void {
+    for (let c = 0; c < CATEGORIES; c++) {
+      if (this.cover[c]!.start.length > 0) this.tracks[c]!.push(this.cover[c]!);
+      this.cover[c] = EMPTY_UNION;
+    }
+  }
+
+  private grow(c: number): void {
+    const s = new Float64Array(this.s[c]!.length * 2);
+    const e = new Float64Array(s.length);
+    s.set(this.s[c]!);
+    e.set(this.e[c]!);
+    this.s[c] = s;
+    this.e[c] = e;
+  }
+}
+
+/** The first k ≥ from with end[k] > t (end sorted), galloping from `from`. */
+function firstEndAfter(end: Float64Array, from: number, t: number): number {
+  const n = end.length;
+  if (from >= n || end[from]! > t) return from;
+  // end[lo] <= t
+  let lo = from;
+  let step = 1;
+  let hi = lo + 1;
+  while (hi < n && end[hi]! <= t) {
+    lo = hi;
+    step *= 2;
+    hi = lo + step;
+  }
+  if (hi > n) hi = n;
+  lo++;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (end[mid]! <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The steps of the trace, in time order. */
@@ -169,35 +267,20 @@ function upperBound(a: Float64Array, t: number): number {
 
 /** The merged intervals of each breakdown category (over all threads and devices). */
 export function* categoryUnionsWork(m: TraceModel): Work<Union[]> {
-  const n = m.slices.dur.length;
-  const cls = new Uint8Array(n);
   const flags = yield* stringFlagsWork(m);
-  yield* forChunks(n, (lo, hi) => classify(m, flags, cls, lo, hi));
-  const count = new Int32Array(CATEGORIES);
-  yield* forChunks(n, (lo, hi) => {
-    for (let i = lo; i < hi; i++) if (cls[i]! !== NONE) count[cls[i]!]!++;
-  });
-  const starts = Array.from(count, (c) => new Float64Array(c));
-  const ends = Array.from(count, (c) => new Float64Array(c));
-  const fill = new Int32Array(CATEGORIES);
-  const { start, dur } = m.slices;
-  yield* forChunks(n, (lo, hi) => {
-    for (let i = lo; i < hi; i++) {
-      const c = cls[i]!;
-      if (c === NONE) continue;
-      const k = fill[c]!++;
-      starts[c]![k] = start[i]!;
-      ends[c]![k] = start[i]! + dur[i]!;
+  const roles = categoryRoles(m);
+  const acc = new TrackUnions();
+  for (const t of m.tracks) {
+    for (let r = 0; r + 1 < t.rowStart.length; r++) {
+      const lo = t.rowStart[r]!;
+      yield* forChunks(t.rowStart[r + 1]! - lo, (a, b) => acc.add(m, flags, roles, lo + a, lo + b));
+      acc.endRow();
     }
-  });
+    acc.endTrack();
+  }
   const out: Union[] = [];
   for (let c = 0; c < CATEGORIES; c++) {
-    if (count[c] === 0) {
-      out.push(EMPTY_UNION);
-      continue;
-    }
-    // (in model order: a row of a track after another, each sorted by start)
-    out.push(yield* unionOfRunsWork(starts[c]!, ends[c]!));
+    out.push(yield* mergeUnionsWork(acc.tracks[c]!));
     yield;
   }
   return out;

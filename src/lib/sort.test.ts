@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../engine/synth-trace.ts';
-import { orderByFloat } from './sort.ts';
+import { kthLargest, orderByFloat, topIndices } from './sort.ts';
 
 /** The order a plain stable comparison sort gives. */
 function plainOrder(keys: Float64Array): number[] {
@@ -31,5 +31,29 @@ describe('orderByFloat', () => {
     const neg = keys.map((k) => -k);
     expect(Array.from(orderByFloat(neg))).toEqual(plainOrder(neg));
     expect(Array.from(orderByFloat(new Float64Array(0)))).toEqual([]);
+  });
+});
+
+describe('topIndices / kthLargest', () => {
+  it('agree with a full sort: ties, duplicates, k past n, negatives', () => {
+    const rand = mulberry32(11);
+    for (let round = 0; round < 300; round++) {
+      const n = 1 + Math.floor(rand() * 400);
+      const values = Float64Array.from({ length: n }, () => (rand() < 0.4 ? Math.floor(rand() * 5) : (rand() - 0.5) * 1e6));
+      const tieKey = Float64Array.from({ length: n }, () => Math.floor(rand() * 3));
+      const k = 1 + Math.floor(rand() * (n + 5));
+      const plain = Array.from(values, (_, i) => i)
+        .sort((x, y) => values[y]! - values[x]! || tieKey[x]! - tieKey[y]! || x - y);
+      const got = topIndices(values, n, k, (i) => tieKey[i]!);
+      // the same values in the same order; among ties at the cut, the earliest indices
+      expect(got.map((i) => values[i])).toEqual(plain.slice(0, k).map((i) => values[i]));
+      expect(got.length).toBe(Math.min(n, k));
+      const cut = values[got[got.length - 1]!]!;
+      const equalAtCut = got.filter((i) => values[i] === cut).sort((x, y) => x - y);
+      const firstEqual = Array.from(values, (_, i) => i).filter((i) => values[i] === cut).slice(0, equalAtCut.length);
+      expect(equalAtCut).toEqual(firstEqual);
+      const kk = Math.min(k, n);
+      expect(kthLargest(values.slice(), kk)).toBe(Float64Array.from(values).sort().reverse()[kk - 1]);
+    }
   });
 });

@@ -149,3 +149,49 @@ export function orderByFloat(keys: Float64Array): Uint32Array {
   }
   return order;
 }
+
+/**
+ * The indices of the k largest of values[0, n) (k ≥ 1), largest first; ties by `tie`
+ * ascending, then by index. A selection (Hoare's quickselect on a copy) finds the k-th value,
+ * then one pass picks those above it and, in index order, enough of those equal to it: O(n)
+ * plus the sort of the k picked, instead of a sort of all n.
+ */
+export function topIndices(values: Float64Array, n: number, k: number, tie: (i: number) => number): number[] {
+  let picked: number[];
+  if (n <= k) picked = Array.from({ length: n }, (_, j) => j);
+  else {
+    const threshold = kthLargest(values.slice(0, n), k);
+    picked = [];
+    for (let j = 0; j < n; j++) if (values[j]! > threshold) picked.push(j);
+    for (let j = 0; j < n && picked.length < k; j++) if (values[j] === threshold) picked.push(j);
+  }
+  return picked.sort((x, y) => values[y]! - values[x]! || tie(x) - tie(y) || x - y);
+}
+
+/** The k-th largest value of `a` (1 ≤ k ≤ a.length; no NaN); reorders `a`. */
+export function kthLargest(a: Float64Array, k: number): number {
+  // the (n − k)-th smallest, by Hoare partitions around a median of three
+  const target = a.length - k;
+  let lo = 0;
+  let hi = a.length - 1;
+  while (hi > lo) {
+    const mid = (lo + hi) >>> 1;
+    const x = a[lo]!, y = a[mid]!, z = a[hi]!;
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i++] = a[j]!;
+        a[j--] = t;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else return a[target]!;
+  }
+  return a[target]!;
+}
