@@ -343,44 +343,89 @@ const WAIT_NAMES = ['host wait', 'kernel wait', 'other'];
  * classified as HTA does: host wait when the next event's launch call started after the
  * previous event ended; else kernel wait when the gap is under 30 µs; else other.
  */
-export function* gpuIdleWork(c: Ctx, d: Device): Work<Hint | null> {
-  const { m, steps, launchOf } = c;
-  const { start, dur, track } = m.slices;
-  const sums = [0, 0, 0];
-  const found = new Candidates();
-  const cls = growF64();
-  let k = 0; // step cursor: gaps come in time order
-  const gap = (a: number, b: number, prev: number, next: number): void => {
-    while (k < steps.length && steps[k]!.end <= a) k++;
-    const L = next >= 0 ? launchOf[next]! : -1;
-    const w = L < 0 ? OTHER_WAIT : start[L]! > a ? HOST_WAIT : b - a < THRESHOLDS.kernelWaitUs ? KERNEL_WAIT : OTHER_WAIT;
-    for (let j = k; j < steps.length && steps[j]!.start < b; j++) {
-      const lo = Math.max(a, steps[j]!.start);
-      const hi = Math.min(b, steps[j]!.end);
-      if (hi <= lo) continue;
-      sums[w] += hi - lo;
-      // the launch call first: the label names its thread
-      found.push(lo, hi, hi - lo, L, prev, next);
-      cls.push(w);
-    }
-  };
-  const ev = d.events;
-  let busyEnd = -Infinity;
-  let prev = -1;
-  yield* forChunks(ev.length, (lo, hi) => {
+/**
+ * A device's idle gaps inside the steps, in time order, summed per kind; with `found`, also
+ * listed (with the launch call, previous and next event, and the kind in `cls`).
+ */
+class GapWalk {
+  readonly sums = [0, 0, 0];
+  private busyEnd = -Infinity;
+  private prev = -1;
+  /** Step cursor: gaps come in time order. */
+  private k = 0;
+  private readonly stepStart: Float64Array;
+  private readonly stepEnd: Float64Array;
+
+  constructor(
+    private readonly c: Ctx,
+    private readonly found: Candidates | null,
+    private readonly cls: Grow<Float64Array> | null,
+  ) {
+    this.stepStart = Float64Array.from(c.steps, (st) => st.start);
+    this.stepEnd = Float64Array.from(c.steps, (st) => st.end);
+  }
+
+  /** Events [lo, hi) of the device's start-ordered list. */
+  walk(ev: Uint32Array, lo: number, hi: number): void {
+    const { start, dur } = this.c.m.slices;
+    let busyEnd = this.busyEnd;
+    let prev = this.prev;
     for (let j = lo; j < hi; j++) {
       const i = ev[j]!;
       const s = start[i]!;
-      if (s > busyEnd) gap(busyEnd, s, prev, i);
-      if (s + dur[i]! > busyEnd || prev < 0) {
-        busyEnd = Math.max(busyEnd, s + dur[i]!);
+      if (s > busyEnd) this.gap(busyEnd, s, prev, i);
+      const e = s + dur[i]!;
+      if (e > busyEnd || prev < 0) {
+        if (e > busyEnd) busyEnd = e;
         prev = i;
       }
     }
-  });
-  gap(busyEnd, Infinity, prev, -1);
+    this.busyEnd = busyEnd;
+    this.prev = prev;
+  }
+
+  /** The gap after the last event. */
+  end(): void {
+    this.gap(this.busyEnd, Infinity, this.prev, -1);
+  }
+
+  private gap(a: number, b: number, prev: number, next: number): void {
+    const { stepStart: S, stepEnd: E } = this;
+    const n = S.length;
+    let k = this.k;
+    while (k < n && E[k]! <= a) k++;
+    this.k = k;
+    if (k >= n || S[k]! >= b) return;
+    const L = next >= 0 ? this.c.launchOf[next]! : -1;
+    const w = L < 0 ? OTHER_WAIT : this.c.m.slices.start[L]! > a ? HOST_WAIT : b - a < THRESHOLDS.kernelWaitUs ? KERNEL_WAIT : OTHER_WAIT;
+    for (let j = k; j < n && S[j]! < b; j++) {
+      const lo = Math.max(a, S[j]!);
+      const hi = Math.min(b, E[j]!);
+      if (hi <= lo) continue;
+      this.sums[w] += hi - lo;
+      // the launch call first: the label names its thread
+      this.found?.push(lo, hi, hi - lo, L, prev, next);
+      this.cls?.push(w);
+    }
+  }
+}
+
+function* walkGaps(c: Ctx, d: Device, g: GapWalk): Work<GapWalk> {
+  yield* forChunks(d.events.length, (lo, hi) => g.walk(d.events, lo, hi));
+  g.end();
+  return g;
+}
+
+export function* gpuIdleWork(c: Ctx, d: Device): Work<Hint | null> {
+  const { m } = c;
+  const { track } = m.slices;
+  // The sums first: the gaps are listed only when the hint is shown (a second walk).
+  const { sums } = yield* walkGaps(c, d, new GapWalk(c, null, null));
   const idle = sums[0]! + sums[1]! + sums[2]!;
   if (c.stepUs <= 0 || share(c, idle) < THRESHOLDS.gpuIdlePct) return null;
+  const found = new Candidates();
+  const cls = growF64();
+  yield* walkGaps(c, d, new GapWalk(c, found, cls));
   // What the launching thread was doing, for the occurrences listed.
   const occ: Occurrence[] = [];
   for (const j of found.topRows()) {

@@ -145,6 +145,8 @@ export function unionOfSorted(starts: Float64Array, ends: Float64Array): Union {
 export function unionOf(a: Union, b: Union): Union {
   const na = a.start.length;
   const nb = b.start.length;
+  if (na === 0) return b;
+  if (nb === 0) return a;
   const os = new Float64Array(na + nb);
   const oe = new Float64Array(na + nb);
   let k = 0;

@@ -135,9 +135,15 @@ function isRecord(x: unknown): x is Record<string, unknown> {
 /** SM counts by device, looked up once per device. */
 export function smCounts(m: TraceModel): (device: number) => number | null {
   const seen = new Map<number, number | null>();
+  let lastDevice = NaN;
+  let lastN: number | null = null;
   return (device) => {
+    // (kernels come in runs of one device: most calls are this one)
+    if (device === lastDevice) return lastN;
     let n = seen.get(device);
     if (n === undefined) seen.set(device, (n = Number.isFinite(device) ? numSmsFor(m.metadata, device) : null));
+    lastDevice = device;
+    lastN = n;
     return n;
   };
 }
@@ -261,27 +267,31 @@ export function* kernelTableWork(m: TraceModel, window?: TimeWindow): Work<Kerne
       byName.add(slot, d, k.blocksPerSm[r]!, k.occupancy[r]!, kernelSmEfficiency(m, sms, r));
     }
   });
-  // Each name's instances, in kernel order.
+  // Each name's instances, in kernel order: listed when a row's configurations are first read.
+  let members: Int32Array | null = null;
   const first = new Int32Array(slotName.length + 1);
   for (let s = 0; s < slotName.length; s++) first[s + 1] = first[s]! + byName.count[s]!;
-  const members = new Int32Array(first[slotName.length]!);
-  const fill = first.slice(0, slotName.length);
-  yield* forChunks(nK, (lo, hi) => {
-    for (let r = lo; r < hi; r++) {
-      const s = slotOfRow[r]!;
-      if (s >= 0) members[fill[s]!++] = r;
+  const membersOf = (s: number): Int32Array => {
+    if (!members) {
+      const all = new Int32Array(first[slotName.length]!);
+      const fill = first.slice(0, slotName.length);
+      for (let r = 0; r < nK; r++) {
+        const x = slotOfRow[r]!;
+        if (x >= 0) all[fill[x]!++] = r;
+      }
+      members = all;
     }
-  });
+    return members.subarray(first[s]!, first[s + 1]!);
+  };
   const rows: KernelRow[] = [];
   for (let s = 0; s < slotName.length; s++) {
     const row = emptyStats() as KernelRow;
     row.name = m.strings[slotName[s]!]!;
-    const mine = members.subarray(first[s]!, first[s + 1]!);
     Object.defineProperty(row, 'configs', {
       enumerable: true,
       configurable: true,
       get(this: KernelRow): KernelConfig[] {
-        const configs = configsOf(m, sms, mine, all);
+        const configs = configsOf(m, sms, membersOf(s), all);
         Object.defineProperty(this, 'configs', { value: configs, enumerable: true, writable: true, configurable: true });
         return configs;
       },

@@ -58,6 +58,84 @@ export interface MemoryAnalysis {
 
 const cache = new WeakMap<TraceModel, MemoryAnalysis>();
 
+/** Allocations paired with their frees, appended a device's run of events at a time. */
+class Pairing {
+  count = 0;
+  readonly device: Uint16Array;
+  readonly size: Float64Array;
+  readonly allocSlice: Uint32Array;
+  readonly freeSlice: Int32Array;
+  readonly allocAt: Float64Array;
+  readonly freeAt: Float64Array;
+  readonly hasAddr: Uint8Array;
+  readonly row: Uint32Array;
+  /** The open allocation at each address (its row + 1; 0 once freed): addresses below 2^53 here, */
+  open = new IntMap(1024);
+  /** the rare larger ones by text. */
+  openBig = new Map<string, number>();
+
+  constructor(n: number) {
+    // At most one allocation per event.
+    this.device = new Uint16Array(n);
+    this.size = new Float64Array(n);
+    this.allocSlice = new Uint32Array(n);
+    this.freeSlice = new Int32Array(n).fill(-1);
+    this.allocAt = new Float64Array(n);
+    this.freeAt = new Float64Array(n).fill(NaN);
+    this.hasAddr = new Uint8Array(n);
+    this.row = new Uint32Array(n);
+  }
+
+  /** A new device: no address is open. */
+  reset(events: number): void {
+    this.open = new IntMap(Math.max(1024, events >> 2));
+    this.openBig.clear();
+  }
+
+  /** Device d's events [lo, hi) of its curve. */
+  add(f: TraceModel['fields']['memory'], cv: MemoryCurve, d: number, lo: number, hi: number): void {
+    const { rows, times } = cv;
+    const { open, device, size, allocSlice, allocAt, hasAddr, row, freeAt, freeSlice } = this;
+    let count = this.count;
+    for (let k = lo; k < hi; k++) {
+      const r = rows[k]!;
+      const b = f.bytes[r]!;
+      if (!(b !== 0 && Number.isFinite(b))) continue;
+      const h = f.addrHi[r]!, l = f.addrLo[r]!;
+      const withAddr = !(h === NO_U64 && l === NO_U64);
+      const small = h < 2097152;
+      if (b > 0) {
+        const a = count++;
+        device[a] = d;
+        size[a] = b;
+        allocSlice[a] = f.slice[r]!;
+        allocAt[a] = times[k]!;
+        hasAddr[a] = withAddr ? 1 : 0;
+        row[a] = r;
+        if (!withAddr) continue;
+        if (small) open.set(h * 4294967296 + l, a + 1);
+        else this.openBig.set(`${h}:${l}`, a);
+      } else if (withAddr) {
+        let a: number;
+        if (small) {
+          const key = h * 4294967296 + l;
+          a = open.get(key) - 1;
+          if (a >= 0) open.set(key, 0);
+        } else {
+          const key = `${h}:${l}`;
+          a = this.openBig.get(key) ?? -1;
+          this.openBig.delete(key);
+        }
+        if (a >= 0) {
+          freeAt[a] = times[k]!;
+          freeSlice[a] = f.slice[r]!;
+        }
+      }
+    }
+    this.count = count;
+  }
+}
+
 export function* memoryWork(m: TraceModel): Work<MemoryAnalysis> {
   const done = cache.get(m);
   if (done) return done;
@@ -66,58 +144,15 @@ export function* memoryWork(m: TraceModel): Work<MemoryAnalysis> {
   const start = m.slices.start;
   const curves = memoryCurves(n, (r) => start[f.slice[r]!]!, f);
   yield;
-  // At most one allocation per event.
-  const device = new Uint16Array(n), size = new Float64Array(n), allocSlice = new Uint32Array(n);
-  const freeSlice = new Int32Array(n).fill(-1), allocAt = new Float64Array(n), freeAt = new Float64Array(n).fill(NaN);
-  const hasAddr = new Uint8Array(n), row = new Uint32Array(n);
-  let count = 0;
+  const p = new Pairing(n);
   const devices: MemoryDevice[] = [];
   for (let d = 0; d < curves.length; d++) {
     const cv = curves[d]!;
-    // The open allocation at each address (its row + 1; 0 once freed): addresses below 2^53
-    // in a typed-array map, the rare larger ones in a Map by text.
-    const open = new IntMap(1024);
-    const openBig = new Map<string, number>();
-    const first = count;
-    yield* forChunks(cv.rows.length, (lo, hi) => {
-      for (let k = lo; k < hi; k++) {
-        const r = cv.rows[k]!;
-        const b = f.bytes[r]!;
-        if (!(b !== 0 && Number.isFinite(b))) continue;
-        const h = f.addrHi[r]!, l = f.addrLo[r]!;
-        const withAddr = !(h === NO_U64 && l === NO_U64);
-        const small = h < 2097152;
-        if (b > 0) {
-          const a = count++;
-          device[a] = d;
-          size[a] = b;
-          allocSlice[a] = f.slice[r]!;
-          allocAt[a] = cv.times[k]!;
-          hasAddr[a] = withAddr ? 1 : 0;
-          row[a] = r;
-          if (!withAddr) continue;
-          if (small) open.set(h * 4294967296 + l, a + 1);
-          else openBig.set(`${h}:${l}`, a);
-        } else if (withAddr) {
-          let a: number;
-          if (small) {
-            const key = h * 4294967296 + l;
-            a = open.get(key) - 1;
-            if (a >= 0) open.set(key, 0);
-          } else {
-            const key = `${h}:${l}`;
-            a = openBig.get(key) ?? -1;
-            openBig.delete(key);
-          }
-          if (a >= 0) {
-            freeAt[a] = cv.times[k]!;
-            freeSlice[a] = f.slice[r]!;
-          }
-        }
-      }
-    });
+    const first = p.count;
+    p.reset(cv.rows.length);
+    yield* forChunks(cv.rows.length, (lo, hi) => p.add(f, cv, d, lo, hi));
     let unfreed = 0;
-    for (let a = first; a < count; a++) if (hasAddr[a] && freeSlice[a]! < 0) unfreed++;
+    for (let a = first; a < p.count; a++) if (p.hasAddr[a] && p.freeSlice[a]! < 0) unfreed++;
     const pa = peakOf(cv.times, cv.allocated)!;
     const pr = cv.reserved ? peakOf(cv.times, cv.reserved) : null;
     devices.push({
@@ -128,22 +163,23 @@ export function* memoryWork(m: TraceModel): Work<MemoryAnalysis> {
       peakAllocatedAt: pa.time,
       peakReservedBytes: pr ? pr.value : null,
       peakReservedAt: pr ? pr.time : null,
-      allocations: count - first,
+      allocations: p.count - first,
       unfreed,
       events: cv.rows.length,
       curve: cv,
     });
   }
+  const count = p.count;
   const allocations: Allocations = {
     n: count,
-    device: device.slice(0, count),
-    size: size.slice(0, count),
-    allocSlice: allocSlice.slice(0, count),
-    freeSlice: freeSlice.slice(0, count),
-    allocAt: allocAt.slice(0, count),
-    freeAt: freeAt.slice(0, count),
-    hasAddr: hasAddr.slice(0, count),
-    row: row.slice(0, count),
+    device: p.device.slice(0, count),
+    size: p.size.slice(0, count),
+    allocSlice: p.allocSlice.slice(0, count),
+    freeSlice: p.freeSlice.slice(0, count),
+    allocAt: p.allocAt.slice(0, count),
+    freeAt: p.freeAt.slice(0, count),
+    hasAddr: p.hasAddr.slice(0, count),
+    row: p.row.slice(0, count),
   };
   const result = { devices, allocations };
   cache.set(m, result);

@@ -145,7 +145,8 @@ class TrackUnions {
       this.at[c] = 0;
       const k = this.n[c]!;
       if (k === 0) continue;
-      this.cover[c] = unionOf(this.cover[c]!, { start: this.s[c]!.subarray(0, k), end: this.e[c]!.subarray(0, k) });
+      // (copies: the row's buffers are reused, and a union with an empty cover is the row itself)
+      this.cover[c] = unionOf(this.cover[c]!, { start: this.s[c]!.slice(0, k), end: this.e[c]!.slice(0, k) });
       this.n[c] = 0;
     }
   }
