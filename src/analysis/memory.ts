@@ -88,7 +88,7 @@ class Pairing {
 
   /** A new device: no address is open. */
   reset(events: number): void {
-    this.open = new IntMap(Math.max(1024, events >> 2));
+    this.open = new IntMap(Math.max(1024, events >> 1));
     this.openBig.clear();
   }
 
@@ -118,9 +118,7 @@ class Pairing {
       } else if (withAddr) {
         let a: number;
         if (small) {
-          const key = h * 4294967296 + l;
-          a = open.get(key) - 1;
-          if (a >= 0) open.set(key, 0);
+          a = open.replace(h * 4294967296 + l, 0) - 1;
         } else {
           const key = `${h}:${l}`;
           a = this.openBig.get(key) ?? -1;

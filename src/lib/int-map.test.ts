@@ -27,6 +27,26 @@ describe('IntMap', () => {
     for (const [k, v] of ref) expect(map.get(k)).toBe(v);
   });
 
+  it('replace gives the old value and sets the new one only where the key is present', () => {
+    let seed = 3;
+    const rand32 = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+    const map = new IntMap(4);
+    const ref = new Map<number, number>();
+    for (let i = 0; i < 30_000; i++) {
+      const key = (rand32() % 3000) * 512; // addresses, as the memory pairing uses it
+      const value = rand32() % 100;
+      if (rand32() & 1) {
+        map.set(key, value);
+        ref.set(key, value);
+      } else {
+        expect(map.replace(key, 7)).toBe(ref.get(key) ?? -1);
+        if (ref.has(key)) ref.set(key, 7);
+      }
+    }
+    expect(map.size).toBe(ref.size);
+    for (const [k, v] of ref) expect(map.get(k)).toBe(v);
+  });
+
   it('keys as the collector makes them: a few (cat, name) pairs with sequential ids, up to 2^53 - 1', () => {
     const map = new IntMap();
     let value = 0;

@@ -33,6 +33,19 @@ export class IntMap {
     }
   }
 
+  /** The value of `key`, replaced by `value` (an int32 >= 0); -1, and nothing set, when absent. */
+  replace(key: number, value: number): number {
+    const keys = this.keys, values = this.values, mask = keys.length - 1;
+    for (let i = this.slot(key); ; i = (i + 1) & mask) {
+      const v = values[i]!;
+      if (v === EMPTY) return EMPTY;
+      if (keys[i] === key) {
+        values[i] = value;
+        return v;
+      }
+    }
+  }
+
   /** Sets `key` to `value` (an int32 >= 0: a negative one would read as a free slot). */
   set(key: number, value: number): void {
     if (!(value >= 0 && value <= 0x7fffffff)) throw new RangeError(`IntMap value out of range: ${value}`);

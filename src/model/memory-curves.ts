@@ -38,8 +38,8 @@ export function deviceLabel(type: number, id: number): string {
   return type === 1 ? `GPU ${n}` : `device type ${type} ${n}`;
 }
 
-/** Rows [0, n) in time order (`time(row)`), ties in row order (file order). */
-export function timeOrder(n: number, time: (row: number) => number): Uint32Array {
+/** Rows [0, n) in time order (`time(row)`), ties in row order (file order); and each row's time. */
+export function timeOrder(n: number, time: (row: number) => number): { order: Uint32Array; times: Float64Array } {
   const t = new Float64Array(n);
   let sorted = true;
   for (let k = 0; k < n; k++) {
@@ -50,39 +50,49 @@ export function timeOrder(n: number, time: (row: number) => number): Uint32Array
   if (sorted) {
     const order = new Uint32Array(n);
     for (let k = 0; k < n; k++) order[k] = k;
-    return order;
+    return { order, times: t };
   }
-  return orderByFloat(t);
+  return { order: orderByFloat(t), times: t };
 }
 
 /** The curves of every device with memory events, CPU first, then by device type and id. */
 export function memoryCurves(n: number, time: (row: number) => number, f: MemoryFieldsIn): MemoryCurve[] {
-  const order = timeOrder(n, time);
-  const byDevice = new Map<string, { type: number; id: number; rows: number[] }>();
-  let last: { type: number; id: number; rows: number[] } | undefined;
+  const { order, times: rowTime } = timeOrder(n, time);
+  // Each event's device (a slot per label), in time order; runs of one device are the rule:
+  // its label is made once a run.
+  const slotOf = new Map<string, number>();
+  const devices: { label: string; type: number; id: number; n: number }[] = [];
+  const slot = new Uint32Array(n);
+  let lastType = NaN, lastId = NaN, last = -1;
   for (let k = 0; k < n; k++) {
     const r = order[k]!;
     const type = f.deviceType[r]!, id = f.deviceId[r]!;
-    // (runs of one device are the rule: its label is made once a run)
-    let d = last && Object.is(last.type, type) && Object.is(last.id, id) ? last : undefined;
-    if (!d) {
+    if (last < 0 || !Object.is(lastType, type) || !Object.is(lastId, id)) {
       const label = deviceLabel(type, id);
-      d = byDevice.get(label);
-      if (!d) byDevice.set(label, (d = { type, id, rows: [] }));
-      last = d;
+      let x = slotOf.get(label);
+      if (x === undefined) {
+        slotOf.set(label, (x = devices.length));
+        devices.push({ label, type, id, n: 0 });
+      }
+      last = x;
+      lastType = type;
+      lastId = id;
     }
-    d.rows.push(r);
+    slot[k] = last;
+    devices[last]!.n++;
   }
   const key = (type: number, id: number): number => (Number.isNaN(type) ? 1e9 : type * 1e6) + (Number.isNaN(id) ? 0 : id);
   const out: MemoryCurve[] = [];
-  for (const [device, d] of [...byDevice].sort((a, b) => key(a[1].type, a[1].id) - key(b[1].type, b[1].id))) {
-    const m = d.rows.length;
-    const rows = Uint32Array.from(d.rows);
+  for (const [x, d] of [...devices.entries()].sort((a, b) => key(a[1].type, a[1].id) - key(b[1].type, b[1].id))) {
+    const m = d.n;
+    const rows = new Uint32Array(m);
+    if (devices.length === 1) rows.set(order);
+    else for (let k = 0, j = 0; k < n; k++) if (slot[k] === x) rows[j++] = order[k]!;
     const times = new Float64Array(m), allocated = new Float64Array(m), reserved = new Float64Array(m);
     let a = 0, res = NaN, anyReserved = false;
     for (let k = 0; k < m; k++) {
       const r = rows[k]!;
-      times[k] = time(r);
+      times[k] = rowTime[r]!;
       const ta = f.totalAllocated[r]!;
       if (Number.isFinite(ta)) a = ta;
       else {
@@ -97,7 +107,7 @@ export function memoryCurves(n: number, time: (row: number) => number, f: Memory
       }
       reserved[k] = res;
     }
-    out.push({ device, deviceType: d.type, deviceId: d.id, rows, times, allocated, reserved: anyReserved ? reserved : null });
+    out.push({ device: d.label, deviceType: d.type, deviceId: d.id, rows, times, allocated, reserved: anyReserved ? reserved : null });
   }
   return out;
 }
