@@ -10,6 +10,7 @@
 import { FLAG_GPU, FLAG_INSTANT, FLAG_LAUNCH, type TraceModel } from '../model/types.ts';
 import { measureIn, mergeUnionsWork, unionOf, EMPTY_UNION, type Union } from './intervals.ts';
 import { categoryRoles, ROLE_KERNEL, ROLE_MEMCPY, ROLE_MEMSET, ROLE_RUNTIME } from './roles.ts';
+import { slicesNamedWork } from './search.ts';
 import { forChunks, runNow, type Work } from './sliced.ts';
 
 export interface Step {
@@ -83,37 +84,67 @@ function classOf(role: number, nameFlags: number, catFlags: number): number {
   return NONE;
 }
 
+/** A growable run of disjoint intervals in start order; touching ones are joined. */
+class Run {
+  s = new Float64Array(256);
+  e = new Float64Array(256);
+  n = 0;
+
+  /** Appends [a, b) (a not before the last start). */
+  add(a: number, b: number): void {
+    const n = this.n;
+    if (n > 0 && a <= this.e[n - 1]!) {
+      if (b > this.e[n - 1]!) this.e[n - 1] = b;
+      return;
+    }
+    if (n === this.s.length) {
+      const s = new Float64Array(n * 2);
+      const e = new Float64Array(n * 2);
+      s.set(this.s);
+      e.set(this.e);
+      this.s = s;
+      this.e = e;
+    }
+    this.s[n] = a;
+    this.e[n] = b;
+    this.n = n + 1;
+  }
+
+  union(): Union {
+    return { start: this.s.slice(0, this.n), end: this.e.slice(0, this.n) };
+  }
+}
+
 /**
- * Per category, the union of its slices, a track at a time, walked row by row from the top.
- * A row's slices are disjoint and in start order, so each category's are too. A slice inside
- * what the rows above already cover for its category (a nested op: most of a CPU thread's)
- * is skipped, found by a cursor that gallops along that cover; the rest of a row, with touching
- * slices joined, is merged into the cover when the row ends. Chunks of a row may come in
- * several calls.
+ * Per category, its slices' intervals as runs, a row at a time: a row's slices are disjoint
+ * and in start order, so each category's are too (touching ones joined). A slice inside a
+ * slice of its own category in the row above (a nested op: most of a CPU thread's) adds
+ * nothing to the union and is left out of the runs, found by a cursor that gallops along that
+ * row's slices of the category. Chunks of a row may come in several calls.
  */
-class TrackUnions {
-  /** The current row's new intervals per category (last one open for joining). */
-  private readonly s: Float64Array[] = [];
-  private readonly e: Float64Array[] = [];
-  private readonly n = new Int32Array(CATEGORIES);
-  /** What the track's rows so far cover, per category, and a cursor into it for this row. */
-  private readonly cover: Union[] = [];
+class RowRuns {
+  /** Per category: the current row's intervals that are not inside the row above's, */
+  private readonly fresh: Run[] = [];
+  /** all its intervals, */
+  private all: Run[] = [];
+  /** and all of the row above's, with a cursor into them. */
+  private above: Run[] = [];
   private readonly at = new Int32Array(CATEGORIES);
-  /** Per category, each finished track's union. */
-  readonly tracks: Union[][] = [];
+  /** Per category, the runs of every row. */
+  readonly runs: Union[][] = [];
 
   constructor() {
     for (let c = 0; c < CATEGORIES; c++) {
-      this.s.push(new Float64Array(1024));
-      this.e.push(new Float64Array(1024));
-      this.cover.push(EMPTY_UNION);
-      this.tracks.push([]);
+      this.fresh.push(new Run());
+      this.all.push(new Run());
+      this.above.push(new Run());
+      this.runs.push([]);
     }
   }
 
   add(m: TraceModel, flags: Uint8Array, roles: Uint8Array, lo: number, hi: number): void {
     const { cat, name, start, dur, flags: sf } = m.slices;
-    const { s: S, e: E, n: N, cover, at } = this;
+    const { fresh, all, above, at } = this;
     for (let i = lo; i < hi; i++) {
       const d = dur[i]!;
       if (!(d > 0) || sf[i]! & FLAG_INSTANT) continue;
@@ -121,56 +152,40 @@ class TrackUnions {
       if (c === NONE) continue;
       const a = start[i]!;
       const b = a + d;
-      const cv = cover[c]!;
-      if (cv.end.length > 0) {
-        const k = firstEndAfter(cv.end, at[c]!, a);
+      all[c]!.add(a, b);
+      const up = above[c]!;
+      if (up.n > 0) {
+        const k = firstEndAfter(up.e, up.n, at[c]!, a);
         at[c] = k;
-        if (k < cv.end.length && cv.start[k]! <= a && b <= cv.end[k]!) continue;
+        if (k < up.n && up.s[k]! <= a && b <= up.e[k]!) continue;
       }
-      const k = N[c]!;
-      const ends = E[c]!;
-      if (k > 0 && a <= ends[k - 1]!) {
-        if (b > ends[k - 1]!) ends[k - 1] = b;
-        continue;
-      }
-      if (k === ends.length) this.grow(c);
-      S[c]![k] = a;
-      E[c]![k] = b;
-      N[c] = k + 1;
+      fresh[c]!.add(a, b);
     }
   }
 
+  /** The row ends: its runs are kept, and it becomes the row above. */
   endRow(): void {
     for (let c = 0; c < CATEGORIES; c++) {
+      const f = this.fresh[c]!;
+      if (f.n > 0) this.runs[c]!.push(f.union());
+      f.n = 0;
+      const next = this.above[c]!;
+      this.above[c] = this.all[c]!;
+      next.n = 0;
+      this.all[c] = next;
       this.at[c] = 0;
-      const k = this.n[c]!;
-      if (k === 0) continue;
-      // (copies: the row's buffers are reused, and a union with an empty cover is the row itself)
-      this.cover[c] = unionOf(this.cover[c]!, { start: this.s[c]!.slice(0, k), end: this.e[c]!.slice(0, k) });
-      this.n[c] = 0;
     }
   }
 
+  /** A new track: no row above. */
   endTrack(): void {
-    for (let c = 0; c < CATEGORIES; c++) {
-      if (this.cover[c]!.start.length > 0) this.tracks[c]!.push(this.cover[c]!);
-      this.cover[c] = EMPTY_UNION;
-    }
-  }
-
-  private grow(c: number): void {
-    const s = new Float64Array(this.s[c]!.length * 2);
-    const e = new Float64Array(s.length);
-    s.set(this.s[c]!);
-    e.set(this.e[c]!);
-    this.s[c] = s;
-    this.e[c] = e;
+    this.endRow();
+    for (let c = 0; c < CATEGORIES; c++) this.above[c]!.n = 0;
   }
 }
 
-/** The first k ≥ from with end[k] > t (end sorted), galloping from `from`. */
-function firstEndAfter(end: Float64Array, from: number, t: number): number {
-  const n = end.length;
+/** The first k ≥ from (k ≤ n) with end[k] > t (end[0, n) sorted), galloping from `from`. */
+function firstEndAfter(end: Float64Array, n: number, from: number, t: number): number {
   if (from >= n || end[from]! > t) return from;
   // end[lo] <= t
   let lo = from;
@@ -197,17 +212,13 @@ export function stepsOf(m: TraceModel): Step[] {
 }
 
 export function* stepsWork(m: TraceModel): Work<Step[]> {
-  const { start, dur, name, flags } = m.slices;
+  const { start, dur, name, flags, track } = m.slices;
   const sf = yield* stringFlagsWork(m);
+  // The ProfilerStep slices on threads, from the name index (the hints' and the search's too).
+  const stepNames = new Uint8Array(m.strings.length);
+  for (let id = 0; id < sf.length; id++) if (sf[id]! & NAME_STEP) stepNames[id] = 1;
   const host: number[] = [];
-  for (const t of m.tracks) {
-    if (t.kind !== 'thread') continue;
-    const lo = t.rowStart[0] ?? 0;
-    const hi = t.rowStart[t.rowStart.length - 1] ?? lo;
-    yield* forChunks(hi - lo, (a, b) => {
-      for (let i = lo + a; i < lo + b; i++) if (sf[name[i]!]! & NAME_STEP && !(flags[i]! & FLAG_INSTANT)) host.push(i);
-    });
-  }
+  for (const i of yield* slicesNamedWork(m, stepNames)) if (!(flags[i]! & FLAG_INSTANT) && m.tracks[track[i]!]!.kind === 'thread') host.push(i);
   if (host.length === 0) {
     const s = m.contentStartUs;
     const e = Math.max(s, m.contentEndUs);
@@ -270,7 +281,7 @@ function upperBound(a: Float64Array, t: number): number {
 export function* categoryUnionsWork(m: TraceModel): Work<Union[]> {
   const flags = yield* stringFlagsWork(m);
   const roles = categoryRoles(m);
-  const acc = new TrackUnions();
+  const acc = new RowRuns();
   for (const t of m.tracks) {
     for (let r = 0; r + 1 < t.rowStart.length; r++) {
       const lo = t.rowStart[r]!;
@@ -281,7 +292,7 @@ export function* categoryUnionsWork(m: TraceModel): Work<Union[]> {
   }
   const out: Union[] = [];
   for (let c = 0; c < CATEGORIES; c++) {
-    out.push(yield* mergeUnionsWork(acc.tracks[c]!));
+    out.push(yield* mergeUnionsWork(acc.runs[c]!));
     yield;
   }
   return out;

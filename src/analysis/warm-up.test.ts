@@ -10,7 +10,7 @@ describe('analysis warm-up', () => {
   it('runs every analysis on copies of the sample and leaves nothing cached on the sample itself', async () => {
     const { model } = await loadText(JSON.stringify({ traceEvents: toJson(randomTrace(3)) }));
     const steps = analysisWarmUpSteps(model, 2);
-    expect(steps).toHaveLength(18);
+    expect(steps).toHaveLength(20);
     for (const step of steps) step();
     expect(cachedParents(model)).toBeNull();
     // The GPU metrics were worked out on the copies: on the sample itself it starts afresh.

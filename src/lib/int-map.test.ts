@@ -35,13 +35,12 @@ describe('IntMap', () => {
     for (let i = 0; i < 30_000; i++) {
       const key = (rand32() % 3000) * 512; // addresses, as the memory pairing uses it
       const value = rand32() % 100;
-      if (rand32() & 1) {
-        map.set(key, value);
-        ref.set(key, value);
-      } else {
-        expect(map.replace(key, 7)).toBe(ref.get(key) ?? -1);
-        if (ref.has(key)) ref.set(key, 7);
-      }
+      const replace = (rand32() & 1) === 0;
+      const got = replace ? map.replace(key, 7) : (map.set(key, value), -2);
+      const want = replace ? (ref.get(key) ?? -1) : -2;
+      if (replace && ref.has(key)) ref.set(key, 7);
+      if (!replace) ref.set(key, value);
+      expect(got).toBe(want);
     }
     expect(map.size).toBe(ref.size);
     for (const [k, v] of ref) expect(map.get(k)).toBe(v);
