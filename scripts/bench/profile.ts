@@ -68,7 +68,8 @@ async function main(): Promise<void> {
       await window.kinetoscope.open(f);
       const t1 = performance.now();
       const stats = await window.kinetoscope.insightStats();
-      return { loadMs: t1 - t0, insightDoneMs: performance.now() - t1, stats };
+      const warm = performance.getEntriesByName('kt-analysis-warm-up')[0] as PerformanceMark | undefined;
+      return { loadMs: t1 - t0, insightDoneMs: performance.now() - t1, stats, analysisWarmUp: warm?.detail ?? null };
     }, file);
     process.stdout.write(`load: ${JSON.stringify(loaded)}\n`);
     process.stdout.write(`DOM: ${await page.evaluate(() => `${document.querySelectorAll('*').length} elements, drawer ${document.querySelector('[data-testid=drawer]')?.querySelectorAll('*').length}, tab ${document.querySelector('[data-testid=drawer] [role=tab][aria-selected=true]')?.textContent}`)}\n`);

@@ -10,7 +10,7 @@ import { topIndices } from '../lib/sort.ts';
 import { firstEndingAtOrAfter } from '../index/row-index.ts';
 import { FLAG_GPU, FLAG_INSTANT, FLAG_LAUNCH, type TraceModel } from '../model/types.ts';
 import { coveredIn, intersect, IntervalBuilder, subtract, totalLength, unionAll, type Intervals } from './interval-sets.ts';
-import { kernelTableWork } from './kernels.ts';
+import { kernelTableWork, kernelTimeByNameWork } from './kernels.ts';
 import { categoryRoles, ROLE_KERNEL, ROLE_MEMCPY } from './roles.ts';
 import { unionOfRunsWork } from './intervals.ts';
 import { forChunks, runNow, type Work } from './sliced.ts';
@@ -810,7 +810,16 @@ export function* lowOccupancyWork(c: Ctx): Work<Hint[]> {
   const { m } = c;
   if (c.steps.length === 0) return [];
   const w = { start: c.steps[0]!.start, end: Math.max(...c.steps.map((s) => s.end)) };
-  const rows = yield* kernelTableWork(m, w);
+  // The table only for the names with a large enough share (most traces have none).
+  const { byName, all } = yield* kernelTimeByNameWork(m, w);
+  const big = new Uint8Array(m.strings.length);
+  let any = false;
+  for (let id = 0; id < byName.length; id++) {
+    if (all > 0 && (100 * byName[id]!) / all >= THRESHOLDS.occupancyShare && !NCCL.test(m.strings[id]!)) big[id] = 1;
+    any ||= big[id] === 1;
+  }
+  if (!any) return [];
+  const rows = yield* kernelTableWork(m, w, big);
   const out: Hint[] = [];
   const roles = categoryRoles(m);
   const { start, dur, cat } = m.slices;

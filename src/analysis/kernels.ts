@@ -234,11 +234,12 @@ function configsOf(m: TraceModel, sms: (device: number) => number | null, member
 }
 
 /**
- * The kernel table. Each row's `configs` are worked out when first read (a getter that then
+ * The kernel table (with `only`, the rows of the marked name ids; the shares are still of
+ * all kernels' time). Each row's `configs` are worked out when first read (a getter that then
  * keeps them): a trace can have a hundred thousand configurations, and a table of a few
  * hundred names is read far more often than all of them.
  */
-export function* kernelTableWork(m: TraceModel, window?: TimeWindow): Work<KernelRow[]> {
+export function* kernelTableWork(m: TraceModel, window?: TimeWindow, only?: Uint8Array): Work<KernelRow[]> {
   const roles = categoryRoles(m);
   const { start, dur, cat, name } = m.slices;
   const k = m.kernels;
@@ -258,6 +259,7 @@ export function* kernelTableWork(m: TraceModel, window?: TimeWindow): Work<Kerne
       const d = dur[i]!;
       all += d;
       const id = name[i]!;
+      if (only && !only[id]) continue;
       let slot = slotOf[id]!;
       if (slot < 0) {
         slot = slotOf[id] = slotName.length;
@@ -300,6 +302,29 @@ export function* kernelTableWork(m: TraceModel, window?: TimeWindow): Work<Kerne
   }
   rows.sort((a, b) => b.totalUs - a.totalUs || (a.name < b.name ? -1 : 1));
   return rows;
+}
+
+/**
+ * Per kernel name id, its kernels' time in the window (the table's totalUs), and the time of
+ * all kernels (its pctOfKernelTime's denominator): one light pass, for asking the table only
+ * for the names that matter (kernelTableWork's `only`).
+ */
+export function* kernelTimeByNameWork(m: TraceModel, window?: TimeWindow): Work<{ byName: Float64Array; all: number }> {
+  const roles = categoryRoles(m);
+  const { start, dur, cat, name } = m.slices;
+  const slice = m.kernels.slice;
+  const byName = new Float64Array(m.strings.length);
+  let all = 0;
+  yield* forChunks(slice.length, (lo, hi) => {
+    for (let r = lo; r < hi; r++) {
+      const i = slice[r]!;
+      if (roles[cat[i]!] !== ROLE_KERNEL) continue;
+      if (window && !inWindow(window, start[i]!, dur[i]!)) continue;
+      byName[name[i]!] += dur[i]!;
+      all += dur[i]!;
+    }
+  });
+  return { byName, all };
 }
 
 export function kernelTable(m: TraceModel, window?: TimeWindow): KernelRow[] {
