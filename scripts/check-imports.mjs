@@ -17,7 +17,7 @@ const ALLOWED = {
   model: ['lib', 'parse', 'index'],
   index: ['lib'],
   engine: ['lib', 'parse', 'model', 'index'],
-  worker: ['lib', 'engine', 'model'],
+  worker: ['lib', 'engine', 'model', 'analysis'],
   cli: ['lib', 'engine', 'model'],
   analysis: ['lib', 'model', 'index'],
   store: ['lib', 'model'],

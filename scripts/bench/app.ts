@@ -56,6 +56,10 @@ export interface AnalysisResult {
   hintsMs: number;
   insightMs: number;
   insightLongestTaskMs: number;
+  /** The trace worker's time on the overview's steps and breakdown (beside the page's, not in insightMs). */
+  insightWorkerMs: number;
+  /** Wall clock from the model's arrival on the page until the three were done (NaN: not known). */
+  insightReadyMs: number;
 }
 
 export const SEARCH_TEXT = 'conv';
@@ -108,6 +112,7 @@ async function timeAnalysis(page: Page): Promise<AnalysisResult> {
       longestTaskMs: Math.max(stats.longestMs, longestLongTaskMs),
       overviewMs: insight.overviewMs, memoryMs: insight.memoryMs, hintsMs: insight.hintsMs,
       insightMs: insight.totalMs, insightLongestTaskMs: insight.longestMs,
+      insightWorkerMs: insight.overviewWorkerMs, insightReadyMs: insight.readyMs ?? NaN,
     };
   }, [SEARCH_TEXT, SEARCH_REGEX] as const);
 }

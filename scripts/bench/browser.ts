@@ -12,7 +12,9 @@ export function chromiumPath(): string {
 }
 
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+  // KT_JS_FLAGS: V8 flags for a look inside (e.g. --trace-deopt; read with DEBUG=pw:browser)
+  const js = process.env.KT_JS_FLAGS ? [`--js-flags=${process.env.KT_JS_FLAGS}`] : [];
+  return chromium.launch({ executablePath: chromiumPath(), args: [...CHROMIUM_ARGS, ...js] });
 }
 
 /**

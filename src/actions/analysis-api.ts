@@ -107,12 +107,17 @@ export interface AnalysisApi {
   /**
    * The page's time spent in the overview, the memory analysis and the hints of a trace (they
    * run after a load, unasked), once all three are done: summed task times in ms, the longest
-   * task and the task count.
+   * task and the task count; the trace worker's share (the steps' breakdown) and the wall
+   * time until all three were ready.
    */
   insightStats(options?: { trace?: string }): Promise<{
     overviewMs: number; memoryMs: number; hintsMs: number; totalMs: number; longestMs: number; tasks: number;
     /** Each analysis's longest task. */
     overviewLongestMs: number; memoryLongestMs: number; hintsLongestMs: number;
+    /** The trace worker's time on the overview's steps and breakdown (0 when the page worked them out). */
+    overviewWorkerMs: number;
+    /** From the model's arrival on the page until all three were done (wall clock; null when not known). */
+    readyMs: number | null;
   }>;
 }
 
@@ -228,7 +233,7 @@ export function createAnalysisApi(store: AppStore): AnalysisApi {
       const t = findTrace(store, options.trace);
       if (!t) throw new Error(options.trace ? `no loaded trace "${options.trace}"` : 'no trace is loaded');
       await hintsFor(t); // after the overview and the memory analysis
-      const { overview, memory, hints } = insightStatsOf(t.model);
+      const { overview, memory, hints, overviewWorkerMs, loadedAt, doneAt } = insightStatsOf(t.model);
       const all = [overview, memory, hints];
       return {
         overviewMs: overview.totalMs ?? 0,
@@ -240,6 +245,8 @@ export function createAnalysisApi(store: AppStore): AnalysisApi {
         overviewLongestMs: overview.longestMs,
         memoryLongestMs: memory.longestMs,
         hintsLongestMs: hints.longestMs,
+        overviewWorkerMs: overviewWorkerMs ?? 0,
+        readyMs: loadedAt !== undefined && doneAt !== undefined ? doneAt - loadedAt : null,
       };
     },
     analysisStats(reset = false) {

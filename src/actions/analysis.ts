@@ -18,6 +18,7 @@ import type { GpuMetricTrack, TraceModel } from '../model/types.ts';
 import type { AppStore, Highlight, LoadedTrace, SliceRef } from '../store/app-store.ts';
 import { Comlink, traceWorker } from '../worker/client.ts';
 import { regexMatches } from '../worker/name-match.ts';
+import type { StepBreakdown } from '../worker/step-breakdown.ts';
 import { setHighlight, setSearch, setView } from '../store/actions.ts';
 
 export type TableKind = 'kernels' | 'operators' | 'range';
@@ -59,6 +60,11 @@ export interface InsightStats {
   overview: SliceStats;
   memory: SliceStats;
   hints: SliceStats;
+  /** The trace worker's time on the overview's steps and breakdown (not the page's), ms. */
+  overviewWorkerMs?: number;
+  /** performance.now() when the model reached the page, and when the hints (the last of the three) were done. */
+  loadedAt?: number;
+  doneAt?: number;
 }
 const insightStats = new WeakMap<TraceModel, InsightStats>();
 
@@ -77,9 +83,12 @@ export function hintsFor(t: LoadedTrace): Promise<Hint[]> {
   if (!p) {
     // over the overview's steps and breakdown: worked out once for both tabs
     const m = t.model;
-    p = Promise.all([overviewFor(m), memoryFor(m)]).then(([o, mem]) =>
-      runSliced(hintsWork(m, { steps: o.steps, dataLoaderUs: o.breakdowns.map((b) => b.dataLoader), extra: memoryPeakHints(m, mem) }), 8, undefined, insightStatsOf(m).hints),
-    );
+    p = Promise.all([overviewFor(m), memoryFor(m)])
+      .then(([o, mem]) => runSliced(hintsWork(m, { steps: o.steps, dataLoaderUs: o.breakdowns.map((b) => b.dataLoader), extra: memoryPeakHints(m, mem) }), 8, undefined, insightStatsOf(m).hints))
+      .then((h) => {
+        insightStatsOf(m).doneAt ??= performance.now();
+        return h;
+      });
     hintCache.set(t.model, p);
     p.catch(() => hintCache.delete(t.model)); // try again next time
   }
@@ -87,13 +96,27 @@ export function hintsFor(t: LoadedTrace): Promise<Hint[]> {
 }
 
 const overviews = new WeakMap<TraceModel, Promise<Overview>>();
+/** The steps and their breakdown of a trace as its worker works them out after the load (worker/step-breakdown.ts). */
+const workerBreakdowns = new WeakMap<TraceModel, Promise<StepBreakdown | null>>();
+
+/** The worker is working out this trace's step breakdown: the overview will wait for it rather than do it again. */
+export function expectStepBreakdown(model: TraceModel, p: Promise<StepBreakdown | null>): void {
+  insightStatsOf(model).loadedAt = performance.now();
+  workerBreakdowns.set(model, p.catch(() => null));
+}
 
 /** The trace's steps, their breakdown and the device figures (analysis/overview.ts), once per trace. */
 export function overviewFor(model: TraceModel): Promise<Overview> {
   let p = overviews.get(model);
   if (!p) {
-    // on the GPU metric tracks (worked out at load for the timeline): one sweep for both
-    p = gpuMetricsFor(model).then((metrics) => runSliced(overviewWork(model, metrics), 8, undefined, insightStatsOf(model).overview));
+    // on the GPU metric tracks (worked out at load for the timeline): one sweep for both;
+    // and on the steps' breakdown from the trace worker, when it has one
+    p = Promise.all([gpuMetricsFor(model), workerBreakdowns.get(model) ?? null]).then(([metrics, pre]) => {
+      workerBreakdowns.delete(model);
+      const stats = insightStatsOf(model);
+      if (pre) stats.overviewWorkerMs = pre.workerMs;
+      return runSliced(overviewWork(model, metrics, pre ?? undefined), 8, undefined, stats.overview);
+    });
     overviews.set(model, p);
     p.catch(() => overviews.get(model) === p && overviews.delete(model)); // try again next time
   }

@@ -410,7 +410,7 @@ class GapWalk {
   }
 }
 
-function* walkGaps(c: Ctx, d: Device, g: GapWalk): Work<GapWalk> {
+function* walkGaps(d: Device, g: GapWalk): Work<GapWalk> {
   yield* forChunks(d.events.length, (lo, hi) => g.walk(d.events, lo, hi));
   g.end();
   return g;
@@ -420,12 +420,12 @@ export function* gpuIdleWork(c: Ctx, d: Device): Work<Hint | null> {
   const { m } = c;
   const { track } = m.slices;
   // The sums first: the gaps are listed only when the hint is shown (a second walk).
-  const { sums } = yield* walkGaps(c, d, new GapWalk(c, null, null));
+  const { sums } = yield* walkGaps(d, new GapWalk(c, null, null));
   const idle = sums[0]! + sums[1]! + sums[2]!;
   if (c.stepUs <= 0 || share(c, idle) < THRESHOLDS.gpuIdlePct) return null;
   const found = new Candidates();
   const cls = growF64();
-  yield* walkGaps(c, d, new GapWalk(c, found, cls));
+  yield* walkGaps(d, new GapWalk(c, found, cls));
   // What the launching thread was doing, for the occurrences listed.
   const occ: Occurrence[] = [];
   for (const j of found.topRows()) {

@@ -10,7 +10,7 @@
 
 import { IntMap } from '../lib/int-map.ts';
 import { NO_U64, u64Text } from '../model/fields.ts';
-import { memoryCurves, peakOf, type MemoryCurve } from '../model/memory-curves.ts';
+import { memoryCurvesSteps, peakOf, type MemoryCurve } from '../model/memory-curves.ts';
 import type { TraceModel } from '../model/types.ts';
 import { parentsWork } from './nesting.ts';
 import { ROLE_OPERATOR, categoryRoles } from './roles.ts';
@@ -140,8 +140,7 @@ export function* memoryWork(m: TraceModel): Work<MemoryAnalysis> {
   const f = m.fields.memory;
   const n = f.slice.length;
   const start = m.slices.start;
-  const curves = memoryCurves(n, (r) => start[f.slice[r]!]!, f);
-  yield;
+  const curves = yield* memoryCurvesSteps(n, (r) => start[f.slice[r]!]!, f);
   const p = new Pairing(n);
   const devices: MemoryDevice[] = [];
   for (let d = 0; d < curves.length; d++) {

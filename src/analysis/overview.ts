@@ -119,10 +119,13 @@ export function* deviceFiguresWork(m: TraceModel, window: { start: number; end: 
   });
 }
 
-/** `gpuMetrics`: the trace's GPU metric tracks when already at hand (else worked out here). */
-export function* overviewWork(m: TraceModel, gpuMetrics?: GpuMetricTrack[]): Work<Overview> {
-  const steps = yield* stepsWork(m);
-  const breakdowns = yield* breakdownWork(m, steps);
+/**
+ * `gpuMetrics`: the trace's GPU metric tracks when already at hand (else worked out here);
+ * `pre`: its steps and their breakdown when worked out elsewhere (the trace worker).
+ */
+export function* overviewWork(m: TraceModel, gpuMetrics?: GpuMetricTrack[], pre?: { steps: Step[]; breakdowns: Breakdown[] }): Work<Overview> {
+  const steps = pre?.steps ?? (yield* stepsWork(m));
+  const breakdowns = pre?.breakdowns ?? (yield* breakdownWork(m, steps));
   const window = { start: steps[0]!.start, end: steps[steps.length - 1]!.end };
   const devices = yield* deviceFiguresWork(m, window, gpuMetrics);
   const g = m.summary.gpu;

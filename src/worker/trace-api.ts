@@ -12,6 +12,7 @@ import { readElsewhere, setReaderWorker, startReader } from './reader.ts';
 import { htmlAnswerMessage, httpErrorMessage, isHtmlType } from './url-errors.ts';
 import { parseRunners, setParseWorkers, stopParseWarmUp, warmUpParseWorkers } from './parse-pool.ts';
 import { DRAWING_SAMPLE_EVENTS, sampleTrace, stopWarmUp, WARM_UP_MS, warmUp } from './warm-up.ts';
+import { breakdownInput, stepBreakdown, type StepBreakdown } from './step-breakdown.ts';
 
 export type TraceInput = { kind: 'blob'; blob: Blob; name?: string } | { kind: 'url'; url: string } | { kind: 'bytes'; bytes: Uint8Array; name: string };
 
@@ -25,6 +26,10 @@ interface Kept {
 
 const kept = new Map<string, Kept>();
 const controllers = new Map<string, AbortController>();
+/** Each loaded trace's step breakdown, worked out after its load (step-breakdown.ts); null: given up. */
+const breakdowns = new Map<string, Promise<StepBreakdown | null>>();
+/** Stops the breakdowns under way: a new load needs the worker. */
+let breakdownsStop = new AbortController();
 
 /** Where a URL may point: only http(s) (and same-origin relative paths). */
 export function checkUrl(url: string, base: string): URL {
@@ -63,6 +68,8 @@ export const traceApi = {
   async load(id: string, input: TraceInput, onProgress?: (p: Progress) => void): Promise<TraceModel> {
     stopWarmUp();
     stopParseWarmUp();
+    breakdownsStop.abort();
+    breakdownsStop = new AbortController();
     const controller = new AbortController();
     controllers.set(id, controller);
     try {
@@ -109,6 +116,12 @@ export const traceApi = {
         throw htmlAnswer && e instanceof TraceLoadError && e.code === 'not-json' ? new TraceLoadError(htmlAnswer) : e;
       });
       kept.set(id, { offsets: result.offsets, gzip: result.gzip, ...keep });
+      const copy = breakdownInput(result.model);
+      if (copy) {
+        // started once the model is on its way to the page
+        const signal = breakdownsStop.signal;
+        breakdowns.set(id, new Promise((r) => setTimeout(r, 0)).then(() => stepBreakdown(copy, signal)).catch(() => null));
+      }
       return Comlink.transfer(result.model, transferables(result.model));
     } catch (e) {
       // Only the message crosses the boundary reliably.
@@ -124,6 +137,14 @@ export const traceApi = {
 
   drop(id: string): void {
     kept.delete(id);
+    breakdowns.delete(id);
+  },
+
+  /** The trace's steps and their breakdown, worked out here after its load; null when not (the page works them out). Asked once. */
+  breakdown(id: string): Promise<StepBreakdown | null> {
+    const p = breakdowns.get(id) ?? Promise.resolve(null);
+    breakdowns.delete(id);
+    return p;
   },
 
   /** The selected slice's event as written in the file (with all its args). */
