@@ -183,6 +183,11 @@ test('resnet50: six steps, their breakdown and the devices as a plain scan of th
   const { got, want } = await checkAgainstRaw(page, file, 6);
   expect(got.steps).toHaveLength(6);
   expect(want.breakdowns.every((b) => b.kernel > 0)).toBe(true); // the scan found kernels in every step
+  // The steps and their breakdown came from the trace worker (worked out there after the
+  // load), not from the page's fallback.
+  const stats = await page.evaluate(() => window.kinetoscope.insightStats());
+  expect(stats.overviewWorkerMs).toBeGreaterThan(0);
+  expect(stats.readyMs).toBeGreaterThan(0);
 
   // One bar per step: each category's path has a bar for each step with time in it.
   const chart = page.getByTestId('overview-chart');
