@@ -101,6 +101,8 @@ test('h100 bert-small: memory() per device as a plain scan; tracks with the peak
   expect(got).toEqual(want.rows);
   expect(got.map((r) => r.device)).toEqual(['CPU', 'GPU 0']);
   expect(got[1]!.peakReservedBytes).not.toBeNull();
+  // worked out on the trace worker after the load, not by the page's fallback
+  expect((await page.evaluate(() => window.kinetoscope.insightStats())).memoryWorkerMs).toBeGreaterThan(0);
 
   // Trace time = raw ts − the trace's first timestamp (as the model counts it).
   const t0 = Math.min(...evs.filter((e) => typeof e.ts === 'number' && e.ph !== 'M').map((e) => e.ts!));

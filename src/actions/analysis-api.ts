@@ -114,8 +114,9 @@ export interface AnalysisApi {
     overviewMs: number; memoryMs: number; hintsMs: number; totalMs: number; longestMs: number; tasks: number;
     /** Each analysis's longest task. */
     overviewLongestMs: number; memoryLongestMs: number; hintsLongestMs: number;
-    /** The trace worker's time on the overview's steps and breakdown (0 when the page worked them out). */
+    /** The trace worker's time on the overview's steps and breakdown, and on the memory analysis (0 when the page worked them out). */
     overviewWorkerMs: number;
+    memoryWorkerMs: number;
     /** From the model's arrival on the page until all three were done (wall clock; null when not known). */
     readyMs: number | null;
   }>;
@@ -233,7 +234,7 @@ export function createAnalysisApi(store: AppStore): AnalysisApi {
       const t = findTrace(store, options.trace);
       if (!t) throw new Error(options.trace ? `no loaded trace "${options.trace}"` : 'no trace is loaded');
       await hintsFor(t); // after the overview and the memory analysis
-      const { overview, memory, hints, overviewWorkerMs, loadedAt, doneAt } = insightStatsOf(t.model);
+      const { overview, memory, hints, overviewWorkerMs, memoryWorkerMs, loadedAt, doneAt } = insightStatsOf(t.model);
       const all = [overview, memory, hints];
       return {
         overviewMs: overview.totalMs ?? 0,
@@ -246,6 +247,7 @@ export function createAnalysisApi(store: AppStore): AnalysisApi {
         memoryLongestMs: memory.longestMs,
         hintsLongestMs: hints.longestMs,
         overviewWorkerMs: overviewWorkerMs ?? 0,
+        memoryWorkerMs: memoryWorkerMs ?? 0,
         readyMs: loadedAt !== undefined && doneAt !== undefined ? doneAt - loadedAt : null,
       };
     },

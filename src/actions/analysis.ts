@@ -18,7 +18,7 @@ import type { GpuMetricTrack, TraceModel } from '../model/types.ts';
 import type { AppStore, Highlight, LoadedTrace, SliceRef } from '../store/app-store.ts';
 import { Comlink, traceWorker } from '../worker/client.ts';
 import { regexMatches } from '../worker/name-match.ts';
-import type { StepBreakdown } from '../worker/step-breakdown.ts';
+import type { StepBreakdown, WorkerMemory } from '../worker/insight.ts';
 import { setHighlight, setSearch, setView } from '../store/actions.ts';
 
 export type TableKind = 'kernels' | 'operators' | 'range';
@@ -60,8 +60,9 @@ export interface InsightStats {
   overview: SliceStats;
   memory: SliceStats;
   hints: SliceStats;
-  /** The trace worker's time on the overview's steps and breakdown (not the page's), ms. */
+  /** The trace worker's time on the overview's steps and breakdown, and on the memory analysis (not the page's), ms. */
   overviewWorkerMs?: number;
+  memoryWorkerMs?: number;
   /** performance.now() when the model reached the page, and when the hints (the last of the three) were done. */
   loadedAt?: number;
   doneAt?: number;
@@ -96,13 +97,15 @@ export function hintsFor(t: LoadedTrace): Promise<Hint[]> {
 }
 
 const overviews = new WeakMap<TraceModel, Promise<Overview>>();
-/** The steps and their breakdown of a trace as its worker works them out after the load (worker/step-breakdown.ts). */
+/** The steps and their breakdown, and the memory analysis, of a trace as its worker works them out after the load (worker/insight.ts). */
 const workerBreakdowns = new WeakMap<TraceModel, Promise<StepBreakdown | null>>();
+const workerMemories = new WeakMap<TraceModel, Promise<WorkerMemory | null>>();
 
-/** The worker is working out this trace's step breakdown: the overview will wait for it rather than do it again. */
-export function expectStepBreakdown(model: TraceModel, p: Promise<StepBreakdown | null>): void {
+/** The worker is working these out for this trace: the overview and the memory analysis wait for them rather than do them again. */
+export function expectWorkerInsight(model: TraceModel, breakdown: Promise<StepBreakdown | null>, memory: Promise<WorkerMemory | null>): void {
   insightStatsOf(model).loadedAt = performance.now();
-  workerBreakdowns.set(model, p.catch(() => null));
+  workerBreakdowns.set(model, breakdown.catch(() => null));
+  workerMemories.set(model, memory.catch(() => null));
 }
 
 /** The trace's steps, their breakdown and the device figures (analysis/overview.ts), once per trace. */
@@ -142,7 +145,14 @@ const memories = new WeakMap<TraceModel, Promise<MemoryAnalysis>>();
 export function memoryFor(model: TraceModel): Promise<MemoryAnalysis> {
   let p = memories.get(model);
   if (!p) {
-    p = runSliced(memoryWork(model), 8, undefined, insightStatsOf(model).memory);
+    // from the trace worker when it has it
+    p = Promise.resolve(workerMemories.get(model) ?? null).then((pre) => {
+      workerMemories.delete(model);
+      const stats = insightStatsOf(model);
+      if (!pre) return runSliced(memoryWork(model), 8, undefined, stats.memory);
+      stats.memoryWorkerMs = pre.workerMs;
+      return pre.memory;
+    });
     memories.set(model, p);
     p.catch(() => memories.get(model) === p && memories.delete(model)); // try again next time
   }

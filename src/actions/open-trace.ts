@@ -13,7 +13,7 @@ import { keepInLibrary, libraryFile } from './library.ts';
 import { isLibraryRef } from './library-records.ts';
 import { nameIndexWork } from '../analysis/search.ts';
 import { runSliced } from '../analysis/sliced.ts';
-import { expectStepBreakdown, forgetHighlights, gpuMetricsFor } from './analysis.ts';
+import { expectWorkerInsight, forgetHighlights, gpuMetricsFor } from './analysis.ts';
 import { toView, viewExtent } from '../store/trace-time.ts';
 
 let nextId = 1;
@@ -118,8 +118,8 @@ export async function loadOne(store: AppStore, requested: string | File | Blob, 
     throw new Error(`Loading ${fileName} was cancelled.`);
   }
   current = null;
-  // The worker works the steps' breakdown out meanwhile: the overview waits for it.
-  expectStepBreakdown(model, worker.breakdown(id));
+  // The worker works the steps' breakdown and the memory analysis out meanwhile.
+  expectWorkerInsight(model, worker.breakdown(id), worker.memory(id));
   return { entry: { id, name: model.name, model, url: isUrl ? source : libRef }, source, libRef };
 }
 

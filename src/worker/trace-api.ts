@@ -12,7 +12,7 @@ import { readElsewhere, setReaderWorker, startReader } from './reader.ts';
 import { htmlAnswerMessage, httpErrorMessage, isHtmlType } from './url-errors.ts';
 import { parseRunners, setParseWorkers, stopParseWarmUp, warmUpParseWorkers } from './parse-pool.ts';
 import { DRAWING_SAMPLE_EVENTS, sampleTrace, stopWarmUp, WARM_UP_MS, warmUp } from './warm-up.ts';
-import { breakdownInput, stepBreakdown, type StepBreakdown } from './step-breakdown.ts';
+import { insightInput, memoryAnalysisOnWorker, memoryBuffers, stepBreakdown, type StepBreakdown, type WorkerMemory } from './insight.ts';
 
 export type TraceInput = { kind: 'blob'; blob: Blob; name?: string } | { kind: 'url'; url: string } | { kind: 'bytes'; bytes: Uint8Array; name: string };
 
@@ -26,10 +26,11 @@ interface Kept {
 
 const kept = new Map<string, Kept>();
 const controllers = new Map<string, AbortController>();
-/** Each loaded trace's step breakdown, worked out after its load (step-breakdown.ts); null: given up. */
+/** Each loaded trace's step breakdown and memory analysis, worked out after its load (insight.ts); null: given up. */
 const breakdowns = new Map<string, Promise<StepBreakdown | null>>();
-/** Stops the breakdowns under way: a new load needs the worker. */
-let breakdownsStop = new AbortController();
+const memories = new Map<string, Promise<WorkerMemory | null>>();
+/** Stops the ones under way: a new load needs the worker. */
+let insightStop = new AbortController();
 
 /** Where a URL may point: only http(s) (and same-origin relative paths). */
 export function checkUrl(url: string, base: string): URL {
@@ -68,8 +69,8 @@ export const traceApi = {
   async load(id: string, input: TraceInput, onProgress?: (p: Progress) => void): Promise<TraceModel> {
     stopWarmUp();
     stopParseWarmUp();
-    breakdownsStop.abort();
-    breakdownsStop = new AbortController();
+    insightStop.abort();
+    insightStop = new AbortController();
     const controller = new AbortController();
     controllers.set(id, controller);
     try {
@@ -116,11 +117,14 @@ export const traceApi = {
         throw htmlAnswer && e instanceof TraceLoadError && e.code === 'not-json' ? new TraceLoadError(htmlAnswer) : e;
       });
       kept.set(id, { offsets: result.offsets, gzip: result.gzip, ...keep });
-      const copy = breakdownInput(result.model);
+      const copy = insightInput(result.model);
       if (copy) {
-        // started once the model is on its way to the page
-        const signal = breakdownsStop.signal;
-        breakdowns.set(id, new Promise((r) => setTimeout(r, 0)).then(() => stepBreakdown(copy, signal)).catch(() => null));
+        // started once the model is on its way to the page: the steps first (the Overview
+        // shows them), then the memory analysis
+        const signal = insightStop.signal;
+        const steps = new Promise((r) => setTimeout(r, 0)).then(() => stepBreakdown(copy, signal)).catch(() => null);
+        breakdowns.set(id, steps);
+        memories.set(id, steps.then(() => memoryAnalysisOnWorker(copy, signal)).catch(() => null));
       }
       return Comlink.transfer(result.model, transferables(result.model));
     } catch (e) {
@@ -138,6 +142,7 @@ export const traceApi = {
   drop(id: string): void {
     kept.delete(id);
     breakdowns.delete(id);
+    memories.delete(id);
   },
 
   /** The trace's steps and their breakdown, worked out here after its load; null when not (the page works them out). Asked once. */
@@ -145,6 +150,14 @@ export const traceApi = {
     const p = breakdowns.get(id) ?? Promise.resolve(null);
     breakdowns.delete(id);
     return p;
+  },
+
+  /** The trace's memory analysis, worked out here after its load; null when not (the page works it out). Asked once. */
+  async memory(id: string): Promise<WorkerMemory | null> {
+    const p = memories.get(id);
+    memories.delete(id);
+    const r = p ? await p : null;
+    return r ? Comlink.transfer(r, memoryBuffers(r)) : null;
   },
 
   /** The selected slice's event as written in the file (with all its args). */

@@ -10,7 +10,7 @@ import { finishCopies } from '../engine/finish-copies.ts';
 import { loadTrace } from '../engine/load.ts';
 import { synthTraceBytes } from '../engine/synth-trace.ts';
 import type { FinishedTrace } from '../model/finish.ts';
-import { stepBreakdownNow } from './step-breakdown.ts';
+import { insightNow } from './insight.ts';
 
 /** A Kineto-shaped trace of `events` events (~285 bytes each). */
 export function sampleTrace(events: number): Uint8Array {
@@ -83,10 +83,10 @@ export function warmUp(budgetMs = WARM_UP_MS): Promise<void> {
           throw e;
         }
         if (stop.signal.aborted) return;
-        // the steps' breakdown, which follows every real load (step-breakdown.ts)
+        // the analyses that follow every real load (insight.ts)
         await new Promise((r) => setTimeout(r, 0));
         if (stop.signal.aborted) return;
-        stepBreakdownNow(loaded.model);
+        insightNow(loaded.model);
         // (after a whole load: its parse, which cannot be interrupted, then runs in warm code)
         finish ??= finishCopies(warmUpSample(), 'warm-up');
         for (let i = 0; i < FINISHES_PER_LOAD && !stop.signal.aborted; i++) {

@@ -1,9 +1,11 @@
-// The steps and their breakdown that the trace worker works out after a load (on copies of the
-// columns, the model itself being transferred to the page) equal what the page works out
-// from the model, on real traces; a load that starts meanwhile makes it give up.
+// The steps and their breakdown and the memory analysis that the trace worker works out after
+// a load (on copies of the columns, the model itself being transferred to the page) equal what
+// the page works out from the model, on real traces; a load that starts meanwhile makes it
+// give up.
 
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { memoryAnalysis } from '../analysis/memory.ts';
 import { breakdownOf, stepsOf } from '../analysis/steps.ts';
 import { buffersOf } from '../lib/buffers.ts';
 import type { TraceModel } from '../model/types.ts';
@@ -24,7 +26,7 @@ function transfer(m: TraceModel): TraceModel {
   return copy;
 }
 
-describe('the step breakdown on the trace worker', () => {
+describe('the step breakdown and the memory analysis on the trace worker', () => {
   for (const [k, file] of FILES.entries()) {
     it(`equals the page's own: ${file}`, async () => {
       const bytes = new Uint8Array(await readFile(tracePath(file)));
@@ -37,6 +39,11 @@ describe('the step breakdown on the trace worker', () => {
       expect(got!.breakdowns).toEqual(breakdownOf(model, steps));
       expect(got!.workerMs).toBeGreaterThan(0);
       expect(await traceApi.breakdown(id)).toBeNull(); // asked once
+      const mem = await traceApi.memory(id);
+      const want = memoryAnalysis(model);
+      expect(mem!.memory).toEqual(want);
+      expect(mem!.workerMs).toBeGreaterThan(0);
+      expect(await traceApi.memory(id)).toBeNull();
       traceApi.drop(id);
     });
   }
@@ -46,6 +53,7 @@ describe('the step breakdown on the trace worker', () => {
     await traceApi.load('sbA', { kind: 'bytes', bytes, name: FILES[1]! });
     const b = traceApi.load('sbB', { kind: 'bytes', bytes, name: FILES[1]! });
     expect(await traceApi.breakdown('sbA')).toBeNull();
+    expect(await traceApi.memory('sbA')).toBeNull();
     await b;
     expect((await traceApi.breakdown('sbB'))?.steps.length).toBeGreaterThan(0);
     traceApi.drop('sbA');
