@@ -56,7 +56,7 @@ export interface AnalysisResult {
   hintsMs: number;
   insightMs: number;
   insightLongestTaskMs: number;
-  /** The trace worker's time on the overview's steps and breakdown (beside the page's, not in insightMs). */
+  /** The trace worker's time on the overview's steps and breakdown and the memory analysis (beside the page's, not in insightMs). */
   insightWorkerMs: number;
   /** Wall clock from the model's arrival on the page until the three were done (NaN: not known). */
   insightReadyMs: number;
@@ -112,7 +112,7 @@ async function timeAnalysis(page: Page): Promise<AnalysisResult> {
       longestTaskMs: Math.max(stats.longestMs, longestLongTaskMs),
       overviewMs: insight.overviewMs, memoryMs: insight.memoryMs, hintsMs: insight.hintsMs,
       insightMs: insight.totalMs, insightLongestTaskMs: insight.longestMs,
-      insightWorkerMs: insight.overviewWorkerMs, insightReadyMs: insight.readyMs ?? NaN,
+      insightWorkerMs: insight.overviewWorkerMs + insight.memoryWorkerMs, insightReadyMs: insight.readyMs ?? NaN,
     };
   }, [SEARCH_TEXT, SEARCH_REGEX] as const);
 }

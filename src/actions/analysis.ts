@@ -10,7 +10,7 @@ import { overviewWork, type Overview } from '../analysis/overview.ts';
 import { gpuMetricsWork } from '../analysis/gpu-metrics.ts';
 import { allocationOperatorsWork, memoryWork, type MemoryAnalysis } from '../analysis/memory.ts';
 import { operatorShapeTableWork, operatorSlices, operatorTableWork, type OperatorRow, type OperatorShapeRow, type SliceShapes } from '../analysis/operators.ts';
-import { nameTest, parseQuery, sliceNameIds, matchesWork, nameIndexWork } from '../analysis/search.ts';
+import { nameTest, parseQuery, sliceNameIds, matchesWork, nameIndexWork, type NameIndex } from '../analysis/search.ts';
 import { runSliced, type SliceStats, type Work } from '../analysis/sliced.ts';
 import { rangeTableWork, type RangeTable } from '../analysis/slices.ts';
 import type { TimeWindow } from '../analysis/window.ts';
@@ -84,7 +84,8 @@ export function hintsFor(t: LoadedTrace): Promise<Hint[]> {
   if (!p) {
     // over the overview's steps and breakdown: worked out once for both tabs
     const m = t.model;
-    p = Promise.all([overviewFor(m), memoryFor(m)])
+    // (the name index, which some rules read, is built after every load for the search)
+    p = Promise.all([overviewFor(m), memoryFor(m), nameIndexFor(m)])
       .then(([o, mem]) => runSliced(hintsWork(m, { steps: o.steps, dataLoaderUs: o.breakdowns.map((b) => b.dataLoader), extra: memoryPeakHints(m, mem) }), 8, undefined, insightStatsOf(m).hints))
       .then((h) => {
         insightStatsOf(m).doneAt ??= performance.now();
@@ -92,6 +93,19 @@ export function hintsFor(t: LoadedTrace): Promise<Hint[]> {
       });
     hintCache.set(t.model, p);
     p.catch(() => hintCache.delete(t.model)); // try again next time
+  }
+  return p;
+}
+
+const nameIndexes = new WeakMap<TraceModel, Promise<NameIndex>>();
+
+/** The slices grouped by name (analysis/search.ts), built once per trace in short tasks: after every load (for the search), and for the hints. */
+export function nameIndexFor(model: TraceModel): Promise<NameIndex> {
+  let p = nameIndexes.get(model);
+  if (!p) {
+    p = runSliced(nameIndexWork(model), 8, undefined, analysisStats);
+    nameIndexes.set(model, p);
+    p.catch(() => nameIndexes.delete(model));
   }
   return p;
 }
@@ -389,8 +403,8 @@ export async function runSearch(store: AppStore, text: string): Promise<{ count:
     for (const t of traces) {
       let mask: Uint8Array;
       const q = parsed.query;
-      // Built in the background after a load; started in this task, so a search ends in it.
-      const { ids } = await runSliced(nameIndexWork(t.model), 8, undefined, analysisStats, true);
+      // Built in the background after a load (a resolved promise: the search goes on in this task).
+      const { ids } = await nameIndexFor(t.model);
       if (seq !== searchSeq) return { count };
       if (q.kind === 'regex') {
         const names = Array.from(ids, (id) => t.model.strings[id]!);

@@ -11,9 +11,7 @@ import type { Progress } from '../engine/load.ts';
 import { loadEnded, loadProgress, loadStarted, setGpuMetrics, traceLoaded } from '../store/actions.ts';
 import { keepInLibrary, libraryFile } from './library.ts';
 import { isLibraryRef } from './library-records.ts';
-import { nameIndexWork } from '../analysis/search.ts';
-import { runSliced } from '../analysis/sliced.ts';
-import { expectWorkerInsight, forgetHighlights, gpuMetricsFor } from './analysis.ts';
+import { expectWorkerInsight, forgetHighlights, gpuMetricsFor, nameIndexFor } from './analysis.ts';
 import { toView, viewExtent } from '../store/trace-time.ts';
 
 let nextId = 1;
@@ -141,7 +139,7 @@ export async function afterLoad(store: AppStore, loaded: Loaded[], waitForFrame:
   // parents: worked out now, in tasks of a few ms, so the first use does not wait for them.
   void (async () => {
     for (const { entry } of loaded) {
-      await runSliced(nameIndexWork(entry.model));
+      await nameIndexFor(entry.model);
       await parentsInBackground(entry.model);
     }
   })().catch(() => undefined);

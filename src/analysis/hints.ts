@@ -11,7 +11,7 @@ import { firstEndingAtOrAfter } from '../index/row-index.ts';
 import { FLAG_GPU, FLAG_INSTANT, FLAG_LAUNCH, type TraceModel } from '../model/types.ts';
 import { coveredIn, intersect, IntervalBuilder, subtract, totalLength, unionAll, type Intervals } from './interval-sets.ts';
 import { kernelTableWork, kernelTimeByNameWork } from './kernels.ts';
-import { categoryRoles, ROLE_KERNEL, ROLE_MEMCPY } from './roles.ts';
+import { categoryRoles, categoryRolesWork, ROLE_KERNEL, ROLE_MEMCPY } from './roles.ts';
 import { unionOfRunsWork } from './intervals.ts';
 import { forChunks, runNow, type Work } from './sliced.ts';
 import { breakdownWork, isDataLoaderName, stepsOf } from './steps.ts';
@@ -917,6 +917,7 @@ export interface HintInputs {
 }
 
 export function* hintsWork(m: TraceModel, input: HintInputs): Work<Hint[]> {
+  yield* categoryRolesWork(m); // (then cached: the rules ask for it at once)
   const c = yield* contextWork(m, input.steps);
   const out: (Hint | null)[] = [];
   for (const d of c.devices) out.push(yield* gpuIdleWork(c, d));

@@ -2,6 +2,7 @@
 // one byte per string id of the trace, built once per model.
 
 import type { TraceModel } from '../model/types.ts';
+import { forChunks, runNow, type Work } from './sliced.ts';
 
 export const ROLE_OTHER = 0;
 export const ROLE_KERNEL = 1;
@@ -36,17 +37,27 @@ const cache = new WeakMap<TraceModel, Uint8Array>();
 
 /** roles[stringId] for the categories of the model's slices (0 for strings that are not one). */
 export function categoryRoles(m: TraceModel): Uint8Array {
+  return runNow(categoryRolesWork(m));
+}
+
+/** categoryRoles in short tasks (a pass over every slice's category the first time). */
+export function* categoryRolesWork(m: TraceModel): Work<Uint8Array> {
   let roles = cache.get(m);
   if (roles) return roles;
-  roles = new Uint8Array(m.strings.length);
+  const out = new Uint8Array(m.strings.length);
   const seen = new Uint8Array(m.strings.length);
+  yield* forChunks(m.slices.cat.length, (lo, hi) => markRoles(m, out, seen, lo, hi));
+  roles = cache.get(m) ?? out; // (another run may have finished first)
+  cache.set(m, roles);
+  return roles;
+}
+
+function markRoles(m: TraceModel, roles: Uint8Array, seen: Uint8Array, lo: number, hi: number): void {
   const cat = m.slices.cat;
-  for (let i = 0; i < cat.length; i++) {
+  for (let i = lo; i < hi; i++) {
     const c = cat[i]!;
     if (seen[c]) continue;
     seen[c] = 1;
     roles[c] = roleOfCategory(m.strings[c]!);
   }
-  cache.set(m, roles);
-  return roles;
 }
