@@ -132,8 +132,7 @@ class Candidates {
 
   /** Rows of the costliest `k` (costliest first, then earliest). */
   topRows(k = MAX_OCCURRENCES): number[] {
-    const st = this.start.data;
-    return topIndices(this.cost.data, this.length, k, (j) => st[j]!);
+    return topIndices(this.cost.data, this.length, k, this.start.data);
   }
 }
 
@@ -616,7 +615,7 @@ export function* launchDelayWork(c: Ctx): Work<Hint | null> {
   const idle = totalLength(subtract(pendingIn, c.anyBusy));
   if (idle <= 0) return null;
   const n = found.n;
-  const occ = topIndices(found.delay, n, MAX_OCCURRENCES, (j) => found.launchEnd[j]!).map((j): Occurrence => {
+  const occ = topIndices(found.delay, n, MAX_OCCURRENCES, found.launchEnd).map((j): Occurrence => {
     const i = found.kernel[j]!;
     return { start: found.launchEnd[j]!, end: start[i]!, costUs: found.delay[j]!, label: '', slices: [launchOf[i]!, i] };
   });

@@ -41,7 +41,7 @@ export function analysisWarmUpSteps(sample: TraceModel, rounds = 3): (() => void
     // what the sample is too small to reach: the selection of a hint's costliest occurrences
     steps.push(() => {
       const costs = Float64Array.from({ length: 8192 }, (_, i) => ((i * 7919) % 8191) + (i % 3) * 0.5);
-      for (let k = 0; k < 4; k++) topIndices(costs, costs.length, 200, (i) => costs[i]!);
+      for (let k = 0; k < 4; k++) topIndices(costs, costs.length, 200, costs);
     });
   }
   return steps;

@@ -151,12 +151,12 @@ export function orderByFloat(keys: Float64Array): Uint32Array {
 }
 
 /**
- * The indices of the k largest of values[0, n) (k ≥ 1), largest first; ties by `tie`
- * ascending, then by index. A selection (Hoare's quickselect on a copy) finds the k-th value,
+ * The indices of the k largest of values[0, n) (k ≥ 1), largest first; ties by `tie[i]`
+ * ascending, then by index (an array, not a callback: one call site, one shape). A selection (Hoare's quickselect on a copy) finds the k-th value,
  * then one pass picks those above it and, in index order, enough of those equal to it: O(n)
  * plus the sort of the k picked, instead of a sort of all n.
  */
-export function topIndices(values: Float64Array, n: number, k: number, tie: (i: number) => number): number[] {
+export function topIndices(values: Float64Array, n: number, k: number, tie: Float64Array): number[] {
   let picked: number[];
   if (n <= k) picked = Array.from({ length: n }, (_, j) => j);
   else {
@@ -165,7 +165,7 @@ export function topIndices(values: Float64Array, n: number, k: number, tie: (i: 
     for (let j = 0; j < n; j++) if (values[j]! > threshold) picked.push(j);
     for (let j = 0; j < n && picked.length < k; j++) if (values[j] === threshold) picked.push(j);
   }
-  return picked.sort((x, y) => values[y]! - values[x]! || tie(x) - tie(y) || x - y);
+  return picked.sort((x, y) => values[y]! - values[x]! || tie[x]! - tie[y]! || x - y);
 }
 
 /** The k-th largest value of `a` (1 ≤ k ≤ a.length; no NaN); reorders `a`. */
