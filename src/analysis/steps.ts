@@ -8,6 +8,7 @@
 // Other is what no category covers. So the parts add up to the step.
 
 import { FLAG_GPU, FLAG_INSTANT, FLAG_LAUNCH, type TraceModel } from '../model/types.ts';
+import { IntervalBuilder } from './interval-sets.ts';
 import { measureIn, mergeUnionsWork, unionOf, EMPTY_UNION, type Union } from './intervals.ts';
 import { categoryRoles, ROLE_KERNEL, ROLE_MEMCPY, ROLE_MEMSET, ROLE_RUNTIME } from './roles.ts';
 import { slicesNamedWork } from './search.ts';
@@ -84,35 +85,9 @@ function classOf(role: number, nameFlags: number, catFlags: number): number {
   return NONE;
 }
 
-/** A growable run of disjoint intervals in start order; touching ones are joined. */
-class Run {
-  s = new Float64Array(256);
-  e = new Float64Array(256);
-  n = 0;
-
-  /** Appends [a, b) (a not before the last start). */
-  add(a: number, b: number): void {
-    const n = this.n;
-    if (n > 0 && a <= this.e[n - 1]!) {
-      if (b > this.e[n - 1]!) this.e[n - 1] = b;
-      return;
-    }
-    if (n === this.s.length) {
-      const s = new Float64Array(n * 2);
-      const e = new Float64Array(n * 2);
-      s.set(this.s);
-      e.set(this.e);
-      this.s = s;
-      this.e = e;
-    }
-    this.s[n] = a;
-    this.e[n] = b;
-    this.n = n + 1;
-  }
-
-  union(): Union {
-    return { start: this.s.slice(0, this.n), end: this.e.slice(0, this.n) };
-  }
+/** A builder's intervals as a union (copied: the builder is reused). */
+function unionIn(b: IntervalBuilder): Union {
+  return { start: b.s.slice(0, b.n), end: b.e.slice(0, b.n) };
 }
 
 /**
@@ -124,20 +99,20 @@ class Run {
  */
 class RowRuns {
   /** Per category: the current row's intervals that are not inside the row above's, */
-  private readonly fresh: Run[] = [];
+  private readonly fresh: IntervalBuilder[] = [];
   /** all its intervals, */
-  private all: Run[] = [];
+  private all: IntervalBuilder[] = [];
   /** and all of the row above's, with a cursor into them. */
-  private above: Run[] = [];
+  private above: IntervalBuilder[] = [];
   private readonly at = new Int32Array(CATEGORIES);
   /** Per category, the runs of every row. */
   readonly runs: Union[][] = [];
 
   constructor() {
     for (let c = 0; c < CATEGORIES; c++) {
-      this.fresh.push(new Run());
-      this.all.push(new Run());
-      this.above.push(new Run());
+      this.fresh.push(new IntervalBuilder(256));
+      this.all.push(new IntervalBuilder(256));
+      this.above.push(new IntervalBuilder(256));
       this.runs.push([]);
     }
   }
@@ -167,7 +142,7 @@ class RowRuns {
   endRow(): void {
     for (let c = 0; c < CATEGORIES; c++) {
       const f = this.fresh[c]!;
-      if (f.n > 0) this.runs[c]!.push(f.union());
+      if (f.n > 0) this.runs[c]!.push(unionIn(f));
       f.n = 0;
       const next = this.above[c]!;
       this.above[c] = this.all[c]!;
