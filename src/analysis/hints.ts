@@ -541,7 +541,7 @@ function collectDelayed(c: Ctx, ks: Uint32Array, lo: number, hi: number, cur: { 
     const L = launchOf[i]!;
     if (L < 0) continue;
     const le = start[L]! + dur[L]!;
-    if (start[i]! - le <= THRESHOLDS.launchDelayUs || !inStep(c, start[i]!, cur)) continue;
+    if (!(start[i]! - le > THRESHOLDS.launchDelayUs) || !inStep(c, start[i]!, cur)) continue;
     out.kernel[out.n] = i;
     out.launchEnd[out.n] = le;
     out.delay[out.n++] = start[i]! - le;

@@ -44,6 +44,8 @@ export interface SliceStats {
  */
 export function runSliced<T>(work: Work<T>, budgetMs = 8, signal?: AbortSignal, stats?: SliceStats, startNow = false): Promise<T> {
   return new Promise<T>((resolve, reject) => {
+    // (rejected at once, not at the next task: the caller may be waiting to do it itself)
+    signal?.addEventListener('abort', () => reject(new DOMException('analysis cancelled', 'AbortError')), { once: true });
     const step = (): void => {
       if (signal?.aborted) {
         reject(new DOMException('analysis cancelled', 'AbortError'));

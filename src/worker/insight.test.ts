@@ -59,4 +59,23 @@ describe('the step breakdown and the memory analysis on the trace worker', () =>
     traceApi.drop('sbA');
     traceApi.drop('sbB');
   });
+
+  it('a load that ends while another runs leaves them to the page; a dropped trace\'s stop', async () => {
+    const bytes = new Uint8Array(await readFile(tracePath(FILES[1]!)));
+    const order: string[] = [];
+    const a = traceApi.load('ovA', { kind: 'bytes', bytes, name: FILES[1]! }).then(() => order.push('ovA'));
+    const b = traceApi.load('ovB', { kind: 'bytes', bytes, name: FILES[1]! }).then(() => order.push('ovB'));
+    await Promise.all([a, b]);
+    const [first, last] = order as [string, string];
+    expect(await traceApi.breakdown(first)).toBeNull(); // the other was still loading
+    expect((await traceApi.breakdown(last))?.steps.length).toBeGreaterThan(0);
+    traceApi.drop(first);
+    traceApi.drop(last);
+    // dropped before it ran: given up
+    await traceApi.load('ovC', { kind: 'bytes', bytes, name: FILES[1]! });
+    const c = traceApi.breakdown('ovC');
+    traceApi.drop('ovC');
+    expect(await c).toBeNull();
+    expect(await traceApi.memory('ovC')).toBeNull();
+  });
 });

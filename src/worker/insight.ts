@@ -3,8 +3,9 @@
 // core. The overview's steps and their breakdown (analysis/steps.ts), then the memory
 // analysis (analysis/memory.ts); the page waits for them when it needs them
 // (actions/analysis.ts overviewFor, memoryFor). The worker copies the columns they read before
-// the model is transferred (~30 bytes an event, freed when done). Past INSIGHT_COPY_LIMIT
-// slices, or when another load starts meanwhile, it gives up and the page works them out.
+// the model is transferred (~30 bytes a slice, ~45 with what it builds from them; freed when
+// done). Past INSIGHT_COPY_LIMIT slices, when the load was overtaken or the trace dropped, or
+// when another load starts meanwhile, it gives up and the page works them out.
 
 import { memoryWork, type MemoryAnalysis } from '../analysis/memory.ts';
 import type { Breakdown, Step } from '../analysis/steps.ts';
@@ -31,7 +32,8 @@ export interface WorkerMemory {
 /**
  * What the two read of a model, copied (the model's own columns are about to be transferred):
  * the slices' start, dur, name, cat, flags and track, the flows and the `[memory]` fields.
- * Nothing else of the copy may be read: its other typed arrays are the model's, detached by then.
+ * The rest of the model's typed arrays will be detached (read as empty, silently): on the
+ * copy, reading them throws instead.
  */
 export function insightInput(m: TraceModel): TraceModel | null {
   const s = m.slices;
@@ -39,12 +41,22 @@ export function insightInput(m: TraceModel): TraceModel | null {
   const f = m.flows;
   const mem = m.fields.memory;
   const memCopy = Object.fromEntries(Object.entries(mem).map(([k, v]) => [k, (v as Float64Array | Uint32Array).slice()])) as typeof mem;
-  return {
-    ...m,
-    slices: { ...s, start: s.start.slice(), dur: s.dur.slice(), name: s.name.slice(), cat: s.cat.slice(), flags: s.flags.slice(), track: s.track.slice() },
-    flows: { ...f, from: f.from.slice(), to: f.to.slice(), kind: f.kind.slice() },
-    fields: { ...m.fields, memory: memCopy },
-  };
+  const slices = withoutFields({ ...s, start: s.start.slice(), dur: s.dur.slice(), name: s.name.slice(), cat: s.cat.slice(), flags: s.flags.slice(), track: s.track.slice() }, ['depth']);
+  const flows = withoutFields({ ...f, from: f.from.slice(), to: f.to.slice(), kind: f.kind.slice() }, ['byTo']);
+  const fields = withoutFields({ ...m.fields, memory: memCopy }, Object.keys(m.fields).filter((k) => k !== 'memory') as (keyof TraceModel['fields'])[]);
+  return withoutFields({ ...m, slices, flows, fields }, ['kernels', 'counters']);
+}
+
+/** `o` with reading each of `keys` throwing (columns left out of the copy). */
+function withoutFields<T extends object>(o: T, keys: (keyof T)[]): T {
+  for (const k of keys) {
+    Object.defineProperty(o, k, {
+      get() {
+        throw new Error(`insight on the worker: ${String(k)} is not copied (worker/insight.ts insightInput)`);
+      },
+    });
+  }
+  return o;
 }
 
 function* stepBreakdownWork(m: TraceModel): Work<Omit<StepBreakdown, 'workerMs'>> {

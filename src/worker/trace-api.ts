@@ -29,8 +29,13 @@ const controllers = new Map<string, AbortController>();
 /** Each loaded trace's step breakdown and memory analysis, worked out after its load (insight.ts); null: given up. */
 const breakdowns = new Map<string, Promise<StepBreakdown | null>>();
 const memories = new Map<string, Promise<WorkerMemory | null>>();
-/** Stops the ones under way: a new load needs the worker. */
-let insightStop = new AbortController();
+/** Stops a trace's (its drop, or any new load: the worker is needed there). */
+const insightStops = new Map<string, AbortController>();
+
+function stopInsight(id: string): void {
+  insightStops.get(id)?.abort();
+  insightStops.delete(id);
+}
 
 /** Where a URL may point: only http(s) (and same-origin relative paths). */
 export function checkUrl(url: string, base: string): URL {
@@ -69,8 +74,7 @@ export const traceApi = {
   async load(id: string, input: TraceInput, onProgress?: (p: Progress) => void): Promise<TraceModel> {
     stopWarmUp();
     stopParseWarmUp();
-    insightStop.abort();
-    insightStop = new AbortController();
+    for (const other of insightStops.keys()) stopInsight(other);
     const controller = new AbortController();
     controllers.set(id, controller);
     try {
@@ -117,14 +121,24 @@ export const traceApi = {
         throw htmlAnswer && e instanceof TraceLoadError && e.code === 'not-json' ? new TraceLoadError(htmlAnswer) : e;
       });
       kept.set(id, { offsets: result.offsets, gzip: result.gzip, ...keep });
-      const copy = insightInput(result.model);
+      let copy: TraceModel | null = null;
+      try {
+        // not if this load was cancelled or overtaken meanwhile
+        if (!controller.signal.aborted && controllers.size === 1) copy = insightInput(result.model);
+      } catch {
+        // (out of memory for the copy: the page works them out)
+      }
       if (copy) {
         // started once the model is on its way to the page: the steps first (the Overview
         // shows them), then the memory analysis
-        const signal = insightStop.signal;
+        const stop = new AbortController();
+        insightStops.set(id, stop);
+        const signal = stop.signal;
         const steps = new Promise((r) => setTimeout(r, 0)).then(() => stepBreakdown(copy, signal)).catch(() => null);
         breakdowns.set(id, steps);
-        memories.set(id, steps.then(() => memoryAnalysisOnWorker(copy, signal)).catch(() => null));
+        const memory = steps.then(() => memoryAnalysisOnWorker(copy, signal)).catch(() => null);
+        memories.set(id, memory);
+        void memory.then(() => insightStops.get(id) === stop && insightStops.delete(id));
       }
       return Comlink.transfer(result.model, transferables(result.model));
     } catch (e) {
@@ -141,6 +155,7 @@ export const traceApi = {
 
   drop(id: string): void {
     kept.delete(id);
+    stopInsight(id);
     breakdowns.delete(id);
     memories.delete(id);
   },
