@@ -2,7 +2,7 @@
 // trace's columns in tasks of a few milliseconds (analysis/sliced.ts), each result kept
 // per trace and window so that switching tabs or asking twice costs nothing.
 
-import { categoryRoles, ROLE_OPERATOR } from '../analysis/roles.ts';
+import { adoptCategoryRoles, categoryRoles, ROLE_OPERATOR } from '../analysis/roles.ts';
 import { parentsInBackground } from '../analysis/nesting.ts';
 import { kernelTableWork, type KernelRow } from '../analysis/kernels.ts';
 import { hintsWork, memoryPeakHints, type Hint } from '../analysis/hints.ts';
@@ -131,7 +131,10 @@ export function overviewFor(model: TraceModel): Promise<Overview> {
     p = Promise.all([gpuMetricsFor(model), workerBreakdowns.get(model) ?? null]).then(([metrics, pre]) => {
       workerBreakdowns.delete(model);
       const stats = insightStatsOf(model);
-      if (pre) stats.overviewWorkerMs = pre.workerMs;
+      if (pre) {
+        stats.overviewWorkerMs = pre.workerMs;
+        adoptCategoryRoles(model, pre.roles);
+      }
       return runSliced(overviewWork(model, metrics, pre ?? undefined), 8, undefined, stats.overview);
     });
     overviews.set(model, p);

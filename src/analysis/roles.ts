@@ -35,6 +35,11 @@ export function roleOfCategory(cat: string): number {
 
 const cache = new WeakMap<TraceModel, Uint8Array>();
 
+/** Takes roles worked out elsewhere for this model (the trace worker's, on a copy of its columns). */
+export function adoptCategoryRoles(m: TraceModel, roles: Uint8Array): void {
+  if (!cache.has(m) && roles.length === m.strings.length) cache.set(m, roles);
+}
+
 /** roles[stringId] for the categories of the model's slices (0 for strings that are not one). */
 export function categoryRoles(m: TraceModel): Uint8Array {
   return runNow(categoryRolesWork(m));

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { memoryAnalysis } from '../analysis/memory.ts';
+import { categoryRoles } from '../analysis/roles.ts';
 import { breakdownOf, stepsOf } from '../analysis/steps.ts';
 import { buffersOf } from '../lib/buffers.ts';
 import type { TraceModel } from '../model/types.ts';
@@ -37,6 +38,7 @@ describe('the step breakdown and the memory analysis on the trace worker', () =>
       expect(got).not.toBeNull();
       expect(got!.steps).toEqual(steps);
       expect(got!.breakdowns).toEqual(breakdownOf(model, steps));
+      expect(got!.roles).toEqual(categoryRoles(model));
       expect(got!.workerMs).toBeGreaterThan(0);
       expect(await traceApi.breakdown(id)).toBeNull(); // asked once
       const mem = await traceApi.memory(id);

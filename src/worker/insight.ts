@@ -8,6 +8,7 @@
 // when another load starts meanwhile, it gives up and the page works them out.
 
 import { memoryWork, type MemoryAnalysis } from '../analysis/memory.ts';
+import { categoryRoles } from '../analysis/roles.ts';
 import type { Breakdown, Step } from '../analysis/steps.ts';
 import { breakdownWork, stepsWork } from '../analysis/steps.ts';
 import { runNow, runSliced, type Work } from '../analysis/sliced.ts';
@@ -20,6 +21,8 @@ export const INSIGHT_COPY_LIMIT = 4_000_000;
 export interface StepBreakdown {
   steps: Step[];
   breakdowns: Breakdown[];
+  /** The categories' roles (analysis/roles.ts), worked out on the way: the page need not. */
+  roles: Uint8Array;
   /** The worker's time on it (its tasks, summed), ms. */
   workerMs: number;
 }
@@ -62,7 +65,7 @@ function withoutFields<T extends object>(o: T, keys: (keyof T)[]): T {
 function* stepBreakdownWork(m: TraceModel): Work<Omit<StepBreakdown, 'workerMs'>> {
   const steps = yield* stepsWork(m);
   const breakdowns = yield* breakdownWork(m, steps);
-  return { steps, breakdowns };
+  return { steps, breakdowns, roles: categoryRoles(m) };
 }
 
 /** In tasks of ~50 ms (the worker stays open to other calls); `signal` gives up. */
