@@ -271,15 +271,18 @@ function* contextWork(m: TraceModel, steps: StepSpan[]): Work<Ctx> {
       const ks = mergeAllByStart(m.slices.start, mine);
       kernelsOf.set(t, ks);
       kernelLists.push(ks);
+      yield;
     }
+    // (each a pass over the device's events: a task each)
     const events = mergeAllByStart(m.slices.start, lists);
     if (events.length === 0) continue;
+    yield;
     const kernelOrder = mergeAllByStart(m.slices.start, kernelLists);
     yield;
-    devices.push({
-      process: p.index, name: p.name || `process ${p.pid}`, tracks, events,
-      busy: unionOf(m, events), kernelBusy: unionOf(m, kernelOrder), kernels: kernelOrder.length,
-    });
+    const busy = unionOf(m, events);
+    yield;
+    const kernelBusy = unionOf(m, kernelOrder);
+    devices.push({ process: p.index, name: p.name || `process ${p.pid}`, tracks, events, busy, kernelBusy, kernels: kernelOrder.length });
     yield;
   }
   return { m, steps: sorted, inSteps, stepUs: totalLength(inSteps), launchOf, devices, anyBusy: unionAll(devices.map((d) => d.busy)), streamKernels: kernelsOf };
@@ -472,55 +475,78 @@ function inStep(c: Ctx, t: number, cur: { k: number }): boolean {
   return cur.k < s.n && s.s[cur.k]! <= t;
 }
 
-export function shortKernels(c: Ctx): Hint | null {
-  const { m, launchOf } = c;
-  const { start, dur } = m.slices;
-  const occ: Occurrence[] = [];
-  let total = 0;
-  let kernels = 0;
+/** One stream's runs of launch-bound kernels, found a chunk of its kernels at a time. */
+class ShortRuns {
+  private runStart = 0;
+  private readonly cur = { k: 0 };
+  occ: Occurrence[] = [];
+  total = 0;
+  kernels = 0;
+
+  constructor(private readonly c: Ctx) {}
+
+  /** A new stream (track t, its kernels ks in start order). */
+  stream(): void {
+    this.runStart = 0;
+    this.cur.k = 0;
+  }
+
+  scan(t: number, ks: Uint32Array, lo: number, hi: number): void {
+    const { launchOf } = this.c;
+    const { start, dur } = this.c.m.slices;
+    for (let j = lo; j < hi; j++) {
+      const i = ks[j]!;
+      const L = launchOf[i]!;
+      const short = L >= 0 && dur[L]! <= THRESHOLDS.shortLaunchUs && dur[i]! < dur[L]! && inStep(this.c, start[i]!, this.cur);
+      if (!short) {
+        this.close(t, ks, j);
+        this.runStart = j + 1;
+      }
+    }
+  }
+
+  /** The run ending before `end`, if long enough. */
+  close(t: number, ks: Uint32Array, end: number): void {
+    const { m, launchOf } = this.c;
+    const { start, dur } = m.slices;
+    const runStart = this.runStart;
+    const n = end - runStart;
+    if (n < THRESHOLDS.shortRun) return;
+    let busy = 0;
+    let be = -Infinity;
+    let launchUs = 0;
+    let kernelUs = 0;
+    for (let j = runStart; j < end; j++) {
+      const i = ks[j]!;
+      const s = start[i]!;
+      const e = s + dur[i]!;
+      busy += Math.max(0, e - Math.max(s, be));
+      be = Math.max(be, e);
+      launchUs += dur[launchOf[i]!]!;
+      kernelUs += dur[i]!;
+    }
+    const a = start[ks[runStart]!]!;
+    const cost = be - a - busy;
+    this.total += cost;
+    this.kernels += n;
+    this.occ.push({
+      start: a, end: be, slices: Array.from(ks.subarray(runStart, end)), costUs: cost,
+      label: `${n} kernels on ${m.tracks[t]!.name}: mean kernel ${formatMicros(kernelUs / n)} vs launch call ${formatMicros(launchUs / n)}; GPU idle ${formatMicros(cost)} between them (first: ${nameOf(m, ks[runStart]!)})`,
+    });
+  }
+}
+
+export function* shortKernelsWork(c: Ctx): Work<Hint | null> {
+  const runs = new ShortRuns(c);
   for (const d of c.devices) {
     for (const t of d.tracks) {
       const ks = streamKernels(c, t);
-      const cur = { k: 0 };
-      let runStart = 0;
-      const close = (end: number): void => {
-        const n = end - runStart;
-        if (n >= THRESHOLDS.shortRun) {
-          let busy = 0;
-          let be = -Infinity;
-          let launchUs = 0;
-          let kernelUs = 0;
-          for (let j = runStart; j < end; j++) {
-            const i = ks[j]!;
-            const s = start[i]!;
-            const e = s + dur[i]!;
-            busy += Math.max(0, e - Math.max(s, be));
-            be = Math.max(be, e);
-            launchUs += dur[launchOf[i]!]!;
-            kernelUs += dur[i]!;
-          }
-          const a = start[ks[runStart]!]!;
-          const cost = be - a - busy;
-          total += cost;
-          kernels += n;
-          occ.push({
-            start: a, end: be, slices: Array.from(ks.subarray(runStart, end)), costUs: cost,
-            label: `${n} kernels on ${m.tracks[t]!.name}: mean kernel ${formatMicros(kernelUs / n)} vs launch call ${formatMicros(launchUs / n)}; GPU idle ${formatMicros(cost)} between them (first: ${nameOf(m, ks[runStart]!)})`,
-          });
-        }
-      };
-      for (let j = 0; j < ks.length; j++) {
-        const i = ks[j]!;
-        const L = launchOf[i]!;
-        const short = L >= 0 && dur[L]! <= THRESHOLDS.shortLaunchUs && dur[i]! < dur[L]! && inStep(c, start[i]!, cur);
-        if (!short) {
-          close(j);
-          runStart = j + 1;
-        }
-      }
-      close(ks.length);
+      runs.stream();
+      yield* forChunks(ks.length, (lo, hi) => runs.scan(t, ks, lo, hi));
+      runs.close(t, ks, ks.length);
     }
   }
+  const { occ, total, kernels } = runs;
   if (occ.length === 0) return null;
   return hint(
     c, 'short-kernels', total, occ,
@@ -920,8 +946,7 @@ export function* hintsWork(m: TraceModel, input: HintInputs): Work<Hint[]> {
   const c = yield* contextWork(m, input.steps);
   const out: (Hint | null)[] = [];
   for (const d of c.devices) out.push(yield* gpuIdleWork(c, d));
-  out.push(shortKernels(c));
-  yield;
+  out.push(yield* shortKernelsWork(c));
   out.push(yield* launchDelayWork(c));
   out.push(yield* syncWork(c));
   out.push(yield* memcpyWork(c));
