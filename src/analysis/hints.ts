@@ -225,7 +225,8 @@ function unionOf(m: TraceModel, list: Uint32Array): Intervals {
 
 function* contextWork(m: TraceModel, steps: StepSpan[]): Work<Ctx> {
   const { flags, dur, cat } = m.slices;
-  const roles = categoryRoles(m);
+  // (in short tasks the first time; then cached, and the rules after it ask for it at once)
+  const roles = yield* categoryRolesWork(m);
   const launchOf = new Int32Array(dur.length).fill(-1);
   const F = m.flows;
   yield* forChunks(F.from.length, (lo, hi) => {
@@ -942,7 +943,6 @@ export interface HintInputs {
 }
 
 export function* hintsWork(m: TraceModel, input: HintInputs): Work<Hint[]> {
-  yield* categoryRolesWork(m); // (then cached: the rules ask for it at once)
   const c = yield* contextWork(m, input.steps);
   const out: (Hint | null)[] = [];
   for (const d of c.devices) out.push(yield* gpuIdleWork(c, d));

@@ -275,13 +275,13 @@ export function* kernelTableWork(m: TraceModel, window?: TimeWindow, only?: Uint
   for (let s = 0; s < slotName.length; s++) first[s + 1] = first[s]! + byName.count[s]!;
   const membersOf = (s: number): Int32Array => {
     if (!members) {
-      const all = new Int32Array(first[slotName.length]!);
+      const list = new Int32Array(first[slotName.length]!);
       const fill = first.slice(0, slotName.length);
       for (let r = 0; r < nK; r++) {
         const x = slotOfRow[r]!;
-        if (x >= 0) all[fill[x]!++] = r;
+        if (x >= 0) list[fill[x]!++] = r;
       }
-      members = all;
+      members = list;
     }
     return members.subarray(first[s]!, first[s + 1]!);
   };

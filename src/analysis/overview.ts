@@ -12,7 +12,7 @@ import { meanOver } from '../lib/step-function.ts';
 import type { GpuMetricTrack, TraceModel } from '../model/types.ts';
 import { gpuMetricsWork, kernelDevice } from './gpu-metrics.ts';
 import { smCounts } from './kernels.ts';
-import { categoryRoles, categoryRolesWork, ROLE_KERNEL } from './roles.ts';
+import { categoryRolesWork, ROLE_KERNEL } from './roles.ts';
 import { forChunks, runNow, type Work } from './sliced.ts';
 import { breakdownWork, stepsWork, type Breakdown, type Step } from './steps.ts';
 
@@ -69,7 +69,7 @@ export function* deviceFiguresWork(m: TraceModel, window: { start: number; end: 
   const occW = new Float64Array(metrics.length);
   const occDur = new Float64Array(metrics.length);
   const kernelUs = new Float64Array(metrics.length);
-  const roles = categoryRoles(m);
+  const roles = yield* categoryRolesWork(m);
   const k = m.kernels;
   const { start, dur, cat } = m.slices;
   let lastDev = NaN;
@@ -127,7 +127,6 @@ export function* overviewWork(m: TraceModel, gpuMetrics?: GpuMetricTrack[], pre?
   const steps = pre?.steps ?? (yield* stepsWork(m));
   const breakdowns = pre?.breakdowns ?? (yield* breakdownWork(m, steps));
   const window = { start: steps[0]!.start, end: steps[steps.length - 1]!.end };
-  yield* categoryRolesWork(m);
   const devices = yield* deviceFiguresWork(m, window, gpuMetrics);
   const g = m.summary.gpu;
   return { steps, breakdowns, window, devices, hasGpu: g.kernels + g.memcpy + g.memset > 0 };

@@ -10,7 +10,7 @@
 import { FLAG_GPU, FLAG_INSTANT, FLAG_LAUNCH, type TraceModel } from '../model/types.ts';
 import { IntervalBuilder } from './interval-sets.ts';
 import { measureIn, mergeUnionsWork, unionOf, EMPTY_UNION, type Union } from './intervals.ts';
-import { categoryRoles, ROLE_KERNEL, ROLE_MEMCPY, ROLE_MEMSET, ROLE_RUNTIME } from './roles.ts';
+import { categoryRoles, categoryRolesWork, ROLE_KERNEL, ROLE_MEMCPY, ROLE_MEMSET, ROLE_RUNTIME } from './roles.ts';
 import { slicesNamedWork } from './search.ts';
 import { forChunks, runNow, type Work } from './sliced.ts';
 
@@ -206,6 +206,7 @@ export function* stepsWork(m: TraceModel): Work<Step[]> {
   const gpuEnd = new Float64Array(host.length).fill(-Infinity);
   const maxEnd = new Float64Array(host.length);
   for (let k = 0; k < host.length; k++) maxEnd[k] = Math.max(he[k]!, k > 0 ? maxEnd[k - 1]! : -Infinity);
+  yield* categoryRolesWork(m); // (gpuEnds reads it: in short tasks the first time)
   yield* forChunks(m.flows.from.length, (lo, hi) => gpuEnds(m, hs, he, maxEnd, gpuEnd, lo, hi));
   const steps: Step[] = [];
   let prevEnd = -Infinity;
@@ -255,7 +256,7 @@ function upperBound(a: Float64Array, t: number): number {
 /** The merged intervals of each breakdown category (over all threads and devices). */
 export function* categoryUnionsWork(m: TraceModel): Work<Union[]> {
   const flags = yield* stringFlagsWork(m);
-  const roles = categoryRoles(m);
+  const roles = yield* categoryRolesWork(m);
   const acc = new RowRuns();
   for (const t of m.tracks) {
     for (let r = 0; r + 1 < t.rowStart.length; r++) {
